@@ -1,0 +1,122 @@
+package org.samplingprivacy.jobs;
+
+import java.io.PrintWriter;
+import java.util.Set;
+import org.apache.spark.sql.SparkSession;
+import org.samplingprivacy.jobs.bench.BenchCompareCommand;
+import org.samplingprivacy.jobs.bench.BenchGenerateCommand;
+import org.samplingprivacy.jobs.cli.ConfigDefaults;
+import org.samplingprivacy.jobs.export.ExportCommand;
+import org.samplingprivacy.jobs.importcsv.ImportCsvCommand;
+import org.samplingprivacy.jobs.runner.BuildInfo;
+import org.samplingprivacy.jobs.validate.InputException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * The single entry point: {@code spark-submit --class org.samplingprivacy.jobs.Main <jar> <command> [options]} on a
+ * cluster, {@code bin/spp <command> [options]} locally. Exit codes: 0 success, 2 bad input or usage (nothing
+ * written), 1 runtime failure.
+ */
+@Command(name = "spp", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true, showDefaultValues = true,
+    versionProvider = Main.Version.class, sortOptions = false, usageHelpAutoWidth = true,
+    description = "Sampling and privacy analytics on Spark: every job is a command of this one jar.",
+    footer = {"", "Exit codes: 0 success, 2 bad input or usage (nothing written), 1 runtime failure.",
+        "Option values: command line > --config file > built-in default."},
+    subcommands = {ImportCsvCommand.class, ExportCommand.class, BenchGenerateCommand.class,
+        BenchCompareCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a command");
+  }
+
+  public static void main(String[] args) {
+    int code = run(args);
+    SparkSession.getDefaultSession().foreach(s -> {
+      s.stop();
+      return null;
+    });
+    System.exit(code);
+  }
+
+  /** Parses and runs {@code args}; returns the exit code. Does not stop the Spark session. */
+  public static int run(String... args) {
+    return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+  }
+
+  /** As {@link #run(String...)} with the given output and error writers (tests, in-process benchmarks). */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cl;
+    try {
+      cl = commandLine(args);
+    } catch (InputException e) {
+      err.println("spp: " + e.getMessage());
+      return InputException.EXIT_CODE;
+    }
+    cl.setOut(out).setErr(err);
+    return cl.execute(args);
+  }
+
+  /** The configured command line; parsing with it ({@code parseArgs}) starts no Spark. */
+  public static CommandLine commandLine(String... args) {
+    ConfigDefaults defaults = ConfigDefaults.forArgs(args);
+    CommandLine cl = new CommandLine(new Main());
+    cl.setDefaultValueProvider(defaults);
+    cl.setExecutionStrategy(parse -> {
+      ParseResult leaf = parse;
+      while (leaf.hasSubcommand()) {
+        leaf = leaf.subcommand();
+      }
+      if (!CommandLine.printHelpIfRequested(parse)) {
+        try {
+          defaults.checkKeys(leaf.commandSpec(), Set.copyOf(cl.getSubcommands().keySet()));
+        } catch (InputException e) {
+          cl.getErr().println("spp " + leaf.commandSpec().name() + ": " + e.getMessage());
+          return InputException.EXIT_CODE;
+        }
+      }
+      return new CommandLine.RunLast().execute(parse);
+    });
+    cl.setExecutionExceptionHandler((ex, commandLine, parse) -> {
+      String name = "spp " + commandLine.getCommandName();
+      for (Throwable t = ex; t != null; t = t.getCause()) {
+        if (t instanceof InputException) {
+          commandLine.getErr().println(name + ": " + t.getMessage());
+          return InputException.EXIT_CODE;
+        }
+      }
+      commandLine.getErr().println(name + ": failed: " + ex);
+      ex.printStackTrace(commandLine.getErr());
+      return 1;
+    });
+    return cl;
+  }
+
+  /** {@code --version}. */
+  public static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"spp " + BuildInfo.version() + " (Spark " + sparkVersion() + ", Java "
+          + System.getProperty("java.version") + ")"};
+    }
+
+    private static String sparkVersion() {
+      try {
+        // org.apache.spark.package$ cannot be named in Java source ("package" is a keyword).
+        Class<?> c = Class.forName("org.apache.spark.package$");
+        Object module = c.getField("MODULE$").get(null);
+        return String.valueOf(c.getMethod("SPARK_VERSION").invoke(module));
+      } catch (ReflectiveOperationException e) {
+        return "unknown";
+      }
+    }
+  }
+}

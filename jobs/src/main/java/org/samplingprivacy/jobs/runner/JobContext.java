@@ -1,0 +1,127 @@
+package org.samplingprivacy.jobs.runner;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.samplingprivacy.jobs.cli.CommonOptions;
+import org.samplingprivacy.jobs.io.Provenance;
+import org.samplingprivacy.jobs.io.SourceTable;
+import org.samplingprivacy.jobs.io.TableFormat;
+import org.samplingprivacy.jobs.io.TableIO;
+import org.samplingprivacy.jobs.io.WriteMode;
+import org.samplingprivacy.jobs.report.Report;
+
+/**
+ * What a running command works with: the session, its resolved options, the inputs it has read (for provenance), its
+ * report, and the phase labels shown in the Spark UI. Commands read and write only through this context, so every
+ * output carries the same provenance and honours {@code --output-format} and {@code --write-mode}.
+ */
+public final class JobContext {
+  private final SparkSession spark;
+  private final String command;
+  private final CommonOptions options;
+  private final String runId;
+  private final Map<String, String> parameters;
+  private final List<Map<String, Object>> inputs = new ArrayList<>();
+  private final Report report;
+
+  JobContext(SparkSession spark, String command, CommonOptions options, String runId, Map<String, String> parameters) {
+    this.spark = spark;
+    this.command = command;
+    this.options = options;
+    this.runId = runId;
+    this.parameters = Map.copyOf(parameters);
+    this.report = Report.create(command, runId);
+  }
+
+  public SparkSession spark() {
+    return spark;
+  }
+
+  public String command() {
+    return command;
+  }
+
+  public CommonOptions options() {
+    return options;
+  }
+
+  public String runId() {
+    return runId;
+  }
+
+  public long seed() {
+    return options.seed;
+  }
+
+  public Report report() {
+    return report;
+  }
+
+  /** Reads {@code --input} with {@code --format}. */
+  public SourceTable readInput() {
+    return read("--input", options.input);
+  }
+
+  /** Reads a table named by {@code option} (e.g. {@code --behaviors}), detecting its format, and records it. */
+  public SourceTable read(String option, String path) {
+    TableFormat f = option.equals("--input")
+        ? TableFormat.parse("--format", options.inputFormat, TableFormat.DELTA, TableFormat.PARQUET, TableFormat.CSV,
+            TableFormat.JSON)
+        : null;
+    SourceTable t = TableIO.read(spark, option, path, f);
+    recordInput(t.describe());
+    return t;
+  }
+
+  /** Records an input read by other means (e.g. a CSV parsed with a declared schema). */
+  public void recordInput(Map<String, Object> input) {
+    inputs.add(Map.copyOf(input));
+  }
+
+  /** The provenance of this run so far. */
+  public Provenance provenance() {
+    return new Provenance(command, runId, options.seed, parameters, inputs);
+  }
+
+  /** The output settings of {@code --output-format} and {@code --write-mode}, among {@code allowed} formats. */
+  public TableIO.WriteSpec writeSpec(TableFormat... allowed) {
+    TableFormat f = TableFormat.parse("--output-format", options.outputFormat, allowed);
+    if (f == null) {
+      throw new org.samplingprivacy.jobs.validate.InputException("--output-format must name a format, got 'auto'");
+    }
+    return new TableIO.WriteSpec(f, WriteMode.parse("--write-mode", options.writeMode), runId, provenance());
+  }
+
+  /** Writes {@code df} to {@code path} as {@code spec} says; returns the Delta version, or -1. */
+  public long write(Dataset<Row> df, String path, TableIO.WriteSpec spec) {
+    TableIO.WriteSpec withInputs = new TableIO.WriteSpec(spec.format(), spec.mode(), spec.runId(), provenance());
+    return phase("write " + path, () -> TableIO.write(df, path, withInputs));
+  }
+
+  /**
+   * Runs {@code work} with the Spark UI job description "{@code <command> <run>: <phase>}", so each phase of a run
+   * is findable in the Spark UI and history server; the previous description is restored afterwards.
+   */
+  public <T> T phase(String phase, Supplier<T> work) {
+    String previous = spark.sparkContext().getLocalProperty("spark.job.description");
+    spark.sparkContext().setJobDescription(command + " " + runId + ": " + phase);
+    try {
+      return work.get();
+    } finally {
+      spark.sparkContext().setJobDescription(previous);
+    }
+  }
+
+  /** {@link #phase(String, Supplier)} for work without a result. */
+  public void phase(String phase, Runnable work) {
+    phase(phase, () -> {
+      work.run();
+      return null;
+    });
+  }
+}

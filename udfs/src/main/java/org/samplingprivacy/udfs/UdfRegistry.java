@@ -1,0 +1,28 @@
+package org.samplingprivacy.udfs;
+
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF2;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * Registers the project's functions as Spark SQL functions, so Zeppelin {@code %spark.sql} paragraphs and SQL users
+ * can call them by name. Each function is a thin null-propagating wrapper over a plain Java method in this module.
+ *
+ * <ul>
+ *   <li>{@code spp_hash64(key STRING, seed BIGINT) -> BIGINT}: {@link StableHash#hash64(String, long)}</li>
+ *   <li>{@code spp_uniform(key STRING, seed BIGINT) -> DOUBLE}: {@link StableHash#uniform(String, long)}</li>
+ * </ul>
+ */
+public final class UdfRegistry {
+  private UdfRegistry() {}
+
+  /** Registers every function on {@code spark}; safe to call more than once. */
+  public static void registerAll(SparkSession spark) {
+    spark.udf().register("spp_hash64",
+        (UDF2<String, Long, Long>) (key, seed) -> key == null || seed == null ? null : StableHash.hash64(key, seed),
+        DataTypes.LongType);
+    spark.udf().register("spp_uniform",
+        (UDF2<String, Long, Double>) (key, seed) -> key == null || seed == null ? null : StableHash.uniform(key, seed),
+        DataTypes.DoubleType);
+  }
+}
