@@ -33,6 +33,8 @@ import scala.Option;
  */
 public final class TableIO {
   private static final String DELTA_LOG = "_delta_log";
+  /** The provenance file of a Parquet, CSV or JSON output folder. */
+  public static final String PROVENANCE_FILE = "_spp_provenance.json";
 
   private TableIO() {}
 
@@ -179,7 +181,10 @@ public final class TableIO {
           out = df;
         }
         Dataset<Row> data = out;
-        stagedSwap(spark, target, staging -> writeFiles(data, spec, staging));
+        stagedSwap(spark, target, staging -> {
+          writeFiles(data, spec, staging);
+          writeProvenance(spark, staging, spec.provenance());
+        });
         return -1;
       }
       default -> throw new IllegalStateException("unreachable");
@@ -226,6 +231,17 @@ public final class TableIO {
       case CSV -> w.option("header", "true").option("escape", "\"").csv(staging);
       case JSON -> w.json(staging);
       default -> throw new IllegalStateException("not a file format: " + spec.format());
+    }
+  }
+
+  /**
+   * Non-Delta outputs carry their provenance in a {@value #PROVENANCE_FILE} beside the data (Spark's readers skip
+   * files whose names start with an underscore).
+   */
+  private static void writeProvenance(SparkSession spark, String folder, Provenance provenance) throws IOException {
+    Path p = new Path(folder, PROVENANCE_FILE);
+    try (java.io.OutputStream o = p.getFileSystem(hadoopConf(spark)).create(p, true)) {
+      o.write(provenance.toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
   }
 

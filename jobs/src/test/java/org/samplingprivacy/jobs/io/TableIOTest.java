@@ -64,6 +64,7 @@ class TableIOTest extends SparkTestBase {
     TableIO.write(rows(5), p, spec(TableFormat.PARQUET, WriteMode.REPLACE, "a"));
     TableIO.write(rows(8), p, spec(TableFormat.PARQUET, WriteMode.REPLACE, "a"));
     assertEquals(8, SPARK.read().parquet(p).count());
+    Assertions.assertTrue(Files.readString(Path.of(p, TableIO.PROVENANCE_FILE)).contains("\"command\":\"test\""));
     String s = d.resolve("s").toString();
     TableIO.write(rows(5), s, spec(TableFormat.PARQUET, WriteMode.SLICE, "2024-01-01T00:00:00+00:00"));
     TableIO.write(rows(6), s, spec(TableFormat.PARQUET, WriteMode.SLICE, "2024-01-02"));
