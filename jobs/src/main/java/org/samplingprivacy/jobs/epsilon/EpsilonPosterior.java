@@ -14,9 +14,9 @@ import org.apache.commons.statistics.distribution.BetaDistribution;
  * <pre>F(e) = ∫₀¹ p_b(b) [F_a(U_e(b)) − F_a(L_e(b))] db,   S(e) = 1 − F(e) = ∫₀¹ p_b(b) [F_a(L_e(b)) + S_a(U_e(b))] db.</pre>
  *
  * <p>Computed exactly rather than by the reference code's 2-D quadrature at 5e-3 (design note §4): the outer
- * integral is taken in b = F_b⁻¹(u) below the median of b and b = S_b⁻¹(v) above it, which removes the density's
- * singularities at zero counts and resolves both tails, split at the kinks of L and U, each piece by adaptive
- * Gauss–Kronrod. Upper tails are integrated directly (no 1 − F cancellation). Quantiles are found by Brent's method
+ * integral over b is split at b's posterior quantiles from 1e-12 to ½ on both sides (fixed per posterior: each piece
+ * holds a well-scaled part of the density, so zero-count singularities and both tails resolve) and at the kinks of L
+ * and U, each piece by adaptive Gauss–Kronrod; the inner integral over a is the Beta CDF in closed form. Upper tails are integrated directly (no 1 − F cancellation). Quantiles are found by Brent's method
  * without an upper cap, so perfect attacks (ε unbounded in Clopper–Pearson) get finite quantiles.
  */
 public final class EpsilonPosterior {
@@ -29,7 +29,9 @@ public final class EpsilonPosterior {
   private final double kappa;
   private final BetaDistribution a;
   private final BetaDistribution b;
-  private final double medianB;
+  /** b-quantiles splitting the outer integral; the mass outside [first, last] is TAIL on each side. */
+  private final double[] breaks;
+  private static final double TAIL = 1e-12;
   private final GaussKronrod quadrature = new GaussKronrod(ABS_TOL, REL_TOL);
 
   private EpsilonPosterior(AttackCounts counts, double kappa, double delta) {
@@ -44,7 +46,7 @@ public final class EpsilonPosterior {
     this.kappa = kappa;
     this.a = BetaDistribution.of(counts.fp() + kappa, counts.tn() + kappa);
     this.b = BetaDistribution.of(counts.fn() + kappa, counts.tp() + kappa);
-    this.medianB = b.inverseCumulativeProbability(0.5);
+    this.breaks = quantileBreaks(b);
   }
 
   /** Posterior under the Beta(κ, κ) prior: κ = ½ is Jeffreys' (the paper's), κ = 1 uniform. */
@@ -110,7 +112,7 @@ public final class EpsilonPosterior {
     double total = 0;
     double start = 0;
     double width = 0.5;
-    GaussKronrod outer = new GaussKronrod(1e-10, 1e-8);
+    GaussKronrod outer = new GaussKronrod(1e-9, 1e-7);
     while (true) {
       double end = start + width;
       total += outer.integrate(this::survival, start, end);
@@ -137,47 +139,45 @@ public final class EpsilonPosterior {
   }
 
   /**
-   * ∫₀¹ p_b(b) g(b) db as ∫₀^½ g(F_b⁻¹(u)) du + ∫₀^½ g(S_b⁻¹(v)) dv, each split where L_e or U_e has a kink.
+   * ∫₀¹ p_b(b) g(b) db for 0 ≤ g ≤ 1, on pieces between the b-quantiles {@link #breaks} (so each piece holds a
+   * smooth, well-scaled part of the density, zero-count singularities included) and the kinks of L_e and U_e. The
+   * two outer pieces hold 1e-12 of posterior mass each and are taken as mass × g at their inner end.
    */
   private double integrateOverB(double e, DoubleUnaryOperator g) {
     double[] kinks = PrivacyRegion.kinks(e, delta);
-    double[] lowerCuts = new double[kinks.length + 2];
-    double[] upperCuts = new double[kinks.length + 2];
-    int nl = 0;
-    int nu = 0;
-    lowerCuts[nl++] = 0;
-    upperCuts[nu++] = 0;
+    double first = breaks[0];
+    double last = breaks[breaks.length - 1];
+    double[] cuts = Arrays.copyOf(breaks, breaks.length + kinks.length);
+    int n = breaks.length;
     for (double k : kinks) {
-      if (k <= 0 || k >= 1) {
-        continue;
-      }
-      if (k <= medianB) {
-        double u = b.cumulativeProbability(k);
-        if (u > 0 && u < 0.5) {
-          lowerCuts[nl++] = u;
-        }
-      } else {
-        double v = b.survivalProbability(k);
-        if (v > 0 && v < 0.5) {
-          upperCuts[nu++] = v;
-        }
+      if (k > first && k < last) {
+        cuts[n++] = k;
       }
     }
-    lowerCuts[nl++] = 0.5;
-    upperCuts[nu++] = 0.5;
-    double[] lc = Arrays.copyOf(lowerCuts, nl);
-    double[] uc = Arrays.copyOf(upperCuts, nu);
-    Arrays.sort(lc);
-    Arrays.sort(uc);
-    double sum = 0;
-    DoubleUnaryOperator below = u -> g.applyAsDouble(b.inverseCumulativeProbability(u));
-    DoubleUnaryOperator above = v -> g.applyAsDouble(b.inverseSurvivalProbability(v));
-    for (int i = 0; i + 1 < lc.length; i++) {
-      sum += quadrature.integrate(below, lc[i], lc[i + 1]);
-    }
-    for (int i = 0; i + 1 < uc.length; i++) {
-      sum += quadrature.integrate(above, uc[i], uc[i + 1]);
+    cuts = Arrays.copyOf(cuts, n);
+    Arrays.sort(cuts);
+    DoubleUnaryOperator weighted = x -> {
+      double gx = g.applyAsDouble(x);
+      return gx == 0 ? 0 : b.density(x) * gx;
+    };
+    double sum = TAIL * g.applyAsDouble(first) + TAIL * g.applyAsDouble(last);
+    for (int i = 0; i + 1 < cuts.length; i++) {
+      if (cuts[i + 1] > cuts[i]) {
+        sum += quadrature.integrate(weighted, cuts[i], cuts[i + 1]);
+      }
     }
     return sum;
+  }
+
+  /** b-quantiles at 1e-12, 1e-11, ..., 0.1, 0.2, ..., 0.5 from each side: the pieces of {@link #integrateOverB}. */
+  private static double[] quantileBreaks(BetaDistribution b) {
+    double[] u = {1e-12, 1e-11, 1e-10, 1e-9, 1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 0.05, 0.1, 0.2, 0.3, 0.4};
+    java.util.TreeSet<Double> cuts = new java.util.TreeSet<>();
+    cuts.add(b.inverseCumulativeProbability(0.5));
+    for (double q : u) {
+      cuts.add(b.inverseCumulativeProbability(q));
+      cuts.add(b.inverseSurvivalProbability(q));
+    }
+    return cuts.stream().mapToDouble(Double::doubleValue).filter(x -> x > 0 && x < 1).toArray();
   }
 }

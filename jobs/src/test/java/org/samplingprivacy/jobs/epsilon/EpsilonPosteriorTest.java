@@ -169,6 +169,40 @@ class EpsilonPosteriorTest {
   }
 
   @Test
+  void randomizedResponseAuditsCoverTheTrueEpsilonAtAboutTheNominalRate() {
+    // Randomized response at eps0 reports the true bit with probability e^eps0 / (1 + e^eps0); its optimal attack
+    // guesses the reported bit, so FPR = FNR = 1 / (1 + e^eps0) and the attack's epsilon is exactly eps0 (delta 0).
+    double eps0 = 1.5;
+    double flip = 1 / (1 + Math.exp(eps0));
+    int m = 1000;
+    int seeds = 200;
+    double alpha = 0.1;
+    int bayesCovers = 0;
+    int cpCovers = 0;
+    int lowerBelow = 0;
+    UniformRandomProvider rng = RandomSource.XO_RO_SHI_RO_128_PP.create(99L);
+    for (int s = 0; s < seeds; s++) {
+      long fn = 0;
+      long fp = 0;
+      for (int i = 0; i < m; i++) {
+        fn += rng.nextDouble() < flip ? 1 : 0;
+        fp += rng.nextDouble() < flip ? 1 : 0;
+      }
+      AttackCounts c = new AttackCounts(m - fn, fn, m - fp, fp);
+      EpsilonPosterior p = EpsilonPosterior.of(c, JEFFREYS, 0);
+      bayesCovers += p.quantile(alpha / 2) <= eps0 && eps0 <= p.quantile(1 - alpha / 2) ? 1 : 0;
+      double[] cp = ClopperPearson.interval(c, alpha, 0);
+      cpCovers += cp[0] <= eps0 && eps0 <= cp[1] ? 1 : 0;
+      lowerBelow += ClopperPearson.lowerBound(c, alpha, 0) <= eps0 ? 1 : 0;
+    }
+    double se = Math.sqrt(alpha * (1 - alpha) / seeds);
+    double bayes = (double) bayesCovers / seeds;
+    assertTrue(Math.abs(bayes - (1 - alpha)) <= 4 * se, "Bayes coverage " + bayes);
+    assertTrue((double) cpCovers / seeds >= 1 - alpha - 4 * se, "CP coverage " + cpCovers);
+    assertTrue((double) lowerBelow / seeds >= 1 - alpha - 4 * se, "CP one-sided " + lowerBelow);
+  }
+
+  @Test
   void lowerBoundGrowsWithSampleSizeAtFixedRates() {
     AttackCounts base = new AttackCounts(45, 5, 48, 2); // plug-in epsilon about 2.8
     double previous = 0;
