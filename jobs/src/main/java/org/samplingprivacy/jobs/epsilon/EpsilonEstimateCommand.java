@@ -106,6 +106,10 @@ public final class EpsilonEstimateCommand extends JobCommand {
   @Option(names = "--claimed-epsilon", paramLabel = "E", description = "Also report P[epsilon > E] (posterior).")
   Double claimedEpsilon;
 
+  @Option(names = "--one-run", description = "The table is one training run whose canaries were each included with "
+      + "probability 1/2: also report the one-run lower bound of Steinke et al. 2023.")
+  boolean oneRun;
+
   @Option(names = "--score-orientation", paramLabel = "O", defaultValue = "higher",
       description = "higher: a higher score means member; lower: a lower score does.")
   String scoreOrientation;
@@ -416,7 +420,7 @@ public final class EpsilonEstimateCommand extends JobCommand {
       tasks.add(RowFactory.create(i, c.tp(), c.fn(), c.tn(), c.fp(), level));
     }
     EpsilonEstimate.Settings settings = new EpsilonEstimate.Settings(delta, prior.equals("uniform") ? 1.0 : 0.5,
-        claimedEpsilon == null ? Double.NaN : claimedEpsilon);
+        claimedEpsilon == null ? Double.NaN : claimedEpsilon, oneRun);
     int partitions = Math.max(1, Math.min(rows.size(), ctx.spark().sparkContext().defaultParallelism() * 4));
     List<Row> results = ctx.spark().createDataFrame(tasks, TASK_SCHEMA).repartition(partitions)
         .mapPartitions((MapPartitionsFunction<Row, Row>) it -> {
@@ -425,9 +429,7 @@ public final class EpsilonEstimateCommand extends JobCommand {
             Row t = it.next();
             EpsilonEstimate e = EpsilonEstimate.of(new AttackCounts(t.getLong(1), t.getLong(2), t.getLong(3),
                 t.getLong(4)), t.getDouble(5), settings);
-            out.add(RowFactory.create(t.getInt(0), new double[] {e.epsPlugin(), e.bayesLo(), e.bayesHi(),
-                e.bayesLowerBound(), e.bayesMedian(), e.bayesMean(), e.pExceedsClaim(), e.cpLo(), e.cpHi(),
-                e.cpLowerBound()}));
+            out.add(RowFactory.create(t.getInt(0), e.values()));
           }
           return out.iterator();
         }, Encoders.row(RESULT_SCHEMA)).collectAsList();
@@ -436,8 +438,7 @@ public final class EpsilonEstimateCommand extends JobCommand {
       int i = r.getInt(0);
       List<Double> v = r.getList(1);
       AttackCounts c = rows.get(i).counts();
-      byIndex[i] = new Estimated(rows.get(i), new EpsilonEstimate(c, level, v.get(0), v.get(1), v.get(2), v.get(3),
-          v.get(4), v.get(5), v.get(6), v.get(7), v.get(8), v.get(9)));
+      byIndex[i] = new Estimated(rows.get(i), EpsilonEstimate.fromValues(c, level, v));
     }
     return List.of(byIndex);
   }
@@ -474,8 +475,9 @@ public final class EpsilonEstimateCommand extends JobCommand {
       values.addAll(Arrays.asList(Double.isNaN(r.threshold()) ? null : r.threshold(), r.part(), c.tp(), c.fn(), c.tn(),
           c.fp(), c.fpr(), c.fnr(), x.epsPlugin(), x.alpha(), x.bayesLo(), x.bayesHi(), x.bayesLowerBound(),
           x.bayesMedian(), x.bayesMean(), Double.isNaN(x.pExceedsClaim()) ? null : x.pExceedsClaim(), x.cpLo(),
-          x.cpHi(), x.cpLowerBound(), Double.isNaN(x.widthRatio()) ? null : x.widthRatio(), delta, prior,
-          correction, selected));
+          x.cpHi(), x.cpLowerBound(), Double.isNaN(x.widthRatio()) ? null : x.widthRatio(), x.gdpMuCp(),
+          x.gdpEpsCp(), x.gdpMuBayes(), x.gdpEpsBayes(), Double.isNaN(x.oneRunEps()) ? null : x.oneRunEps(), delta,
+          prior, correction, selected));
       rows.add(RowFactory.create(values.toArray()));
     }
     return rows;
@@ -496,6 +498,11 @@ public final class EpsilonEstimateCommand extends JobCommand {
         .add("bayes_mean", DataTypes.DoubleType, false).add("p_eps_exceeds_claim", DataTypes.DoubleType, true)
         .add("cp_lo", DataTypes.DoubleType, false).add("cp_hi", DataTypes.DoubleType, false)
         .add("cp_lower_bound", DataTypes.DoubleType, false).add("width_ratio", DataTypes.DoubleType, true)
+        .add("gdp_mu_cp_lower_bound", DataTypes.DoubleType, false)
+        .add("gdp_eps_cp_lower_bound", DataTypes.DoubleType, false)
+        .add("gdp_mu_bayes_lower_bound", DataTypes.DoubleType, false)
+        .add("gdp_eps_bayes_lower_bound", DataTypes.DoubleType, false)
+        .add("one_run_eps_lower_bound", DataTypes.DoubleType, true)
         .add("delta", DataTypes.DoubleType, false).add("prior", DataTypes.StringType, false)
         .add("correction", DataTypes.StringType, false).add("selected", DataTypes.BooleanType, false);
   }

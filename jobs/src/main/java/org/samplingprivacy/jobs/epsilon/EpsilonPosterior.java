@@ -1,6 +1,5 @@
 package org.samplingprivacy.jobs.epsilon;
 
-import java.util.Arrays;
 import java.util.function.DoubleUnaryOperator;
 import org.apache.commons.numbers.rootfinder.BrentSolver;
 import org.apache.commons.statistics.distribution.BetaDistribution;
@@ -29,9 +28,7 @@ public final class EpsilonPosterior {
   private final double kappa;
   private final BetaDistribution a;
   private final BetaDistribution b;
-  /** b-quantiles splitting the outer integral; the mass outside [first, last] is TAIL on each side. */
-  private final double[] breaks;
-  private static final double TAIL = 1e-12;
+  private final BetaWeightedIntegral overB;
   private final GaussKronrod quadrature = new GaussKronrod(ABS_TOL, REL_TOL);
 
   private EpsilonPosterior(AttackCounts counts, double kappa, double delta) {
@@ -46,7 +43,7 @@ public final class EpsilonPosterior {
     this.kappa = kappa;
     this.a = BetaDistribution.of(counts.fp() + kappa, counts.tn() + kappa);
     this.b = BetaDistribution.of(counts.fn() + kappa, counts.tp() + kappa);
-    this.breaks = quantileBreaks(b);
+    this.overB = new BetaWeightedIntegral(b, quadrature);
   }
 
   /** Posterior under the Beta(κ, κ) prior: κ = ½ is Jeffreys' (the paper's), κ = 1 uniform. */
@@ -138,46 +135,7 @@ public final class EpsilonPosterior {
     return (cdf(e + h) - cdf(e - h)) / (2 * h);
   }
 
-  /**
-   * ∫₀¹ p_b(b) g(b) db for 0 ≤ g ≤ 1, on pieces between the b-quantiles {@link #breaks} (so each piece holds a
-   * smooth, well-scaled part of the density, zero-count singularities included) and the kinks of L_e and U_e. The
-   * two outer pieces hold 1e-12 of posterior mass each and are taken as mass × g at their inner end.
-   */
   private double integrateOverB(double e, DoubleUnaryOperator g) {
-    double[] kinks = PrivacyRegion.kinks(e, delta);
-    double first = breaks[0];
-    double last = breaks[breaks.length - 1];
-    double[] cuts = Arrays.copyOf(breaks, breaks.length + kinks.length);
-    int n = breaks.length;
-    for (double k : kinks) {
-      if (k > first && k < last) {
-        cuts[n++] = k;
-      }
-    }
-    cuts = Arrays.copyOf(cuts, n);
-    Arrays.sort(cuts);
-    DoubleUnaryOperator weighted = x -> {
-      double gx = g.applyAsDouble(x);
-      return gx == 0 ? 0 : b.density(x) * gx;
-    };
-    double sum = TAIL * g.applyAsDouble(first) + TAIL * g.applyAsDouble(last);
-    for (int i = 0; i + 1 < cuts.length; i++) {
-      if (cuts[i + 1] > cuts[i]) {
-        sum += quadrature.integrate(weighted, cuts[i], cuts[i + 1]);
-      }
-    }
-    return sum;
-  }
-
-  /** b-quantiles at 1e-12, 1e-11, ..., 0.1, 0.2, ..., 0.5 from each side: the pieces of {@link #integrateOverB}. */
-  private static double[] quantileBreaks(BetaDistribution b) {
-    double[] u = {1e-12, 1e-11, 1e-10, 1e-9, 1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 0.05, 0.1, 0.2, 0.3, 0.4};
-    java.util.TreeSet<Double> cuts = new java.util.TreeSet<>();
-    cuts.add(b.inverseCumulativeProbability(0.5));
-    for (double q : u) {
-      cuts.add(b.inverseCumulativeProbability(q));
-      cuts.add(b.inverseSurvivalProbability(q));
-    }
-    return cuts.stream().mapToDouble(Double::doubleValue).filter(x -> x > 0 && x < 1).toArray();
+    return overB.integrate(g, PrivacyRegion.kinks(e, delta));
   }
 }

@@ -82,10 +82,13 @@ class EpsilonEstimateCommandTest extends SparkTestBase {
       assertEquals(c, new AttackCounts(x.getLong(3), x.getLong(4), x.getLong(5), x.getLong(6)));
       assertEquals(0.05 / 4, x.<Double>getAs("alpha"), 1e-15);
       assertEquals("bonferroni:4", x.getAs("correction"));
-      EpsilonEstimate e = EpsilonEstimate.of(c, 0.05 / 4, new EpsilonEstimate.Settings(1e-5, 0.5, 1.0));
+      EpsilonEstimate e = EpsilonEstimate.of(c, 0.05 / 4, new EpsilonEstimate.Settings(1e-5, 0.5, 1.0, false));
       assertEquals(e.bayesLowerBound(), x.<Double>getAs("bayes_lower_bound"), 1e-12);
       assertEquals(e.cpLowerBound(), x.<Double>getAs("cp_lower_bound"), 1e-12);
       assertEquals(e.pExceedsClaim(), x.<Double>getAs("p_eps_exceeds_claim"), 1e-12);
+      assertEquals(GaussianDp.cpLowerBound(c, 0.05 / 4), x.<Double>getAs("gdp_mu_cp_lower_bound"), 1e-12);
+      assertEquals(e.gdpEpsBayes(), x.<Double>getAs("gdp_eps_bayes_lower_bound"), 1e-9);
+      Assertions.assertTrue(x.isNullAt(x.fieldIndex("one_run_eps_lower_bound")), "one-run only on request");
     }
     for (String model : new String[] {"m1", "m2"}) {
       List<Row> g = result.stream().filter(x -> x.getString(0).equals(model)).toList();
@@ -148,7 +151,7 @@ class EpsilonEstimateCommandTest extends SparkTestBase {
   void guessesAndLowerOrientationGiveTheSameCounts() {
     String og = dir.resolve("guess").toString();
     Result g = spp("epsilon-estimate", "--input", input, "--member-col", "is_member", "--guess-col", "guess",
-        "--group-cols", "model", "--delta", "1e-5", "--output", og);
+        "--group-cols", "model", "--delta", "1e-5", "--one-run", "--output", og);
     assertEquals(0, g.code(), g.err());
     String neg = dir.resolve("neg").toString();
     SPARK.read().format("delta").load(input).selectExpr("model", "is_member", "-score AS score")
@@ -165,6 +168,8 @@ class EpsilonEstimateCommandTest extends SparkTestBase {
       assertEquals(c, new AttackCounts(a.get(i).getLong(3), a.get(i).getLong(4), a.get(i).getLong(5), a.get(i).getLong(6)));
       assertEquals(c, new AttackCounts(b.get(i).getLong(3), b.get(i).getLong(4), b.get(i).getLong(5), b.get(i).getLong(6)));
       Assertions.assertTrue(a.get(i).isNullAt(1), "no threshold for guesses");
+      assertEquals(OneRunAudit.lowerBound(600, 600, c.tp() + c.tn(), 1e-5, 0.05),
+          a.get(i).<Double>getAs("one_run_eps_lower_bound"), 1e-9);
       assertEquals(-1.0, b.get(i).getDouble(1));
     }
   }
