@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.Set;
 import org.apache.spark.sql.SparkSession;
 import org.samplingprivacy.jobs.bench.BenchCompareCommand;
+import org.samplingprivacy.jobs.bench.BenchEpsilonCommand;
 import org.samplingprivacy.jobs.bench.BenchGenerateCommand;
 import org.samplingprivacy.jobs.cli.ConfigDefaults;
 import org.samplingprivacy.jobs.epsilon.EpsilonEstimateCommand;
@@ -28,7 +29,7 @@ import picocli.CommandLine.Spec;
     description = "Sampling and privacy analytics on Spark: every job is a command of this one jar.",
     footer = {"", "Exit codes: 0 success, 2 bad input or usage (nothing written), 1 runtime failure.",
         "Option values: command line > --config file > built-in default."},
-    subcommands = {ImportCsvCommand.class, ExportCommand.class, EpsilonEstimateCommand.class, BenchGenerateCommand.class,
+    subcommands = {ImportCsvCommand.class, ExportCommand.class, EpsilonEstimateCommand.class, BenchGenerateCommand.class, BenchEpsilonCommand.class,
         BenchCompareCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @Spec

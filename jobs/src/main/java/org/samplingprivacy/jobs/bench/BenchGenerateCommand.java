@@ -43,7 +43,7 @@ public final class BenchGenerateCommand extends JobCommand {
 
   @Option(names = "--distribution", paramLabel = "D1,D2,...", defaultValue = "normal",
       description = "Distribution per column, cycled over the columns: uniform, normal, lognormal, exponential, "
-          + "pareto (tail index 1.5), int100 (integers 0-99).")
+          + "pareto (tail index 1.5), int100 (integers 0-99), bit (0 or 1).")
   String distribution;
 
   @Option(names = "--partitions", paramLabel = "P", defaultValue = "8", description = "Output partitions (files).")
@@ -56,7 +56,8 @@ public final class BenchGenerateCommand extends JobCommand {
     Params.requireInRange("--columns", columns, 1, 10_000);
     Params.requireInRange("--partitions", partitions, 1, 100_000);
     for (String d : Params.requireList("--distribution", distribution)) {
-      Params.requireOneOf("--distribution", d, "uniform", "normal", "lognormal", "exponential", "pareto", "int100");
+      Params.requireOneOf("--distribution", d, "uniform", "normal", "lognormal", "exponential", "pareto", "int100",
+          "bit");
     }
   }
 
@@ -93,6 +94,7 @@ public final class BenchGenerateCommand extends JobCommand {
       case "exponential" -> log(lit(1.0).minus(u)).multiply(-1.0);
       case "pareto" -> pow(lit(1.0).minus(u), lit(-1.0 / 1.5));
       case "int100" -> floor(u.multiply(100)).cast("int");
+      case "bit" -> floor(u.multiply(2)).cast("int");
       default -> throw new InputException("--distribution: unknown '" + distribution + "'");
     };
   }

@@ -83,7 +83,8 @@ public final class EpsilonEstimateCommand extends JobCommand {
       description = "Significance: two-sided intervals at 1 - A, one-sided bounds at 1 - A.")
   double alpha;
 
-  @Option(names = "--thresholds", paramLabel = "T1,T2", description = "Decision thresholds: guess member iff score >= T.")
+  @Option(names = "--thresholds", paramLabel = "T1,T2",
+      description = "Decision thresholds: guess member iff score >= T (wins over --threshold-sweep).")
   String thresholds;
 
   @Option(names = "--threshold-sweep", paramLabel = "K",
@@ -145,11 +146,8 @@ public final class EpsilonEstimateCommand extends JobCommand {
     if (claimedEpsilon != null) {
       Params.requireInRange("--claimed-epsilon", claimedEpsilon, 0, 1e6);
     }
-    if (thresholds != null && thresholdSweep != null) {
-      throw new InputException("give at most one of --thresholds and --threshold-sweep");
-    }
-    if (guessCol != null && (thresholds != null || thresholdSweep != null)) {
-      throw new InputException("--thresholds and --threshold-sweep need --score-col, not --guess-col");
+    if (guessCol != null && thresholds != null) {
+      throw new InputException("--thresholds needs --score-col, not --guess-col");
     }
     if (thresholdSweep != null) {
       Params.requireInRange("--threshold-sweep", thresholdSweep, 1, 10_000);
@@ -182,6 +180,9 @@ public final class EpsilonEstimateCommand extends JobCommand {
     Dataset<Row> data = raw.select(keep.toArray(new Column[0]));
     validate(ctx, data, table, groups, split);
 
+    if (guessCol != null) {
+      thresholdSweep = null; // a sweep from a config file does not apply to guesses
+    }
     double[] grid = scoreCol == null ? new double[] {0.5} : grid(ctx, data, table);
     int k = grid.length;
     String correction = switch (selection) {
@@ -193,7 +194,8 @@ public final class EpsilonEstimateCommand extends JobCommand {
     List<String> steps = List.of(
         "read " + in.path() + " (" + in.format().id() + ")" + (groups.isEmpty() ? "" : ", grouped by " + groups),
         scoreCol == null ? "count guesses (TP, FN, TN, FP) per group"
-            : "count TP, FN, TN, FP per group at " + k + " threshold" + (k == 1 ? "" : "s") + " of " + scoreCol,
+            : "count TP, FN, TN, FP per group at " + k + " threshold" + (k == 1 ? "" : "s") + " of " + scoreCol
+                + (thresholds != null ? " (--thresholds)" : " (--threshold-sweep " + thresholdSweep + ")"),
         "estimate epsilon per group and threshold at delta " + delta + ", significance " + fmt(level)
             + " (correction: " + correction + ", prior " + prior + ")",
         "write " + common.output + " (" + out.format().id() + ")");
