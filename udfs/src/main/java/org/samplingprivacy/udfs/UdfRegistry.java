@@ -16,8 +16,11 @@ import org.apache.spark.sql.types.DataTypes;
 public final class UdfRegistry {
   private UdfRegistry() {}
 
-  /** Registers every function on {@code spark}; safe to call more than once. */
+  /** Registers every function on {@code spark}; a second call on the same session does nothing. */
   public static void registerAll(SparkSession spark) {
+    if (spark.catalog().functionExists("spp_uniform")) {
+      return;
+    }
     spark.udf().register("spp_hash64",
         (UDF2<String, Long, Long>) (key, seed) -> key == null || seed == null ? null : StableHash.hash64(key, seed),
         DataTypes.LongType);

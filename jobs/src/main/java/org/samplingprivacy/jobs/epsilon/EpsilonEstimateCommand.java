@@ -585,7 +585,8 @@ public final class EpsilonEstimateCommand extends JobCommand {
   }
 
   private static SvgPlot rocPlot(List<Estimated> estimates, int nGroups) {
-    SvgPlot plot = SvgPlot.xy("Attack ROC (per group and part)", "false positive rate", "true positive rate");
+    SvgPlot plot = SvgPlot.xy("Attack ROC (per group and part)", "false positive rate", "true positive rate")
+        .legendBottomRight();
     Map<String, List<AttackCounts>> curves = new LinkedHashMap<>();
     for (Estimated e : estimates) {
       curves.computeIfAbsent(e.row().group() + " " + e.row().part(), k -> new ArrayList<>()).add(e.row().counts());

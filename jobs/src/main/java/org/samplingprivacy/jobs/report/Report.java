@@ -168,6 +168,9 @@ public final class Report {
     if (v instanceof Double d) {
       return SvgPlot.fmt(d);
     }
+    if (v instanceof List<?> list) {
+      return "[" + String.join(", ", list.stream().map(Report::cell).toList()) + "]";
+    }
     return String.valueOf(v);
   }
 

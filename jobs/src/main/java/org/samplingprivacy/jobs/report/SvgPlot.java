@@ -25,6 +25,7 @@ public final class SvgPlot {
   private double[] barValues;
   private boolean logX;
   private boolean logY;
+  private boolean legendBottom;
 
   private record Series(String name, double[] x, double[] y, boolean line) {}
 
@@ -65,6 +66,12 @@ public final class SvgPlot {
 
   public SvgPlot logY() {
     logY = true;
+    return this;
+  }
+
+  /** Puts the legend in the lower right corner (for curves that end in the upper right, like an ROC). */
+  public SvgPlot legendBottomRight() {
+    legendBottom = true;
     return this;
   }
 
@@ -163,7 +170,7 @@ public final class SvgPlot {
         b.append("<path d=\"").append(path).append("\" fill=\"none\" stroke=\"").append(color)
             .append("\" stroke-width=\"1.8\"/>");
       }
-      double ly = TOP + 14 + 14 * s;
+      double ly = legendBottom ? TOP + plotHeight() - 8 - 14 * (series.size() - 1 - s) : TOP + 14 + 14 * s;
       b.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%.2f\" width=\"10\" height=\"10\" fill=\"%s\"/>",
           LEFT + plotWidth() - 150, ly - 9, color));
       text(b, LEFT + plotWidth() - 135, ly, "start", 11, ser.name);

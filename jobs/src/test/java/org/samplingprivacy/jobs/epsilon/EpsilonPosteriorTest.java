@@ -203,6 +203,25 @@ class EpsilonPosteriorTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Timeout(300) // a regression guard: these counts once sent the quadrature into endless bisection
+  void millionsOfChallengesConcentrateEveryEstimateOnThePlugIn() {
+    // 5 million challenges per class: the posteriors are so narrow that every estimate sits at the plug-in value.
+    // Oracle: a normal approximation, sd(eps) ~ sqrt(Var(FPR)/FPR^2 + Var(FNR)/FNR^2) by the delta method.
+    long n = 5_000_000;
+    AttackCounts c = new AttackCounts(n - 1_000_000, 1_000_000, n - 250_000, 250_000);
+    double plugIn = PrivacyRegion.epsilon(c.fpr(), c.fnr(), 1e-5);
+    double sd = Math.sqrt((1 - c.fpr()) / (c.fpr() * n) + c.fnr() / ((1 - c.fnr()) * n));
+    EpsilonEstimate e = EpsilonEstimate.of(c, 0.05, new EpsilonEstimate.Settings(1e-5, JEFFREYS, Double.NaN, false));
+    assertEquals(plugIn, e.bayesMedian(), 0.05 * sd);
+    assertEquals(plugIn - 1.96 * sd, e.bayesLo(), 0.1 * sd);
+    assertEquals(plugIn + 1.96 * sd, e.bayesHi(), 0.1 * sd);
+    assertEquals(GaussianDp.mu(c.fpr(), c.fnr()), e.gdpMuBayes(), 0.01);
+    AttackCounts nullAttack = new AttackCounts(n / 2, n / 2, n / 2, n / 2);
+    EpsilonEstimate z = EpsilonEstimate.of(nullAttack, 0.05, new EpsilonEstimate.Settings(1e-5, JEFFREYS, Double.NaN, false));
+    assertTrue(z.bayesHi() < 0.01 && z.gdpMuBayes() < 0.01, z.toString());
+  }
+
+  @Test
   void lowerBoundGrowsWithSampleSizeAtFixedRates() {
     AttackCounts base = new AttackCounts(45, 5, 48, 2); // plug-in epsilon about 2.8
     double previous = 0;
