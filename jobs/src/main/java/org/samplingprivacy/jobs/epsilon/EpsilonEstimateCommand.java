@@ -52,10 +52,10 @@ import picocli.CommandLine.Option;
  * mean, P[ε &gt; claim]) beside the Clopper–Pearson confidence interval, with the threshold choice made honest by a
  * held-out split or a Bonferroni correction.
  *
- * <p>Spark work: one validation pass (labels, scores, members and non-members per group), for a threshold sweep a
- * deterministic hash sample of the scores, and one aggregation of (group, part, score bucket, label) counts against
- * the broadcast threshold grid; TP/FP per threshold are suffix sums of that small table. The estimates, a few per
- * group and threshold, are computed in executors over the count rows.
+ * <p>Spark work: for a threshold sweep, a deterministic hash sample of the scores; then one aggregation of (group,
+ * part, score bucket, label) counts against the broadcast threshold grid, which also validates the input (labels,
+ * null or NaN scores, members and non-members per group): TP/FP per threshold are suffix sums of that small table.
+ * The estimates, a few per group and threshold, are computed in executors over the count rows.
  */
 @Command(name = "epsilon-estimate",
     description = "Bayesian and Clopper-Pearson estimates of epsilon from membership-inference results.")
@@ -178,13 +178,15 @@ public final class EpsilonEstimateCommand extends JobCommand {
     keep.add(score.as(SCORE));
     keep.add(part.as(PART));
     Dataset<Row> data = raw.select(keep.toArray(new Column[0]));
-    validate(ctx, data, table, groups, split);
-
     if (guessCol != null) {
       thresholdSweep = null; // a sweep from a config file does not apply to guesses
     }
     double[] grid = scoreCol == null ? new double[] {0.5} : grid(ctx, data, table);
     int k = grid.length;
+    // One pass over the table: the (group, part, bucket, label) counts, which also validate labels, scores and groups.
+    List<Row> cells = ctx.phase("count outcomes per threshold", () -> cells(data, groups, grid));
+    validate(cells, table, groups, split);
+    List<CountRow> countRows = countRows(cells, groups.size(), grid);
     String correction = switch (selection) {
       case "bonferroni" -> k > 1 ? "bonferroni:" + k : "none";
       case "split" -> "split";
@@ -193,14 +195,14 @@ public final class EpsilonEstimateCommand extends JobCommand {
     double level = selection.equals("bonferroni") ? alpha / k : alpha;
     List<String> steps = List.of(
         "read " + in.path() + " (" + in.format().id() + ")" + (groups.isEmpty() ? "" : ", grouped by " + groups),
-        scoreCol == null ? "count guesses (TP, FN, TN, FP) per group"
-            : "count TP, FN, TN, FP per group at " + k + " threshold" + (k == 1 ? "" : "s") + " of " + scoreCol
-                + (thresholds != null ? " (--thresholds)" : " (--threshold-sweep " + thresholdSweep + ")"),
+        scoreCol == null ? "counted guesses (TP, FN, TN, FP): " + countRows.size() + " group(s)"
+            : "counted TP, FN, TN, FP at " + k + " threshold" + (k == 1 ? "" : "s") + " of " + scoreCol
+                + (thresholds != null ? " (--thresholds)" : " (--threshold-sweep " + thresholdSweep + ")") + ": "
+                + countRows.size() + " rows",
         "estimate epsilon per group and threshold at delta " + delta + ", significance " + fmt(level)
             + " (correction: " + correction + ", prior " + prior + ")",
         "write " + common.output + " (" + out.format().id() + ")");
     return new Plan(steps, c -> {
-      List<CountRow> countRows = c.phase("count outcomes per threshold", () -> countRows(data, groups, grid));
       List<Estimated> estimates = c.phase("estimate epsilon", () -> estimate(c, countRows, level));
       List<Row> rows = select(estimates, groups.size(), correction, split);
       StructType schema = outputSchema(raw.schema(), groups);
@@ -235,75 +237,62 @@ public final class EpsilonEstimateCommand extends JobCommand {
     return col("`" + challengeCol + "`");
   }
 
-  /** One pass: every label 0/1, no null or NaN score, and members and non-members in every group (and part). */
-  private void validate(JobContext ctx, Dataset<Row> data, String table, List<String> groups, boolean split) {
-    List<Column> keys = new ArrayList<>();
-    groups.forEach(g -> keys.add(col("`" + g + "`")));
-    if (split) {
-      keys.add(col(PART));
-    }
-    Column badLabel = col(MEMBER).isNull().or(col(MEMBER).isin(0, 1).unary_$bang());
-    Column badScore = scoreCol != null ? col(SCORE).isNull().or(isnan(col(SCORE)))
-        : col(SCORE).isNull().or(col(SCORE).isin(0, 1).unary_$bang());
-    List<Row> perGroup = ctx.phase("validate labels and scores", () -> data
-        .groupBy(keys.toArray(new Column[0]))
-        .agg(count(lit(1)), sum(when(col(MEMBER).equalTo(1), 1L).otherwise(0L)),
-            sum(when(col(MEMBER).equalTo(0), 1L).otherwise(0L)), sum(when(badLabel, 1L).otherwise(0L)),
-            sum(when(badScore, 1L).otherwise(0L)))
-        .collectAsList());
-    if (perGroup.isEmpty()) {
+  /**
+   * Checks the count cells (keys, part, bucket, label, count): every label 0/1, no null or NaN score (bucket −1), and
+   * members and non-members in every group and, under split, in both parts.
+   */
+  private void validate(List<Row> cells, String table, List<String> groups, boolean split) {
+    if (cells.isEmpty()) {
       throw new InputException(table + " is empty");
     }
-    int n = keys.size();
-    long badLabels = perGroup.stream().mapToLong(r -> r.getLong(n + 3)).sum();
+    int n = groups.size();
+    long badLabels = cells.stream().filter(r -> r.isNullAt(n + 2) || (r.getInt(n + 2) != 0 && r.getInt(n + 2) != 1))
+        .mapToLong(r -> r.getLong(n + 3)).sum();
     if (badLabels > 0) {
       throw new InputException(table + " column '" + memberCol + "' (--member-col) has " + badLabels
           + " values other than 0/1 or true/false (nulls included)");
     }
-    long badScores = perGroup.stream().mapToLong(r -> r.getLong(n + 4)).sum();
+    long badScores = cells.stream().filter(r -> r.getInt(n + 1) < 0).mapToLong(r -> r.getLong(n + 3)).sum();
     if (badScores > 0) {
       throw new InputException(table + (scoreCol != null
           ? " column '" + scoreCol + "' (--score-col) has " + badScores + " null or NaN values"
           : " column '" + guessCol + "' (--guess-col) has " + badScores + " values other than 0/1 or true/false"));
     }
-    List<List<String>> seen = new ArrayList<>();
-    for (Row r : perGroup) {
-      if (r.getLong(n + 1) == 0 || r.getLong(n + 2) == 0) {
-        throw new InputException(table + ": " + describeGroup(r, groups, split) + " has no "
-            + (r.getLong(n + 1) == 0 ? "members" : "non-members") + " (" + memberCol + ")");
+    Map<List<Object>, long[]> perGroupPart = new LinkedHashMap<>();
+    Map<List<Object>, java.util.Set<Object>> partsPerGroup = new LinkedHashMap<>();
+    for (Row r : cells) {
+      List<Object> key = new ArrayList<>();
+      for (int i = 0; i <= n; i++) {
+        key.add(r.get(i));
       }
-      seen.add(groupKey(r, groups.size()));
+      perGroupPart.computeIfAbsent(key, x -> new long[2])[r.getInt(n + 2)] += r.getLong(n + 3);
+      partsPerGroup.computeIfAbsent(key.subList(0, n), x -> new java.util.HashSet<>()).add(r.get(n));
     }
+    perGroupPart.forEach((key, byLabel) -> {
+      if (byLabel[0] == 0 || byLabel[1] == 0) {
+        throw new InputException(table + ": " + describeGroup(key, groups, split) + " has no "
+            + (byLabel[1] == 0 ? "members" : "non-members") + " (" + memberCol + ")");
+      }
+    });
     if (split) {
-      // A group whose challenges all fell in one part has no other part to select or evaluate on.
-      Map<List<String>, Long> partsPerGroup = new HashMap<>();
-      seen.forEach(g -> partsPerGroup.merge(g, 1L, Long::sum));
       partsPerGroup.forEach((g, parts) -> {
-        if (parts < 2) {
-          throw new InputException(table + ": group " + g + " has too few challenges to split into selection "
-              + "and evaluation parts");
+        if (parts.size() < 2) {
+          throw new InputException(table + ": " + describeGroup(g, groups, false) + " has too few challenges to "
+              + "split into selection and evaluation parts");
         }
       });
     }
   }
 
-  private static String describeGroup(Row r, List<String> groups, boolean split) {
+  private static String describeGroup(List<Object> key, List<String> groups, boolean split) {
     List<String> kv = new ArrayList<>();
     for (int i = 0; i < groups.size(); i++) {
-      kv.add(groups.get(i) + "=" + r.get(i));
+      kv.add(groups.get(i) + "=" + key.get(i));
     }
     if (split) {
-      kv.add("part=" + r.get(groups.size()));
+      kv.add("part=" + key.get(groups.size()));
     }
     return kv.isEmpty() ? "the table" : "group (" + String.join(", ", kv) + ")";
-  }
-
-  private static List<String> groupKey(Row r, int n) {
-    List<String> k = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      k.add(String.valueOf(r.get(i)));
-    }
-    return k;
   }
 
   /** The threshold grid: given, or K score quantiles of a deterministic hash sample (about 10,000 per threshold). */
@@ -331,7 +320,8 @@ public final class EpsilonEstimateCommand extends JobCommand {
       double rate = Math.min(1.0, (double) target / n);
       Column u = shiftrightunsigned(xxhash64(col(SCORE), col(MEMBER), lit(ctx.seed())), 11).multiply(lit(0x1.0p-53));
       // Hash of (score, label, seed): the sample, and so the grid, do not depend on partitioning.
-      return data.filter(u.lt(rate)).select(SCORE).collectAsList().stream().mapToDouble(r -> r.getDouble(0)).toArray();
+      return data.filter(u.lt(rate).and(col(SCORE).isNotNull()).and(isnan(col(SCORE)).unary_$bang())).select(SCORE)
+          .collectAsList().stream().mapToDouble(r -> r.getDouble(0)).toArray();
     });
     Arrays.sort(sample);
     TreeSet<Double> t = new TreeSet<>();
@@ -346,19 +336,22 @@ public final class EpsilonEstimateCommand extends JobCommand {
   record CountRow(List<Object> group, String part, double threshold, AttackCounts counts) {}
 
   /**
-   * Counts at every threshold from one aggregation: bucket = number of thresholds ≤ score (binary search against
-   * the broadcast grid), then TP_j = members with bucket ≥ j, FP_j likewise (suffix sums on the small table).
+   * The one aggregation over the table: (group, part, bucket, label) → count, where bucket = number of thresholds ≤
+   * score (binary search against the broadcast grid; −1 for a null or NaN score), or the guess itself.
    */
-  private List<CountRow> countRows(Dataset<Row> data, List<String> groups, double[] grid) {
+  private List<Row> cells(Dataset<Row> data, List<String> groups, double[] grid) {
     List<Column> keys = new ArrayList<>();
     groups.forEach(g -> keys.add(col("`" + g + "`")));
     keys.add(col(PART));
     Column bucket;
     if (scoreCol == null) {
-      bucket = col(SCORE); // a guess of 1 is bucket 1 (at the one "threshold"), 0 is bucket 0
+      bucket = when(col(SCORE).isin(0, 1), col(SCORE)).otherwise(lit(-1));
     } else {
       double[] g = grid.clone();
       UserDefinedFunction b = functions.udf((UDF1<Double, Integer>) s -> {
+        if (s == null || s.isNaN()) {
+          return -1;
+        }
         int i = Arrays.binarySearch(g, s);
         return i >= 0 ? upperIndex(g, i) : -i - 1;
       }, DataTypes.IntegerType);
@@ -366,8 +359,11 @@ public final class EpsilonEstimateCommand extends JobCommand {
     }
     keys.add(bucket.as("__bucket"));
     keys.add(col(MEMBER));
-    List<Row> cells = data.groupBy(keys.toArray(new Column[0])).count().collectAsList();
-    int n = groups.size();
+    return data.groupBy(keys.toArray(new Column[0])).count().collectAsList();
+  }
+
+  /** TP_j = members with bucket ≥ j, FP_j likewise: suffix sums of the (validated) cells. */
+  private List<CountRow> countRows(List<Row> cells, int n, double[] grid) {
     int k = grid.length;
     Map<List<Object>, long[][]> byGroup = new LinkedHashMap<>();
     for (Row r : cells) {

@@ -1,7 +1,6 @@
 package org.samplingprivacy.jobs.epsilon;
 
 import java.util.function.DoubleUnaryOperator;
-import org.apache.commons.numbers.rootfinder.BrentSolver;
 import org.apache.commons.statistics.distribution.BetaDistribution;
 
 /**
@@ -81,23 +80,7 @@ public final class EpsilonPosterior {
 
   /** Q(q) = inf{e ≥ 0 : F(e) ≥ q}, for 0 < q < 1. */
   public double quantile(double q) {
-    if (!(q > 0 && q < 1)) {
-      throw new IllegalArgumentException("q must be in (0, 1), got " + q);
-    }
-    if (cdf(0) >= q) {
-      return 0;
-    }
-    // Below the median solve F(e) = q; above it S(e) = 1 - q, so a quantile near 1 keeps its accuracy.
-    DoubleUnaryOperator g = q <= 0.5 ? e -> cdf(e) - q : e -> (1 - q) - survival(e);
-    double hi = 1;
-    while (g.applyAsDouble(hi) < 0) {
-      hi *= 2;
-      if (hi > 1e6) {
-        throw new IllegalStateException("no quantile " + q + " below 1e6 for " + counts);
-      }
-    }
-    double lo = hi == 1 ? 0 : hi / 2;
-    return new BrentSolver(ROOT_TOL, 1e-12, 1e-15).findRoot(g, lo, hi);
+    return MonotoneQuantile.find(this::cdf, this::survival, q, 1e6, ROOT_TOL);
   }
 
   public double median() {

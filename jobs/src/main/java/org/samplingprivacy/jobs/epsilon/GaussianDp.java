@@ -1,6 +1,5 @@
 package org.samplingprivacy.jobs.epsilon;
 
-import java.util.function.DoubleUnaryOperator;
 import org.apache.commons.numbers.rootfinder.BrentSolver;
 import org.apache.commons.statistics.distribution.BetaDistribution;
 import org.apache.commons.statistics.distribution.NormalDistribution;
@@ -103,18 +102,7 @@ public final class GaussianDp {
     }
 
     public double quantile(double q) {
-      DoubleUnaryOperator g = q <= 0.5 ? m -> cdf(m) - q : m -> (1 - q) - survival(m);
-      if (g.applyAsDouble(0) >= 0) {
-        return 0;
-      }
-      double hi = 1;
-      while (g.applyAsDouble(hi) < 0) {
-        hi *= 2;
-        if (hi > 1e3) {
-          throw new IllegalStateException("no mu quantile " + q + " below 1e3");
-        }
-      }
-      return new BrentSolver(1e-9, 1e-12, 1e-15).findRoot(g, hi == 1 ? 0 : hi / 2, hi);
+      return MonotoneQuantile.find(this::cdf, this::survival, q, 1e3, 1e-9);
     }
   }
 }
