@@ -18,8 +18,8 @@ import org.apache.commons.statistics.distribution.BetaDistribution;
  * without an upper cap, so perfect attacks (ε unbounded in Clopper–Pearson) get finite quantiles.
  */
 public final class EpsilonPosterior {
-  private static final double ABS_TOL = 1e-13;
-  private static final double REL_TOL = 1e-10;
+  private static final double ABS_TOL = 1e-12;
+  private static final double REL_TOL = 1e-9;
   private static final double ROOT_TOL = 1e-9;
 
   private final AttackCounts counts;
@@ -28,6 +28,7 @@ public final class EpsilonPosterior {
   private final BetaDistribution a;
   private final BetaDistribution b;
   private final BetaWeightedIntegral overB;
+  private double median = Double.NaN;
   private final GaussKronrod quadrature = new GaussKronrod(ABS_TOL, REL_TOL);
 
   private EpsilonPosterior(AttackCounts counts, double kappa, double delta) {
@@ -83,16 +84,27 @@ public final class EpsilonPosterior {
     return MonotoneQuantile.find(this::cdf, this::survival, q, 1e6, ROOT_TOL);
   }
 
+  /** The posterior median (computed once). */
   public double median() {
-    return quantile(0.5);
+    if (Double.isNaN(median)) {
+      median = quantile(0.5);
+    }
+    return median;
   }
 
-  /** E[ε] = ∫₀^∞ S(e) de, on doubling intervals until S is below 1e-13, plus the exponential tail beyond. */
+  /**
+   * E[ε] = ∫₀^∞ S(e) de, on intervals of doubling width starting at the posterior's own scale (its median, or its
+   * 99th percentile when an atom at 0 holds half the mass) until S is below 1e-13, plus the exponential tail beyond.
+   */
   public double mean() {
+    double scale = median();
+    if (scale == 0) {
+      scale = quantile(0.99);
+    }
+    double width = Math.max(scale, 1e-9);
     double total = 0;
     double start = 0;
-    double width = 0.5;
-    GaussKronrod outer = new GaussKronrod(1e-9, 1e-7);
+    GaussKronrod outer = new GaussKronrod(1e-9 * width, 1e-7);
     while (true) {
       double end = start + width;
       total += outer.integrate(this::survival, start, end);

@@ -75,7 +75,7 @@ public final class GaussianDp {
       BetaDistribution a = BetaDistribution.of(c.fp() + kappa, c.tn() + kappa);
       this.b = BetaDistribution.of(c.fn() + kappa, c.tp() + kappa);
       this.bFlipped = BetaDistribution.of(c.tp() + kappa, c.fn() + kappa);
-      this.overA = new BetaWeightedIntegral(a, new GaussKronrod(1e-13, 1e-10));
+      this.overA = new BetaWeightedIntegral(a, new GaussKronrod(1e-12, 1e-9));
     }
 
     /** F(m) = ∫ p_a(x) [F_b(Φ(z_x + m)) − F_b(Φ(z_x − m))] dx, z_x = Φ⁻¹(1 − x). */

@@ -21,6 +21,7 @@ import org.samplingprivacy.jobs.report.Report;
  * output carries the same provenance and honours {@code --output-format} and {@code --write-mode}.
  */
 public final class JobContext {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JobContext.class);
   private final SparkSession spark;
   private final String command;
   private final CommonOptions options;
@@ -110,10 +111,13 @@ public final class JobContext {
   public <T> T phase(String phase, Supplier<T> work) {
     String previous = spark.sparkContext().getLocalProperty("spark.job.description");
     spark.sparkContext().setJobDescription(command + " " + runId + ": " + phase);
+    long start = System.nanoTime();
     try {
       return work.get();
     } finally {
       spark.sparkContext().setJobDescription(previous);
+      LOG.info("{} {}: {} took {} s", command, runId, phase,
+          String.format(java.util.Locale.ROOT, "%.2f", (System.nanoTime() - start) / 1e9));
     }
   }
 
