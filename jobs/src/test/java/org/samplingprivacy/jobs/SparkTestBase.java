@@ -7,7 +7,6 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeEach;
@@ -62,25 +61,12 @@ public abstract class SparkTestBase extends JavaDataFrameSuiteBase {
     }
   }
 
-  /** A file of the repository (data/, conf/, ...), found from the module folder tests run in. */
   protected static Path repoFile(String relative) {
-    for (Path d = Paths.get("").toAbsolutePath(); d != null; d = d.getParent()) {
-      if (Files.exists(d.resolve("udfs")) && Files.exists(d.resolve("jobs")) && Files.exists(d.resolve(relative))) {
-        return d.resolve(relative);
-      }
-    }
-    throw new IllegalStateException("no " + relative + " above " + Paths.get("").toAbsolutePath());
+    return TestFiles.repoFile(relative);
   }
 
-  /** A dataset of ../shared/data (beside the checkout, as CI lays it out). */
   protected static Path sharedData(String relative) {
-    for (Path d = Paths.get("").toAbsolutePath(); d != null; d = d.getParent()) {
-      Path p = d.resolve("shared").resolve("data").resolve(relative);
-      if (Files.exists(p)) {
-        return p;
-      }
-    }
-    throw new IllegalStateException("no shared/data/" + relative + " above " + Paths.get("").toAbsolutePath());
+    return TestFiles.sharedData(relative);
   }
 
   /** What a command printed and returned. */

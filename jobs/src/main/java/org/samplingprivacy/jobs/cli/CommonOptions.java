@@ -15,6 +15,10 @@ public final class CommonOptions {
       description = "Input format: auto, delta, parquet or csv; auto detects from the path.")
   public String inputFormat;
 
+  @Option(names = "--where", paramLabel = "SQL",
+      description = "Spark SQL predicate on the input's rows, e.g. \"run_id = '2024-01-01'\" to read one slice.")
+  public String where;
+
   @Option(names = "--output", paramLabel = "PATH", description = "Output table path.")
   public String output;
 

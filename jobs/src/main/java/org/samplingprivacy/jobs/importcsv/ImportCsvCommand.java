@@ -69,6 +69,9 @@ public final class ImportCsvCommand extends JobCommand {
     Params.requirePresent("--input", common.input);
     Params.requirePresent("--output", common.output);
     Params.requireInRange("--max-bad-rows", maxBadRows, 0, Long.MAX_VALUE);
+    if (common.where != null) {
+      throw new InputException("import-csv takes no --where: it imports every row (filter the table afterwards)");
+    }
     if (delimiter.length() != 1) {
       throw new InputException("--delimiter must be one character, got '" + delimiter + "'");
     }

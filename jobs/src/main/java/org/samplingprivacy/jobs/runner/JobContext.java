@@ -14,6 +14,7 @@ import org.samplingprivacy.jobs.io.TableFormat;
 import org.samplingprivacy.jobs.io.TableIO;
 import org.samplingprivacy.jobs.io.WriteMode;
 import org.samplingprivacy.jobs.report.Report;
+import org.samplingprivacy.jobs.validate.InputException;
 
 /**
  * What a running command works with: the session, its resolved options, the inputs it has read (for provenance), its
@@ -63,9 +64,23 @@ public final class JobContext {
     return report;
   }
 
-  /** Reads {@code --input} with {@code --format}. */
+  /** Reads {@code --input} with {@code --format}, keeping the rows {@code --where} selects. */
   public SourceTable readInput() {
-    return read("--input", options.input);
+    SourceTable t = read("--input", options.input);
+    if (options.where == null || options.where.isBlank()) {
+      return t;
+    }
+    try {
+      Dataset<Row> filtered = t.data().filter(org.apache.spark.sql.functions.expr(options.where));
+      filtered.schema(); // resolve now: an unknown column is bad input, not a runtime failure
+      return new SourceTable(t.path(), t.format(), t.deltaVersion(), filtered);
+    } catch (Exception e) {
+      if (!(e instanceof org.apache.spark.sql.AnalysisException)) { // ParseException is one too
+        throw e;
+      }
+      throw new InputException("--where \"" + options.where + "\" does not apply to --input " + t.path() + ": "
+          + e.getMessage().lines().findFirst().orElse(""), e);
+    }
   }
 
   /** Reads a table named by {@code option} (e.g. {@code --behaviors}), detecting its format, and records it. */
@@ -93,7 +108,7 @@ public final class JobContext {
   public TableIO.WriteSpec writeSpec(TableFormat... allowed) {
     TableFormat f = TableFormat.parse("--output-format", options.outputFormat, allowed);
     if (f == null) {
-      throw new org.samplingprivacy.jobs.validate.InputException("--output-format must name a format, got 'auto'");
+      throw new InputException("--output-format must name a format, got 'auto'");
     }
     return new TableIO.WriteSpec(f, WriteMode.parse("--write-mode", options.writeMode), runId, provenance());
   }

@@ -1,0 +1,92 @@
+"""Structure of every DAG in pipelines/, checked against the stand-in airflow package (standard library only).
+
+Run: python3 -m unittest discover -s pipelines/tests (Maven runs it in the test phase of the jobs module).
+"""
+import os
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import dagtools  # noqa: E402
+
+MAIN_CLASS = "org.samplingprivacy.jobs.Main"
+
+
+class DagStructureTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.dags = dagtools.load_dags()
+        cls.variables = dagtools.test_variables(tempfile.gettempdir())
+
+    def test_there_are_dags_with_unique_ids_owners_tags_and_no_catchup(self):
+        self.assertIn("spp_epsilon_audit", self.dags)
+        for dag_id, dag in self.dags.items():
+            self.assertTrue(dag_id.startswith("spp_"), dag_id)
+            self.assertIs(dag.kwargs.get("catchup"), False, dag_id)
+            self.assertTrue(dag.kwargs.get("tags"), dag_id)
+            self.assertTrue(dag.default_args.get("owner"), dag_id)
+            self.assertTrue(dag.kwargs.get("schedule"), dag_id)
+            self.assertTrue(dag.tasks, dag_id)
+
+    def test_every_task_retries_and_runs_the_jar_main_class(self):
+        for dag in self.dags.values():
+            for t in dag.tasks:
+                where = "%s.%s" % (dag.dag_id, t.task_id)
+                self.assertGreaterEqual(t.retries, 1, where)
+                self.assertEqual(MAIN_CLASS, t.java_class, where)
+                self.assertEqual("{{ var.value.spp_jar }}", t.application, where)
+                self.assertTrue(all(k.startswith("spark.") for k in (t.conf or {})), where)
+
+    def test_every_run_is_one_idempotent_slice_keyed_on_ds(self):
+        for dag in self.dags.values():
+            for t in dag.tasks:
+                args = t.application_args
+                self.assertIn("--run-id", args, t.task_id)
+                self.assertEqual("{{ ds }}", args[args.index("--run-id") + 1], t.task_id)
+
+    def test_templates_use_only_ds_and_spp_variables_and_config_files_exist(self):
+        for dag in self.dags.values():
+            for t in dag.tasks:
+                rendered = [dagtools.render(a, "2024-01-01", self.variables) for a in t.application_args]
+                rendered.append(dagtools.render(t.properties_file, "2024-01-01", self.variables))
+                if "--config" in rendered:
+                    path = rendered[rendered.index("--config") + 1]
+                    self.assertTrue(os.path.isfile(path), "%s: %s" % (t.task_id, path))
+                self.assertTrue(os.path.isfile(rendered[-1]), rendered[-1])
+        with self.assertRaises(ValueError):
+            dagtools.render("{{ macros.datetime.now() }}", "2024-01-01", self.variables)
+
+    def test_dependencies_form_no_cycle(self):
+        for dag in self.dags.values():
+            tasks = dag.task_dict
+            indegree = {k: len(t.upstream_task_ids) for k, t in tasks.items()}
+            ready = [k for k, d in indegree.items() if d == 0]
+            seen = 0
+            while ready:
+                k = ready.pop()
+                seen += 1
+                for d in tasks[k].downstream_task_ids:
+                    indegree[d] -= 1
+                    if indegree[d] == 0:
+                        ready.append(d)
+            self.assertEqual(len(tasks), seen, "cycle in " + dag.dag_id)
+
+    def test_epsilon_audit_estimates_before_it_exports(self):
+        dag = self.dags["spp_epsilon_audit"]
+        self.assertEqual({"export_selected_estimates"}, dag.task_dict["estimate_epsilon"].downstream_task_ids)
+
+    def test_the_stand_in_rejects_an_unknown_operator_argument(self):
+        sys.path.insert(0, os.path.join(dagtools.HERE, "stubs"))
+        try:
+            from airflow import DAG
+            from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
+            with DAG(dag_id="x"):
+                with self.assertRaises(TypeError):
+                    SparkSubmitOperator(task_id="t", java_clas="typo")
+        finally:
+            sys.path.pop(0)
+
+
+if __name__ == "__main__":
+    unittest.main()
