@@ -77,13 +77,14 @@ public final class Main implements Runnable {
       while (leaf.hasSubcommand()) {
         leaf = leaf.subcommand();
       }
-      if (!CommandLine.printHelpIfRequested(parse)) {
-        try {
-          defaults.checkKeys(leaf.commandSpec(), Set.copyOf(cl.getSubcommands().keySet()));
-        } catch (InputException e) {
-          cl.getErr().println("spp " + leaf.commandSpec().name() + ": " + e.getMessage());
-          return InputException.EXIT_CODE;
-        }
+      if (CommandLine.printHelpIfRequested(parse)) {
+        return 0;
+      }
+      try {
+        defaults.checkKeys(leaf.commandSpec(), Set.copyOf(cl.getSubcommands().keySet()));
+      } catch (InputException e) {
+        cl.getErr().println("spp " + leaf.commandSpec().name() + ": " + e.getMessage());
+        return InputException.EXIT_CODE;
       }
       return new CommandLine.RunLast().execute(parse);
     });

@@ -87,6 +87,8 @@ class CliTest {
       StringWriter help = new StringWriter();
       assertEquals(0, Main.run(new PrintWriter(help, true), new PrintWriter(new StringWriter()),
           sub.getCommandName(), "--help"));
+      assertEquals(1, help.toString().split("Usage: spp ", -1).length - 1, "help printed once: " + help);
+      assertTrue(!help.toString().contains("Commands:"), sub.getCommandName() + " help lists no other commands");
       // The resolved default (built-in resource included) is what a parse without arguments yields.
       CommandLine bare = sub.getCommandName().equals("bench-compare")
           ? parse(sub.getCommandName(), "export") : parse(sub.getCommandName());
