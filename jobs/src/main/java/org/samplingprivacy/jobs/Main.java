@@ -81,7 +81,7 @@ public final class Main implements Runnable {
         return 0;
       }
       try {
-        defaults.checkKeys(leaf.commandSpec(), Set.copyOf(cl.getSubcommands().keySet()));
+        checkConfigKeys(defaults, cl, leaf);
       } catch (InputException e) {
         cl.getErr().println("spp " + leaf.commandSpec().name() + ": " + e.getMessage());
         return InputException.EXIT_CODE;
@@ -101,6 +101,26 @@ public final class Main implements Runnable {
       return 1;
     });
     return cl;
+  }
+
+  /**
+   * Parses {@code args} as a run would, without running anything or starting Spark: unknown options, bad values and
+   * config-file keys that are not options of the command all throw. Returns the command's parse result. Used to
+   * check arguments that other systems (Airflow DAGs) will pass.
+   */
+  public static ParseResult validateArgs(String... args) {
+    ConfigDefaults defaults = ConfigDefaults.forArgs(args);
+    CommandLine cl = commandLine(args);
+    ParseResult leaf = cl.parseArgs(args);
+    while (leaf.hasSubcommand()) {
+      leaf = leaf.subcommand();
+    }
+    checkConfigKeys(defaults, cl, leaf);
+    return leaf;
+  }
+
+  private static void checkConfigKeys(ConfigDefaults defaults, CommandLine root, ParseResult leaf) {
+    defaults.checkKeys(leaf.commandSpec(), Set.copyOf(root.getSubcommands().keySet()));
   }
 
   /** {@code --version}. */

@@ -86,7 +86,8 @@ public final class EpsilonEstimateCommand extends JobCommand {
   String thresholds;
 
   @Option(names = "--threshold-sweep", paramLabel = "K",
-      description = "K thresholds at the score quantiles j/(K+1) (from a deterministic hash sample; labels unused).")
+      description = "K thresholds at the score quantiles j/(K+1) (of a deterministic hash sample of max(100000, "
+          + "10000 K) scores; labels unused).")
   Integer thresholdSweep;
 
   @Option(names = "--selection", paramLabel = "S", defaultValue = "bonferroni",
@@ -312,15 +313,18 @@ public final class EpsilonEstimateCommand extends JobCommand {
       throw new InputException("with --score-col give --thresholds or --threshold-sweep");
     }
     int k = thresholdSweep;
-    long target = Math.max(100_000L, 10_000L * k);
+    int target = (int) Math.max(100_000L, 10_000L * k);
     double[] sample = ctx.phase("sample scores for the threshold grid", () -> {
-      long n = data.count();
-      double rate = Math.min(1.0, (double) target / n);
-      Column u = shiftrightunsigned(xxhash64(col(SCORE), col(MEMBER), lit(ctx.seed())), 11).multiply(lit(0x1.0p-53));
-      // Hash of (score, label, seed): the sample, and so the grid, do not depend on partitioning.
-      return data.filter(u.lt(rate).and(col(SCORE).isNotNull()).and(isnan(col(SCORE)).unary_$bang())).select(SCORE)
+      // Bottom-k by a hash of (score, label, seed): a uniform sample of `target` rows in one pass (Spark merges
+      // per-partition top-k), the same whatever the partitioning, without first counting the table.
+      Column u = xxhash64(col(SCORE), col(MEMBER), lit(ctx.seed()));
+      return data.filter(col(SCORE).isNotNull().and(isnan(col(SCORE)).unary_$bang()))
+          .select(u.as("__u"), col(SCORE)).orderBy(col("__u"), col(SCORE)).limit(target).select(SCORE)
           .collectAsList().stream().mapToDouble(r -> r.getDouble(0)).toArray();
     });
+    if (sample.length == 0) {
+      throw new InputException(table + " has no non-null scores in '" + scoreCol + "'");
+    }
     Arrays.sort(sample);
     TreeSet<Double> t = new TreeSet<>();
     for (int j = 1; j <= k; j++) {

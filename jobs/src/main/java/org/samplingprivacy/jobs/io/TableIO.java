@@ -155,8 +155,8 @@ public final class TableIO {
     Dataset<Row> out = df;
     if (spec.mode() == WriteMode.SLICE) {
       if (Arrays.asList(df.columns()).contains(WriteMode.RUN_ID_COLUMN)) {
-        throw new IllegalArgumentException("--write-mode slice adds a " + WriteMode.RUN_ID_COLUMN
-            + " column, but the output already has one");
+        throw new InputException("--write-mode slice adds a " + WriteMode.RUN_ID_COLUMN + " column to "
+            + path + ", but the rows already have one (rename it, or use --write-mode replace)");
       }
       out = df.withColumn(WriteMode.RUN_ID_COLUMN, lit(spec.runId()));
     }

@@ -1,6 +1,7 @@
 package org.samplingprivacy.jobs.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -101,6 +102,25 @@ class CliTest {
         }
       }
     }
+  }
+
+  @Test
+  void everyJobConfigFileInConfSetsOnlyOptionsOfItsCommand() throws IOException {
+    Path conf = org.samplingprivacy.jobs.TestFiles.repoFile("conf");
+    List<Path> files;
+    try (java.util.stream.Stream<Path> s = Files.list(conf)) {
+      files = s.filter(p -> p.toString().endsWith(".conf") && !p.getFileName().toString().equals("spark-defaults.conf"))
+          .sorted().toList();
+    }
+    assertTrue(files.size() >= 3, files.toString());
+    for (Path f : files) {
+      String command = f.getFileName().toString().replace(".conf", "");
+      assertEquals(command, Main.validateArgs(command, "--config", f.toString()).commandSpec().name(), f.toString());
+    }
+    Path bad = Files.createTempFile("spp", ".conf");
+    Files.writeString(bad, "export { output-formats = csv }");
+    assertThrows(org.samplingprivacy.jobs.validate.InputException.class,
+        () -> Main.validateArgs("export", "--config", bad.toString()));
   }
 
   @Test

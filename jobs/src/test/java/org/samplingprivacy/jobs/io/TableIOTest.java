@@ -93,6 +93,15 @@ class TableIOTest extends SparkTestBase {
   }
 
   @Test
+  void sliceModeRefusesRowsThatAlreadyHaveARunId() {
+    String p = tempDir("runid").resolve("t").toString();
+    InputException e = assertThrows(InputException.class, () -> TableIO.write(
+        SPARK.range(3).selectExpr("id", "'x' AS run_id"), p, spec(TableFormat.DELTA, WriteMode.SLICE, "r")));
+    Assertions.assertTrue(e.getMessage().contains("already have one"), e.getMessage());
+    Assertions.assertFalse(java.nio.file.Files.exists(Path.of(p)));
+  }
+
+  @Test
   void refusesToReplaceSomethingThatIsNotATableOfThatFormat() throws IOException {
     Path d = tempDir("guard");
     Files.writeString(d.resolve("precious.txt"), "keep me");

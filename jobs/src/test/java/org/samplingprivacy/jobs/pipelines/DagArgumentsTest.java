@@ -10,12 +10,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.samplingprivacy.jobs.Main;
 import org.samplingprivacy.jobs.TestFiles;
-import org.samplingprivacy.jobs.cli.ConfigDefaults;
 import picocli.CommandLine;
 import picocli.CommandLine.ParseResult;
 
@@ -42,16 +40,8 @@ class DagArgumentsTest {
     return a.toArray(new String[0]);
   }
 
-  /** Parses as Main does, including the check that the --config file sets only options of the command. */
   private static ParseResult parse(String[] args) {
-    CommandLine cl = Main.commandLine(args);
-    ParseResult parsed = cl.parseArgs(args);
-    ParseResult leaf = parsed;
-    while (leaf.hasSubcommand()) {
-      leaf = leaf.subcommand();
-    }
-    ConfigDefaults.forArgs(args).checkKeys(leaf.commandSpec(), Set.copyOf(cl.getSubcommands().keySet()));
-    return leaf;
+    return Main.validateArgs(args);
   }
 
   @Test
