@@ -1,0 +1,125 @@
+package org.samplingprivacy.jobs.sampling;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class InverseFormTest {
+  private static double[][] gram(double[][] a) {
+    int d = a[0].length;
+    double[][] m = new double[d][d];
+    for (double[] r : a) {
+      for (int i = 0; i < d; i++) {
+        for (int j = 0; j < d; j++) {
+          m[i][j] += r[i] * r[j];
+        }
+      }
+    }
+    return m;
+  }
+
+  /** Oracle: the hat-matrix diagonal by Gauss-Jordan inversion of the (full-rank) Gram matrix. */
+  private static double[][] invert(double[][] m) {
+    int d = m.length;
+    double[][] aug = new double[d][2 * d];
+    for (int i = 0; i < d; i++) {
+      System.arraycopy(m[i], 0, aug[i], 0, d);
+      aug[i][d + i] = 1;
+    }
+    for (int c = 0; c < d; c++) {
+      int piv = c;
+      for (int r = c + 1; r < d; r++) {
+        if (Math.abs(aug[r][c]) > Math.abs(aug[piv][c])) {
+          piv = r;
+        }
+      }
+      double[] t = aug[c];
+      aug[c] = aug[piv];
+      aug[piv] = t;
+      double p = aug[c][c];
+      for (int k = 0; k < 2 * d; k++) {
+        aug[c][k] /= p;
+      }
+      for (int r = 0; r < d; r++) {
+        if (r != c) {
+          double f = aug[r][c];
+          for (int k = 0; k < 2 * d; k++) {
+            aug[r][k] -= f * aug[c][k];
+          }
+        }
+      }
+    }
+    double[][] inv = new double[d][d];
+    for (int i = 0; i < d; i++) {
+      System.arraycopy(aug[i], d, inv[i], 0, d);
+    }
+    return inv;
+  }
+
+  @Test
+  void choleskyFormEqualsTheDenseHatDiagonalAndSolves() {
+    Random r = new Random(3);
+    double[][] a = new double[60][4];
+    for (double[] row : a) {
+      row[0] = 1;
+      row[1] = r.nextGaussian() * 1000;
+      row[2] = r.nextGaussian() * 0.001;
+      row[3] = Math.exp(r.nextGaussian());
+    }
+    double[][] m = gram(a);
+    InverseForm f = InverseForm.of(m);
+    assertEquals("cholesky", f.method());
+    double[][] inv = invert(m);
+    double total = 0;
+    for (double[] row : a) {
+      double h = 0;
+      for (int i = 0; i < 4; i++) {
+        for (int j = 0; j < 4; j++) {
+          h += row[i] * inv[i][j] * row[j];
+        }
+      }
+      assertEquals(h, f.apply(row), 1e-9 * Math.max(1, h));
+      total += f.apply(row);
+    }
+    assertEquals(4, total, 1e-9, "leverage scores sum to the rank");
+    double[] b = {1, 2, 3, 4};
+    double[] x = f.solve(b);
+    for (int i = 0; i < 4; i++) {
+      double mx = 0;
+      for (int j = 0; j < 4; j++) {
+        mx += m[i][j] * x[j];
+      }
+      assertEquals(b[i], mx, 1e-8 * Math.abs(b[i]));
+    }
+  }
+
+  @Test
+  void rankDeficientMatrixFallsBackToThePseudoInverse() {
+    Random r = new Random(5);
+    double[][] a = new double[40][3];
+    for (double[] row : a) {
+      row[0] = r.nextGaussian();
+      row[1] = r.nextGaussian();
+      row[2] = 2 * row[0] - row[1]; // a dependent column: rank 2
+    }
+    InverseForm f = InverseForm.of(gram(a));
+    assertEquals("eigen-pinv", f.method());
+    assertEquals(2, f.rank());
+    double total = 0;
+    for (double[] row : a) {
+      total += f.apply(row);
+    }
+    assertEquals(2, total, 1e-8, "sum of leverage = rank(A)");
+    // Oracle for one row: leverage in the rank-2 column space equals that of the two independent columns.
+    double[][] a2 = new double[40][2];
+    for (int i = 0; i < 40; i++) {
+      a2[i][0] = a[i][0];
+      a2[i][1] = a[i][1];
+    }
+    InverseForm g = InverseForm.of(gram(a2));
+    for (int i = 0; i < 40; i++) {
+      assertEquals(g.apply(a2[i]), f.apply(a[i]), 1e-8);
+    }
+  }
+}

@@ -1,0 +1,178 @@
+package org.samplingprivacy.jobs.sampling;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class LewisWeightsTest {
+  /** A heavy-tailed 40 x 3 matrix with an intercept: coherent rows make the weights differ from uniform. */
+  static double[][] matrix(int n, long seed) {
+    Random r = new Random(seed);
+    double[][] a = new double[n][3];
+    for (double[] row : a) {
+      row[0] = 1;
+      row[1] = r.nextGaussian() * Math.exp(r.nextGaussian());
+      row[2] = Math.pow(r.nextDouble(), -0.7) * (r.nextBoolean() ? 1 : -1);
+    }
+    return a;
+  }
+
+  static LewisWeights lewis(double[][] a, double p, List<Double> steps) {
+    MatrixPass.Visitor gram = (row, acc) -> acc.addOuter(row, 1);
+    return LewisWeights.compute(p, MatrixPass.run(a, a[0].length, gram), v -> MatrixPass.run(a, a[0].length, v),
+        1e-12, 200, steps, new ArrayList<>());
+  }
+
+  /** Dense oracle: a_i^T (A^T W^{1-2/p} A)^{-1} a_i by Gauss-Jordan. */
+  static double[] quadraticForms(double[][] a, double[] w, double p) {
+    int d = a[0].length;
+    double[][] m = new double[d][2 * d];
+    for (int i = 0; i < a.length; i++) {
+      double c = Math.pow(w[i], 1 - 2 / p);
+      for (int x = 0; x < d; x++) {
+        for (int y = 0; y < d; y++) {
+          m[x][y] += c * a[i][x] * a[i][y];
+        }
+      }
+    }
+    for (int x = 0; x < d; x++) {
+      m[x][d + x] = 1;
+    }
+    for (int c = 0; c < d; c++) {
+      double piv = m[c][c];
+      for (int k = 0; k < 2 * d; k++) {
+        m[c][k] /= piv;
+      }
+      for (int r = 0; r < d; r++) {
+        if (r != c) {
+          double f = m[r][c];
+          for (int k = 0; k < 2 * d; k++) {
+            m[r][k] -= f * m[c][k];
+          }
+        }
+      }
+    }
+    double[] q = new double[a.length];
+    for (int i = 0; i < a.length; i++) {
+      for (int x = 0; x < d; x++) {
+        for (int y = 0; y < d; y++) {
+          q[i] += a[i][x] * m[x][d + y] * a[i][y];
+        }
+      }
+    }
+    return q;
+  }
+
+  @Test
+  void lewisWeightsSolveTheirFixedPointAndSumToD() {
+    double[][] a = matrix(40, 1);
+    for (double p : new double[] {1, 1.5, 2, 3, 5}) {
+      LewisWeights lw = lewis(a, p, new ArrayList<>());
+      double[] w = new double[a.length];
+      double sum = 0;
+      for (int i = 0; i < a.length; i++) {
+        w[i] = lw.weight(a[i]);
+        sum += w[i];
+      }
+      assertEquals(3, sum, 1e-6, "p = " + p);
+      double[] q = quadraticForms(a, w, p);
+      for (int i = 0; i < a.length; i++) {
+        assertEquals(Math.pow(w[i], 2 / p), q[i], 1e-6 * q[i], "p = " + p + " row " + i);
+      }
+    }
+  }
+
+  @Test
+  void firstIterateIsRootLeverageAndCohenPengContracts() {
+    double[][] a = matrix(40, 2);
+    double[] tau = quadraticForms(a, filled(a.length, 1), 2);
+    for (double p : new double[] {1, 3}) {
+      List<Double> steps = new ArrayList<>();
+      LewisWeights lw = lewis(a, p, steps);
+      // The first iterate from w = 1 is tau^{p/2}: its log-change from 1 is max |p/2 ln tau|.
+      double expectedFirst = 0;
+      for (double t : tau) {
+        expectedFirst = Math.max(expectedFirst, Math.abs(p / 2 * Math.log(t)));
+      }
+      assertEquals(expectedFirst, steps.get(0), 1e-9);
+      for (int t = 1; t < Math.min(steps.size(), 12); t++) {
+        if (steps.get(t) > 1e-9) {
+          assertTrue(steps.get(t) <= (Math.abs(1 - p / 2) + 0.05) * steps.get(t - 1),
+              "p = " + p + " step " + t + ": " + steps);
+        }
+      }
+      assertTrue(lw.iterations() < 60, "converged: " + steps.size());
+    }
+  }
+
+  @Test
+  void exactL1SensitivitiesNeverExceedLewisWeights() {
+    double[][] a = matrix(30, 3);
+    LewisWeights lw = lewis(a, 1, new ArrayList<>());
+    double total = 0;
+    for (int i = 0; i < a.length; i++) {
+      double s = l1Sensitivity(a, i);
+      total += s;
+      assertTrue(s >= 0 && s <= 1 + 1e-12);
+      assertTrue(s <= lw.weight(a[i]) * (1 + 1e-6), "row " + i + ": s = " + s + ", w = " + lw.weight(a[i]));
+    }
+    assertTrue(total <= 3 + 1e-9, "S_1 <= d");
+  }
+
+  /**
+   * Oracle: s_i = 1 / min{ ||Ax||_1 : a_i x = 1 }. The minimum of this LP lies at a vertex where d - 1 other rows have
+   * zero residual: enumerate every such choice, solve the d x d system, keep the least objective.
+   */
+  static double l1Sensitivity(double[][] a, int i) {
+    int n = a.length;
+    double best = Double.POSITIVE_INFINITY;
+    for (int j = 0; j < n; j++) {
+      for (int k = j + 1; k < n; k++) {
+        if (j == i || k == i) {
+          continue;
+        }
+        double[] x = solve3(new double[][] {a[i], a[j], a[k]}, new double[] {1, 0, 0});
+        if (x == null) {
+          continue;
+        }
+        double obj = 0;
+        for (double[] row : a) {
+          obj += Math.abs(row[0] * x[0] + row[1] * x[1] + row[2] * x[2]);
+        }
+        best = Math.min(best, obj);
+      }
+    }
+    return 1 / best;
+  }
+
+  static double[] solve3(double[][] m, double[] b) {
+    double det = det3(m);
+    if (Math.abs(det) < 1e-12) {
+      return null;
+    }
+    double[] x = new double[3];
+    for (int c = 0; c < 3; c++) {
+      double[][] mc = {m[0].clone(), m[1].clone(), m[2].clone()};
+      for (int r = 0; r < 3; r++) {
+        mc[r][c] = b[r];
+      }
+      x[c] = det3(mc) / det;
+    }
+    return x;
+  }
+
+  private static double det3(double[][] m) {
+    return m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0])
+        + m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
+  }
+
+  private static double[] filled(int n, double v) {
+    double[] x = new double[n];
+    java.util.Arrays.fill(x, v);
+    return x;
+  }
+}
