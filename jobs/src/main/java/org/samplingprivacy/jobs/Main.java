@@ -11,6 +11,8 @@ import org.samplingprivacy.jobs.epsilon.EpsilonEstimateCommand;
 import org.samplingprivacy.jobs.export.ExportCommand;
 import org.samplingprivacy.jobs.importcsv.ImportCsvCommand;
 import org.samplingprivacy.jobs.runner.BuildInfo;
+import org.samplingprivacy.jobs.sampling.LpRegressionCommand;
+import org.samplingprivacy.jobs.sampling.SensitivitySampleCommand;
 import org.samplingprivacy.jobs.validate.InputException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,7 +31,7 @@ import picocli.CommandLine.Spec;
     description = "Sampling and privacy analytics on Spark: every job is a command of this one jar.",
     footer = {"", "Exit codes: 0 success, 2 bad input or usage (nothing written), 1 runtime failure.",
         "Option values: command line > --config file > built-in default."},
-    subcommands = {ImportCsvCommand.class, ExportCommand.class, EpsilonEstimateCommand.class, BenchGenerateCommand.class, BenchEpsilonCommand.class,
+    subcommands = {ImportCsvCommand.class, ExportCommand.class, SensitivitySampleCommand.class, LpRegressionCommand.class, EpsilonEstimateCommand.class, BenchGenerateCommand.class, BenchEpsilonCommand.class,
         BenchCompareCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @Spec

@@ -1,0 +1,301 @@
+package org.samplingprivacy.jobs.sampling;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.least;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.shiftrightunsigned;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.samplingprivacy.jobs.io.SourceTable;
+import org.samplingprivacy.jobs.io.TableFormat;
+import org.samplingprivacy.jobs.io.TableIO;
+import org.samplingprivacy.jobs.report.SvgPlot;
+import org.samplingprivacy.jobs.runner.JobCommand;
+import org.samplingprivacy.jobs.runner.JobContext;
+import org.samplingprivacy.jobs.runner.Plan;
+import org.samplingprivacy.jobs.validate.InputException;
+import org.samplingprivacy.jobs.validate.Params;
+import org.samplingprivacy.jobs.validate.TableChecks;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import scala.collection.Seq;
+
+/**
+ * {@code sensitivity-sample}: a small weighted row sample of a tall table on which ℓp norms and ℓp regression stay
+ * close to the full table's (Woodruff &amp; Yasuda, "Sharper Bounds for ℓp Sensitivity Sampling", ICML 2023).
+ *
+ * <p>Scores are computed distributed: one Gram pass (AᵀA, also the null/NaN check), then for Lewis weights one pass
+ * per Cohen–Peng iteration with a broadcast d×d factor. Row i is kept with probability q_i = min(1, m·s_i/S) when
+ * a uniform variate U_i, a hash of the row key and the seed, is below q_i, and carries weight 1/q_i (equivalently the
+ * row scaled by q_i^{−1/p}): the sample is the same however the input is partitioned or tasks retried, and samples
+ * at smaller m are subsets of those at larger m. {@code --fixed-size} keeps exactly m rows by priority sampling.
+ */
+@Command(name = "sensitivity-sample", description = "Weighted lp sensitivity sample of a tall numeric table.")
+public final class SensitivitySampleCommand extends JobCommand {
+  @Option(names = "--features", paramLabel = "C1,C2", description = "Numeric feature columns (the matrix A).")
+  String features;
+
+  @Option(names = "--target", paramLabel = "COL", description = "Regression target b: scores are computed on [A b].")
+  String target;
+
+  @Option(names = "--intercept", description = "Add a column of ones to A.")
+  boolean intercept;
+
+  @Option(names = "--key", paramLabel = "COL", description = "Row key for the sampling hash (default: the row's values "
+      + "and its occurrence number among identical rows, which costs one shuffle).")
+  String key;
+
+  @Option(names = "--p", paramLabel = "P", description = "The p of the lp norm, >= 1.")
+  Double p;
+
+  @Option(names = "--method", paramLabel = "M", defaultValue = "sensitivity",
+      description = "uniform, leverage, lewis, sensitivity (Lewis-weight bound on lp sensitivities), root-leverage "
+          + "(tau^(p/2)) or mixed (half leverage, half sensitivity).")
+  String method;
+
+  @Option(names = "--size", paramLabel = "M", description = "Expected sample size m (exact with --fixed-size).")
+  Long size;
+
+  @Option(names = "--fraction", paramLabel = "F", description = "Expected sample size as a fraction of the rows.")
+  Double fraction;
+
+  @Option(names = "--fixed-size", description = "Exactly m rows, by priority sampling (Duffield, Lund, Thorup).")
+  boolean fixedSize;
+
+  @Option(names = "--lewis-tolerance", paramLabel = "T", defaultValue = "1e-6",
+      description = "Stop Lewis iterations when max_i |ln w_new - ln w_old| < T.")
+  double lewisTolerance;
+
+  @Option(names = "--lewis-max-iterations", paramLabel = "K", defaultValue = "60", description = "Iteration cap.")
+  int lewisMaxIterations;
+
+  @Option(names = "--evaluate", description = "Also fit lp regression on this sample and on uniform samples of the "
+      + "same expected size, and report each one's relative error on the full table (needs --target).")
+  boolean evaluate;
+
+  @Option(names = "--evaluate-seeds", paramLabel = "K", defaultValue = "5", description = "Uniform samples compared.")
+  int evaluateSeeds;
+
+  static final String[] OUTPUT_COLUMNS = {"weight", "score", "inclusion_prob"};
+  private static final String OCCURRENCE = "__occurrence";
+  private static final String[] METHODS = {"uniform", "leverage", "lewis", "sensitivity", "root-leverage", "mixed"};
+
+  @Override
+  protected void validateParameters() {
+    Params.requirePresent("--input", common.input);
+    Params.requirePresent("--output", common.output);
+    Params.requirePresent("--features", features);
+    Params.requirePresent("--p", p);
+    Params.requireFinite("--p", p);
+    if (p < 1) {
+      throw new InputException("--p must be >= 1, got " + p);
+    }
+    Params.requireOneOf("--method", method, METHODS);
+    if ((size == null) == (fraction == null)) {
+      throw new InputException("give exactly one of --size and --fraction");
+    }
+    if (fraction != null) {
+      Params.requireInHalfOpen("--fraction", fraction, 0, 1);
+    }
+    if (size != null && size <= 0) {
+      throw new InputException("--size must be >= 1, got " + size);
+    }
+    Params.requirePositive("--lewis-tolerance", lewisTolerance);
+    Params.requireInRange("--lewis-max-iterations", lewisMaxIterations, 1, 10_000);
+    Params.requireInRange("--evaluate-seeds", evaluateSeeds, 1, 1000);
+    if (evaluate && target == null) {
+      throw new InputException("--evaluate fits regression and needs --target");
+    }
+  }
+
+  @Override
+  protected Plan plan(JobContext ctx) {
+    TableIO.WriteSpec out = ctx.writeSpec(TableFormat.DELTA, TableFormat.PARQUET);
+    SourceTable in = ctx.readInput();
+    String table = "--input " + in.path();
+    Dataset<Row> df = in.data();
+    for (String c : OUTPUT_COLUMNS) {
+      if (Arrays.asList(df.columns()).contains(c)) {
+        throw new InputException(table + " already has a column '" + c + "', which the sample adds");
+      }
+    }
+    Design design = Design.of(df, table, features, intercept, target);
+    if (key != null) {
+      TableChecks.requireColumns(df, table, List.of(key));
+    }
+    int d = design.width();
+    Dataset<Row> matrix = df.select(design.columns());
+    MatrixPass.Acc gram = ctx.phase("Gram pass (A^T A, null and NaN check)",
+        () -> MatrixPass.run(matrix, d, (a, acc) -> acc.addOuter(a, 1)));
+    design.checkComplete(gram);
+    long n = gram.rows();
+    if (d > n) {
+      throw new InputException(table + " has " + n + " rows but the matrix has " + d + " columns (d > n)");
+    }
+    long m = size != null ? size : Math.max(1, Math.round(fraction * n));
+    if (m > n) {
+      throw new InputException("--size " + m + " exceeds the table's " + n + " rows");
+    }
+    List<Double> steps = new ArrayList<>();
+    List<Double> sums = new ArrayList<>();
+    Scores scores = ctx.phase("scores (" + method + ")", () -> scores(ctx, matrix, gram, d, n, steps, sums));
+    List<String> planSteps = List.of(
+        "read " + in.path() + ": " + n + " rows, matrix " + String.join(", ", design.names()) + " (d = " + d + ")",
+        "scores: " + method + " for p = " + p + (steps.isEmpty() ? "" : ", " + steps.size() + " Lewis iterations")
+            + ", total S = " + fmt(scores.total()),
+        (fixedSize ? "priority-sample exactly " : "Poisson-sample an expected ") + m + " rows, seed " + ctx.seed(),
+        "write " + common.output + " (" + out.format().id() + ")" + (evaluate ? "; evaluate lp regression" : ""));
+    // Identical rows must draw independent U_i: without a key, number the copies of each distinct row (deterministic,
+    // since copies are interchangeable) and hash that number with the values.
+    Dataset<Row> keyed = key != null ? df : df.withColumn(OCCURRENCE, functions.row_number().over(
+        org.apache.spark.sql.expressions.Window.partitionBy(Arrays.stream(df.columns()).map(Design::quoted)
+            .toArray(Column[]::new)).orderBy(lit(1))));
+    return new Plan(planSteps, c -> {
+      Dataset<Row> sample = sample(c, keyed, df.columns(), design, scores, m, ctx.seed());
+      long version = c.write(sample, common.output, out);
+      Dataset<Row> written = c.spark().read().format(out.format() == TableFormat.DELTA ? "delta" : "parquet")
+          .load(common.output);
+      report(c, written, design, n, m, scores, steps, version);
+      if (evaluate) {
+        SampleEvaluation.run(c, keyed, design, scores, p, m, n, ctx.seed(), evaluateSeeds, keyColumns(df.columns()));
+      }
+    });
+  }
+
+  private Scores scores(JobContext ctx, Dataset<Row> matrix, MatrixPass.Acc gram, int d, long n, List<Double> steps,
+      List<Double> sums) {
+    InverseForm q0 = InverseForm.of(gram.gram());
+    ctx.report().metric("factorization", q0.method()).metric("rank", q0.rank());
+    java.util.function.Function<MatrixPass.Visitor, MatrixPass.Acc> pass = v -> MatrixPass.run(matrix, d, v);
+    return switch (method) {
+      case "uniform" -> Scores.uniform(n);
+      case "leverage" -> Scores.leverage(q0);
+      case "root-leverage" -> {
+        double pp = p;
+        double total = pass.apply((a, acc) -> acc.add(Math.pow(Math.min(1, q0.apply(a)), pp / 2))).sum();
+        yield Scores.rootLeverage(q0, p, total);
+      }
+      default -> {
+        LewisWeights w = LewisWeights.compute(p, gram, pass, lewisTolerance, lewisMaxIterations, steps, sums);
+        ctx.report().metric("lewis_iterations", w.iterations())
+            .metric("lewis_converged", steps.isEmpty() || steps.get(steps.size() - 1) < lewisTolerance);
+        Scores sens = method.equals("lewis") ? Scores.lewis(w) : Scores.sensitivity(w, p);
+        yield method.equals("mixed") ? Scores.mixed(Scores.leverage(q0), Scores.sensitivity(w, p)) : sens;
+      }
+    };
+  }
+
+  /** The hash key of a row: --key, or the original columns and the occurrence number among identical rows. */
+  private Column[] keyColumns(String[] originalColumns) {
+    if (key != null) {
+      return new Column[] {Design.quoted(key)};
+    }
+    List<Column> cols = new ArrayList<>(Arrays.stream(originalColumns).map(Design::quoted).toList());
+    cols.add(col(OCCURRENCE));
+    return cols.toArray(new Column[0]);
+  }
+
+  /** U_i ∈ [0, 1) from xxHash64 of the row key and the seed. */
+  static Column uniform(Column[] keyColumns, long seed) {
+    return uniform(keyColumns, lit(seed));
+  }
+
+  /** As {@link #uniform(Column[], long)} with the seed as a column (many seeds in one job, for tests). */
+  static Column uniform(Column[] keyColumns, Column seed) {
+    Column[] withSeed = Arrays.copyOf(keyColumns, keyColumns.length + 1);
+    withSeed[keyColumns.length] = seed;
+    return shiftrightunsigned(xxhash64(withSeed), 11).multiply(lit(0x1.0p-53));
+  }
+
+  static UserDefinedFunction scoreUdf(Scores scores, int d) {
+    return functions.udf((UDF1<Seq<Object>, Double>) values -> {
+      double[] a = new double[d];
+      for (int i = 0; i < d; i++) {
+        Object v = values.apply(i);
+        if (v == null) {
+          return null;
+        }
+        a[i] = ((Number) v).doubleValue();
+      }
+      return scores.score(a);
+    }, DataTypes.DoubleType);
+  }
+
+  private Dataset<Row> sample(JobContext c, Dataset<Row> df, String[] original, Design design, Scores scores, long m,
+      long seed) {
+    Column[] keep = Arrays.stream(original).map(Design::quoted).toArray(Column[]::new);
+    Column matrixArray = array(Arrays.stream(design.columns()).toArray(Column[]::new));
+    Dataset<Row> scored = df.select(functions.col("*"), scoreUdf(scores, design.width()).apply(matrixArray).as("__s"),
+        uniform(keyColumns(original), seed).as("__u"));
+    Column q;
+    Column kept;
+    if (!fixedSize) {
+      q = least(lit(1.0), col("__s").multiply(lit(m / scores.total())));
+      kept = col("__u").lt(q);
+    } else {
+      Column priority = col("__s").divide(col("__u").plus(lit(0x1.0p-54)));
+      scored = scored.withColumn("__priority", priority);
+      Dataset<Row> top = scored;
+      List<Row> tops = c.phase("priority threshold", () -> top.select("__priority")
+          .orderBy(col("__priority").desc()).limit((int) Math.min(Integer.MAX_VALUE - 1, m + 1)).collectAsList());
+      double t = tops.size() > m ? tops.get((int) m).getDouble(0) : 0;
+      q = t == 0 ? lit(1.0) : least(lit(1.0), col("__s").divide(lit(t)));
+      kept = col("__priority").gt(lit(t));
+    }
+    List<Column> outCols = new ArrayList<>(Arrays.asList(keep));
+    outCols.add(lit(1.0).divide(col("__q")).as("weight"));
+    outCols.add(col("__s").as("score"));
+    outCols.add(col("__q").as("inclusion_prob"));
+    return scored.withColumn("__q", q).filter(kept.and(col("__q").gt(0))).select(outCols.toArray(new Column[0]));
+  }
+
+  private void report(JobContext c, Dataset<Row> written, Design design, long n, long m, Scores scores,
+      List<Double> steps, long version) {
+    Row s = c.phase("summarise the sample", () -> written.selectExpr("count(*)", "sum(weight)",
+        "sum(weight * weight)", "min(score)", "max(score)", "avg(score)").first());
+    long kept = s.getLong(0);
+    double sumW = kept == 0 ? 0 : s.getDouble(1);
+    double ess = kept == 0 ? 0 : sumW * sumW / s.getDouble(2);
+    c.report().metric("rows", n).metric("d", design.width()).metric("p", p).metric("method", method)
+        .metric("total_score_S", scores.total()).metric("target_size", m).metric("sample_size", kept)
+        .metric("sum_of_weights", sumW).metric("effective_sample_size", ess)
+        .metric("output_delta_version", version)
+        .note("Each sampled row carries weight = 1/inclusion_prob: weighted sums over the sample estimate the full "
+            + "table's sums without bias. sum_of_weights estimates the row count " + n + ".");
+    if (kept > 0) {
+      c.report().metric("score_min_sampled", s.getDouble(3)).metric("score_max_sampled", s.getDouble(4));
+      List<Row> q = written.selectExpr("percentile(score, array(0.1, 0.25, 0.5, 0.75, 0.9))").collectAsList();
+      List<Double> quantiles = q.get(0).getList(0);
+      c.report().plot(SvgPlot.bars("Score quantiles of the sampled rows", "score",
+          List.of("10%", "25%", "50%", "75%", "90%"), quantiles.stream().mapToDouble(Double::doubleValue).toArray()));
+    }
+    if (!steps.isEmpty()) {
+      double[] x = new double[steps.size()];
+      double[] y = new double[steps.size()];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = i + 1;
+        y[i] = steps.get(i);
+      }
+      c.report().plot(SvgPlot.xy("Lewis iterations: max |ln w_new - ln w_old|", "iteration", "step").logY()
+          .line("step", x, y));
+    }
+    spec.commandLine().getOut().println(String.format(Locale.ROOT, "sampled %d of %d rows (target %d, %s, p = %s) "
+        + "into %s", kept, n, m, method, fmt(p), common.output));
+  }
+
+  static String fmt(double v) {
+    return String.format(Locale.ROOT, "%.6g", v);
+  }
+}
