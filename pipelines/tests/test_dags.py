@@ -76,6 +76,11 @@ class DagStructureTest(unittest.TestCase):
         dag = self.dags["spp_epsilon_audit"]
         self.assertEqual({"export_selected_estimates"}, dag.task_dict["estimate_epsilon"].downstream_task_ids)
 
+    def test_sampling_imports_then_samples_then_fits(self):
+        dag = self.dags["spp_sampling"]
+        self.assertEqual({"sensitivity_sample"}, dag.task_dict["import_table"].downstream_task_ids)
+        self.assertEqual({"l1_regression_on_sample"}, dag.task_dict["sensitivity_sample"].downstream_task_ids)
+
     def test_the_stand_in_rejects_an_unknown_operator_argument(self):
         sys.path.insert(0, os.path.join(dagtools.HERE, "stubs"))
         try:
