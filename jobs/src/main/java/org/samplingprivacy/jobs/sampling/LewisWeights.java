@@ -39,10 +39,17 @@ public final class LewisWeights implements Serializable {
    */
   public static LewisWeights compute(double p, MatrixPass.Acc first, Function<MatrixPass.Visitor, MatrixPass.Acc> pass,
       double tolerance, int maxIterations, List<Double> steps, List<Double> sums) {
+    return compute(p, first, pass, tolerance, maxIterations, steps, sums, Function.identity());
+  }
+
+  /** As above, with every factor passed through {@code form} (e.g. a Johnson–Lindenstrauss projection). */
+  public static LewisWeights compute(double p, MatrixPass.Acc first, Function<MatrixPass.Visitor, MatrixPass.Acc> pass,
+      double tolerance, int maxIterations, List<Double> steps, List<Double> sums,
+      Function<InverseForm, InverseForm> form) {
     int d = first.d;
     double floor = 1e-12 * d / Math.max(1, first.rows());
     List<InverseForm> factors = new ArrayList<>();
-    factors.add(InverseForm.of(first.gram()));
+    factors.add(form.apply(InverseForm.of(first.gram())));
     if (p == 2) {
       return new LewisWeights(p, factors, floor);
     }
@@ -57,7 +64,7 @@ public final class LewisWeights implements Serializable {
       });
       steps.add(acc.max());
       sums.add(acc.sum());
-      factors.add(InverseForm.of(acc.gram()));
+      factors.add(form.apply(InverseForm.of(acc.gram())));
       if (acc.max() < tolerance) {
         break;
       }

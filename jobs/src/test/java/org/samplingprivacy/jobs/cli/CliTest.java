@@ -97,8 +97,11 @@ class CliTest {
         assertTrue(help.toString().contains(o.longestName()), sub.getCommandName() + " --help lacks " + o.longestName());
         Object v = o.getValue();
         if (v != null && !(v instanceof Boolean) && !(v instanceof java.util.Map) && !(v instanceof List)) {
-          String expected = "Default: " + v;
-          assertTrue(help.toString().contains(expected), sub.getCommandName() + " " + o.longestName() + ": " + expected);
+          // Help shows the default as resolved (a config-provided "csv") or as declared ("1e-10" for 1.0E-10).
+          String resolved = "Default: " + v;
+          String declared = "Default: " + o.defaultValue();
+          assertTrue(help.toString().contains(resolved) || help.toString().contains(declared),
+              sub.getCommandName() + " " + o.longestName() + ": " + resolved);
         }
       }
     }

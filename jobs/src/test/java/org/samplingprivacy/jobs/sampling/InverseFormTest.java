@@ -122,4 +122,26 @@ class InverseFormTest {
       assertEquals(g.apply(a2[i]), f.apply(a[i]), 1e-8);
     }
   }
+
+  @Test
+  void johnsonLindenstraussScoresStayWithinAConstantFactorOfExact() {
+    // ||G^T z||^2 / ||z||^2 ~ chi^2_r / r for Gaussian G with variance 1/r: sd sqrt(2/r) = 0.1 at r = 200, so every
+    // one of 500 rows falls in [0.5, 2] (5 sd) for this fixed seed; the mean ratio is 1 within 5 sd / sqrt(500).
+    Random r = new Random(8);
+    double[][] a = new double[500][30];
+    for (double[] row : a) {
+      for (int j = 0; j < 30; j++) {
+        row[j] = r.nextGaussian() * (1 + j);
+      }
+    }
+    InverseForm exact = InverseForm.of(gram(a));
+    InverseForm jl = exact.projected(200, 42);
+    double sumRatio = 0;
+    for (double[] row : a) {
+      double ratio = jl.apply(row) / exact.apply(row);
+      org.junit.jupiter.api.Assertions.assertTrue(ratio > 0.5 && ratio < 2, "ratio " + ratio);
+      sumRatio += ratio;
+    }
+    assertEquals(1, sumRatio / 500, 5 * 0.1 / Math.sqrt(500) + 0.02);
+  }
 }

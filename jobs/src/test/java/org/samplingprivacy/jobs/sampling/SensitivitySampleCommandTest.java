@@ -77,6 +77,15 @@ class SensitivitySampleCommandTest extends SparkTestBase {
       assertEquals(1 / k.<Double>getAs("inclusion_prob"), k.<Double>getAs("weight"), 1e-12);
       assertEquals("row" + i, k.getAs("label"), "original columns are kept");
     }
+    // Through a Johnson-Lindenstrauss projection (r = 400: chi^2_r / r has sd 0.07) the scores stay near exact.
+    String jl = dir.resolve("lev-jl").toString();
+    assertEquals(0, sample(jl, "--p", "2", "--method", "leverage", "--size", "40", "--jl-dimension", "400").code());
+    List<Row> jlKept = SPARK.read().format("delta").load(jl).collectAsList();
+    Assertions.assertFalse(jlKept.isEmpty());
+    for (Row k : jlKept) {
+      double ratio = k.<Double>getAs("score") / hat[(int) k.getLong(0)];
+      Assertions.assertTrue(ratio > 0.5 && ratio < 2, "JL score ratio " + ratio);
+    }
   }
 
   @Test
