@@ -53,7 +53,7 @@ public final class LpRegressionCommand extends JobCommand {
   @Option(names = "--max-iterations", paramLabel = "K", defaultValue = "200", description = "IRLS iteration cap.")
   int maxIterations;
 
-  @Option(names = "--tolerance", paramLabel = "T", defaultValue = "1e-10",
+  @Option(names = "--tolerance", paramLabel = "T", defaultValue = "1e-8",
       description = "Stop when the objective changes by less than T (relative).")
   double tolerance;
 
