@@ -33,7 +33,7 @@ class ZeppelinNotesTest extends SparkTestBase {
   private static final Pattern ID = Pattern.compile("[1-9A-HJKMNP-Z]{9}");
   private static Path warehouse;
 
-  /** The tables bin/demo writes, by the same commands. */
+  /** The tables bin/demo writes, by the same commands (without the demo's evaluation extras). */
   @BeforeAll
   static void writeDemoTables() {
     warehouse = tempDir("notes-warehouse");
@@ -42,6 +42,16 @@ class ZeppelinNotesTest extends SparkTestBase {
         "challenge_id", "--delta", "1e-5", "--alpha", "0.05", "--threshold-sweep", "9", "--selection", "split",
         "--claimed-epsilon", "1", "--output", warehouse.resolve("epsilon_estimates").toString(), "--run-id", "demo");
     assertEquals(0, r.code(), r.err());
+    String features = "lncoins,idp,lpi,fmde,physlm,disea,hlthg,hlthf,hlthp";
+    String randhie = repoFile("data/randhie/randhie.csv").toString();
+    String sample = warehouse.resolve("randhie_sample").toString();
+    Result s = spp("sensitivity-sample", "--input", randhie, "--target", "mdvis", "--intercept", "--features", features,
+        "--p", "1", "--method", "lewis", "--size", "1000", "--output", sample, "--run-id", "demo");
+    assertEquals(0, s.code(), s.err());
+    Result f = spp("lp-regression", "--input", sample, "--target", "mdvis", "--intercept", "--features", features,
+        "--p", "1", "--weight-col", "weight", "--evaluate-on", randhie, "--output",
+        warehouse.resolve("randhie_l1_coefficients").toString(), "--run-id", "demo");
+    assertEquals(0, f.code(), f.err());
   }
 
   private static List<Path> notes() throws IOException {
