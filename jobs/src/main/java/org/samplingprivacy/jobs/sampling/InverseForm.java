@@ -165,34 +165,9 @@ public final class InverseForm implements Serializable {
       }
       return sum;
     }
-    double[] y = new double[d];
-    for (int i = 0; i < d; i++) {
-      y[i] = a[i] * scale[i];
-    }
-    if (lower != null) {
-      double sum = 0;
-      for (int i = 0; i < d; i++) {
-        double v = y[i];
-        double[] li = lower[i];
-        for (int k = 0; k < i; k++) {
-          v -= li[k] * y[k];
-        }
-        v /= li[i];
-        y[i] = v;
-        sum += v * v;
-      }
-      return sum;
-    }
     double sum = 0;
-    for (int k = 0; k < d; k++) {
-      if (inverseValues[k] == 0) {
-        continue;
-      }
-      double proj = 0;
-      for (int i = 0; i < d; i++) {
-        proj += vectors[i][k] * y[i];
-      }
-      sum += proj * proj * inverseValues[k];
+    for (double z : whiten(a)) {
+      sum += z * z;
     }
     return sum;
   }

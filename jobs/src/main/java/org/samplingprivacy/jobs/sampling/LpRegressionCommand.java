@@ -63,11 +63,7 @@ public final class LpRegressionCommand extends JobCommand {
     Params.requirePresent("--output", common.output);
     Params.requirePresent("--features", features);
     Params.requirePresent("--target", target);
-    Params.requirePresent("--p", p);
-    Params.requireFinite("--p", p);
-    if (p < 1) {
-      throw new InputException("--p must be >= 1, got " + p);
-    }
+    Params.requireAtLeast("--p", p, 1);
     Params.requireInRange("--max-iterations", maxIterations, 1, 100_000);
     Params.requirePositive("--tolerance", tolerance);
   }

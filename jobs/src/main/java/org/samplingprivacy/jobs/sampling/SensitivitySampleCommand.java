@@ -103,11 +103,7 @@ public final class SensitivitySampleCommand extends JobCommand {
     Params.requirePresent("--input", common.input);
     Params.requirePresent("--output", common.output);
     Params.requirePresent("--features", features);
-    Params.requirePresent("--p", p);
-    Params.requireFinite("--p", p);
-    if (p < 1) {
-      throw new InputException("--p must be >= 1, got " + p);
-    }
+    Params.requireAtLeast("--p", p, 1);
     Params.requireOneOf("--method", method, METHODS);
     if ((size == null) == (fraction == null)) {
       throw new InputException("give exactly one of --size and --fraction");

@@ -47,6 +47,16 @@ public final class Params {
     return value;
   }
 
+  /** Requires a present, finite value of at least {@code min}. */
+  public static double requireAtLeast(String option, Double value, double min) {
+    requirePresent(option, value);
+    requireFinite(option, value);
+    if (value < min) {
+      throw new InputException(option + " must be >= " + fmt(min) + ", got " + fmt(value));
+    }
+    return value;
+  }
+
   public static double requirePositive(String option, double value) {
     requireFinite(option, value);
     if (value <= 0) {

@@ -20,7 +20,7 @@ class InverseFormTest {
   }
 
   /** Oracle: the hat-matrix diagonal by Gauss-Jordan inversion of the (full-rank) Gram matrix. */
-  private static double[][] invert(double[][] m) {
+  static double[][] invert(double[][] m) {
     int d = m.length;
     double[][] aug = new double[d][2 * d];
     for (int i = 0; i < d; i++) {

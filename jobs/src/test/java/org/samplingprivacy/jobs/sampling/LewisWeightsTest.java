@@ -27,10 +27,10 @@ class LewisWeightsTest {
         1e-12, 200, steps, new ArrayList<>());
   }
 
-  /** Dense oracle: a_i^T (A^T W^{1-2/p} A)^{-1} a_i by Gauss-Jordan. */
+  /** Dense oracle: a_i^T (A^T W^{1-2/p} A)^{-1} a_i, the inverse by Gauss-Jordan elimination. */
   static double[] quadraticForms(double[][] a, double[] w, double p) {
     int d = a[0].length;
-    double[][] m = new double[d][2 * d];
+    double[][] m = new double[d][d];
     for (int i = 0; i < a.length; i++) {
       double c = Math.pow(w[i], 1 - 2 / p);
       for (int x = 0; x < d; x++) {
@@ -39,28 +39,12 @@ class LewisWeightsTest {
         }
       }
     }
-    for (int x = 0; x < d; x++) {
-      m[x][d + x] = 1;
-    }
-    for (int c = 0; c < d; c++) {
-      double piv = m[c][c];
-      for (int k = 0; k < 2 * d; k++) {
-        m[c][k] /= piv;
-      }
-      for (int r = 0; r < d; r++) {
-        if (r != c) {
-          double f = m[r][c];
-          for (int k = 0; k < 2 * d; k++) {
-            m[r][k] -= f * m[c][k];
-          }
-        }
-      }
-    }
+    double[][] inv = InverseFormTest.invert(m);
     double[] q = new double[a.length];
     for (int i = 0; i < a.length; i++) {
       for (int x = 0; x < d; x++) {
         for (int y = 0; y < d; y++) {
-          q[i] += a[i][x] * m[x][d + y] * a[i][y];
+          q[i] += a[i][x] * inv[x][y] * a[i][y];
         }
       }
     }
