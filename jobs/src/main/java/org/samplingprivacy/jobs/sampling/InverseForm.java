@@ -172,46 +172,35 @@ public final class InverseForm implements Serializable {
     return sum;
   }
 
-  /** x = M⁺ b. */
+  /** x = M⁺ b: whiten b (z = W b), then apply D·Wᵀ (M⁺ = D Wᵀ W D in the scaled coordinates). */
   public double[] solve(double[] b) {
-    double[] y = new double[d];
-    for (int i = 0; i < d; i++) {
-      y[i] = b[i] * scale[i];
-    }
-    double[] z = new double[d];
+    double[] z = whiten(b);
+    double[] x = new double[d];
     if (lower != null) {
-      for (int i = 0; i < d; i++) {
-        double v = y[i];
-        for (int k = 0; k < i; k++) {
-          v -= lower[i][k] * z[k];
-        }
-        z[i] = v / lower[i][i];
-      }
+      // Back substitution with Lᵀ: x = L⁻ᵀ z.
       for (int i = d - 1; i >= 0; i--) {
         double v = z[i];
         for (int k = i + 1; k < d; k++) {
-          v -= lower[k][i] * z[k];
+          v -= lower[k][i] * x[k];
         }
-        z[i] = v / lower[i][i];
+        x[i] = v / lower[i][i];
       }
     } else {
+      // x = V Λ^{+1/2} z.
       for (int k = 0; k < d; k++) {
         if (inverseValues[k] == 0) {
           continue;
         }
-        double proj = 0;
+        double c = z[k] * Math.sqrt(inverseValues[k]);
         for (int i = 0; i < d; i++) {
-          proj += vectors[i][k] * y[i];
-        }
-        for (int i = 0; i < d; i++) {
-          z[i] += vectors[i][k] * proj * inverseValues[k];
+          x[i] += vectors[i][k] * c;
         }
       }
     }
     for (int i = 0; i < d; i++) {
-      z[i] *= scale[i];
+      x[i] *= scale[i];
     }
-    return z;
+    return x;
   }
 
   /** Lower Cholesky factor, or null when a pivot falls below CHOLESKY_MIN_PIVOT (unit-diagonal input). */

@@ -12,6 +12,7 @@ import java.util.function.Function;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
 import org.samplingprivacy.jobs.report.SvgPlot;
 import org.samplingprivacy.jobs.runner.JobContext;
 import org.samplingprivacy.jobs.validate.InputException;
@@ -42,7 +43,17 @@ final class SampleEvaluation {
       throw new InputException("--evaluate fits each sample on the driver: --size must be at most " + MAX_COLLECTED);
     }
     int d = design.featureWidth();
-    Dataset<Row> full = df.select(design.columns(lit(1.0).as("__w")));
+    // IRLS and the objective passes read [A b w] many times: keep its doubles (unpersisted below).
+    Dataset<Row> full = df.select(design.columns(lit(1.0).as("__w"))).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      return evaluate(c, df, design, scores, p, m, n, seed, seeds, keyColumns, full, d);
+    } finally {
+      full.unpersist();
+    }
+  }
+
+  private static List<Level> evaluate(JobContext c, Dataset<Row> df, Design design, Scores scores, double p, long m,
+      long n, long seed, int seeds, Column[] keyColumns, Dataset<Row> full, int d) {
     Function<MatrixPass.Visitor, MatrixPass.Acc> fullPass = v -> MatrixPass.run(full, d, v);
     LpRegression.Fit star = c.phase("full-table lp regression (reference)",
         () -> LpRegression.fit(fullPass, d, p, 300, 1e-10));

@@ -18,6 +18,7 @@ import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.storage.StorageLevel;
 import org.samplingprivacy.jobs.io.SourceTable;
 import org.samplingprivacy.jobs.io.TableFormat;
 import org.samplingprivacy.jobs.io.TableIO;
@@ -138,8 +139,26 @@ public final class SensitivitySampleCommand extends JobCommand {
     if (key != null) {
       TableChecks.requireColumns(df, table, List.of(key));
     }
-    int d = design.width();
     Dataset<Row> matrix = df.select(design.columns());
+    // Lewis iterations (p != 2) and the root-leverage sum read the matrix again after the Gram pass: keep its doubles
+    // rather than re-reading (and, for CSV, re-parsing) the input on every pass.
+    boolean multiPass = method.equals("root-leverage")
+        || p != 2 && List.of("lewis", "sensitivity", "mixed").contains(method);
+    if (multiPass) {
+      matrix.persist(StorageLevel.MEMORY_AND_DISK());
+    }
+    try {
+      return planOnMatrix(ctx, in, table, df, design, matrix, out);
+    } finally {
+      if (multiPass) {
+        matrix.unpersist();
+      }
+    }
+  }
+
+  private Plan planOnMatrix(JobContext ctx, SourceTable in, String table, Dataset<Row> df, Design design,
+      Dataset<Row> matrix, TableIO.WriteSpec out) {
+    int d = design.width();
     MatrixPass.Acc gram = ctx.phase("Gram pass (A^T A, null and NaN check)",
         () -> MatrixPass.run(matrix, d, (a, acc) -> acc.addOuter(a, 1)));
     design.checkComplete(gram);

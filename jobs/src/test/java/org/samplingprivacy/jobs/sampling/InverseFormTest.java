@@ -121,6 +121,16 @@ class InverseFormTest {
     for (int i = 0; i < 40; i++) {
       assertEquals(g.apply(a2[i]), f.apply(a[i]), 1e-8);
     }
+    // The pseudo-inverse solves M x = b for every b in M's range (here b = M [1, 2, 3]).
+    double[][] m = gram(a);
+    double[] b = new double[3];
+    for (int i = 0; i < 3; i++) {
+      b[i] = m[i][0] + 2 * m[i][1] + 3 * m[i][2];
+    }
+    double[] x = f.solve(b);
+    for (int i = 0; i < 3; i++) {
+      assertEquals(b[i], m[i][0] * x[0] + m[i][1] * x[1] + m[i][2] * x[2], 1e-8 * Math.abs(b[i]) + 1e-10);
+    }
   }
 
   @Test
