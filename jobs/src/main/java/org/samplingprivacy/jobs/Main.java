@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
     description = "Sampling and privacy analytics on Spark: every job is a command of this one jar.",
     footer = {"", "Exit codes: 0 success, 2 bad input or usage (nothing written), 1 runtime failure.",
         "Option values: command line > --config file > built-in default."},
-    subcommands = {ImportCsvCommand.class, ExportCommand.class, SensitivitySampleCommand.class, LpRegressionCommand.class, EpsilonEstimateCommand.class, BenchGenerateCommand.class, BenchEpsilonCommand.class,
+    subcommands = {ImportCsvCommand.class, ExportCommand.class, SensitivitySampleCommand.class, LpRegressionCommand.class, EpsilonEstimateCommand.class, org.samplingprivacy.jobs.gsd.GsdSynthesizeCommand.class, BenchGenerateCommand.class, BenchEpsilonCommand.class,
         BenchCompareCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @Spec

@@ -192,6 +192,55 @@ public final class TableIO {
   }
 
   /**
+   * Reads the Delta table at {@code path} if there is one; empty if nothing exists there. Anything else at the path
+   * is bad input. For small append-only tables a job consults before it runs (the privacy budget ledger).
+   */
+  public static java.util.Optional<Dataset<Row>> readDeltaIfExists(SparkSession spark, String option, String path) {
+    try {
+      Path p = new Path(path);
+      FileSystem fs = p.getFileSystem(hadoopConf(spark));
+      if (!fs.exists(p) || (fs.getFileStatus(p).isDirectory() && fs.listStatus(p).length == 0)) {
+        return java.util.Optional.empty();
+      }
+      if (!fs.exists(new Path(p, DELTA_LOG))) {
+        throw new InputException(option + " " + path + " exists but is not a Delta table");
+      }
+    } catch (IOException e) {
+      throw new InputException(option + " " + path + " cannot be accessed: " + e.getMessage(), e);
+    }
+    return java.util.Optional.of(spark.read().format("delta").load(path));
+  }
+
+  /**
+   * Appends the rows of {@code rows} whose {@code keys} are not yet in the Delta table at {@code path} (creating it if
+   * absent), in one commit carrying {@code provenance}: a Delta MERGE with insert-when-not-matched, so re-running the
+   * same append records nothing twice. Returns the Delta version after the commit.
+   */
+  public static long insertNew(Dataset<Row> rows, String path, java.util.List<String> keys, Provenance provenance) {
+    SparkSession spark = rows.sparkSession();
+    if (readDeltaIfExists(spark, "table", path).isEmpty()) {
+      rows.write().format("delta").mode(SaveMode.Append).option("userMetadata", provenance.toJson()).save(path);
+    } else {
+      String on = keys.stream().map(k -> "t.`" + k + "` = s.`" + k + "`").reduce((a, b) -> a + " AND " + b)
+          .orElseThrow();
+      String key = "spark.databricks.delta.commitInfo.userMetadata";
+      String previous = spark.conf().getOption(key).getOrElse(() -> null);
+      spark.conf().set(key, provenance.toJson());
+      try {
+        io.delta.tables.DeltaTable.forPath(spark, path).as("t").merge(rows.as("s"), on).whenNotMatched().insertAll()
+            .execute();
+      } finally {
+        if (previous == null) {
+          spark.conf().unset(key);
+        } else {
+          spark.conf().set(key, previous);
+        }
+      }
+    }
+    return DeltaLog.forTable(spark, path).update(false, Option.empty(), Option.empty()).version();
+  }
+
+  /**
    * Writes one file (CSV with header, or JSON lines) at {@code path} instead of a folder of part files, for handing
    * a small result to tools that take a single file. The data pass through one task, so this is for small tables.
    */

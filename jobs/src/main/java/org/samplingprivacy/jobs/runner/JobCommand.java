@@ -39,6 +39,14 @@ public abstract class JobCommand implements Callable<Integer> {
   /** Checks parameters that need no data; throws {@link InputException}. */
   protected void validateParameters() {}
 
+  /**
+   * Long names (without dashes) of options whose values are secrets, e.g. a noise seed: provenance and reports show
+   * them as {@code <redacted>}.
+   */
+  protected java.util.Set<String> secretOptions() {
+    return java.util.Set.of();
+  }
+
   /** Opens and validates the inputs and returns what the command will do. Must not write. */
   protected abstract Plan plan(JobContext ctx);
 
@@ -80,7 +88,8 @@ public abstract class JobCommand implements Callable<Integer> {
       }
       Object v = o.getValue();
       if (v != null && !(v instanceof Boolean b && !b)) {
-        m.put(o.longestName().replaceFirst("^-+", ""), String.valueOf(v));
+        String name = o.longestName().replaceFirst("^-+", "");
+        m.put(name, secretOptions().contains(name) ? "<redacted>" : String.valueOf(v));
       }
     }
     return m;
