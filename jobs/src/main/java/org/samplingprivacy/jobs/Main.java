@@ -6,9 +6,11 @@ import org.apache.spark.sql.SparkSession;
 import org.samplingprivacy.jobs.bench.BenchCompareCommand;
 import org.samplingprivacy.jobs.bench.BenchEpsilonCommand;
 import org.samplingprivacy.jobs.bench.BenchGenerateCommand;
+import org.samplingprivacy.jobs.bench.BenchGsdCommand;
 import org.samplingprivacy.jobs.cli.ConfigDefaults;
 import org.samplingprivacy.jobs.epsilon.EpsilonEstimateCommand;
 import org.samplingprivacy.jobs.export.ExportCommand;
+import org.samplingprivacy.jobs.gsd.GsdSynthesizeCommand;
 import org.samplingprivacy.jobs.importcsv.ImportCsvCommand;
 import org.samplingprivacy.jobs.runner.BuildInfo;
 import org.samplingprivacy.jobs.sampling.LpRegressionCommand;
@@ -31,7 +33,7 @@ import picocli.CommandLine.Spec;
     description = "Sampling and privacy analytics on Spark: every job is a command of this one jar.",
     footer = {"", "Exit codes: 0 success, 2 bad input or usage (nothing written), 1 runtime failure.",
         "Option values: command line > --config file > built-in default."},
-    subcommands = {ImportCsvCommand.class, ExportCommand.class, SensitivitySampleCommand.class, LpRegressionCommand.class, EpsilonEstimateCommand.class, org.samplingprivacy.jobs.gsd.GsdSynthesizeCommand.class, BenchGenerateCommand.class, BenchEpsilonCommand.class,
+    subcommands = {ImportCsvCommand.class, ExportCommand.class, SensitivitySampleCommand.class, LpRegressionCommand.class, EpsilonEstimateCommand.class, GsdSynthesizeCommand.class, BenchGenerateCommand.class, BenchEpsilonCommand.class, BenchGsdCommand.class,
         BenchCompareCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @Spec
