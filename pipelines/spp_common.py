@@ -7,6 +7,7 @@ Variable.get() at parse time. Airflow Variables used:
   spp_warehouse root of the output tables
   spp_landing   root where upstream systems drop raw inputs, one folder per {{ ds }}
   spp_reports   root of the job reports
+  spp_noise_seed  secret (>= 16 characters) fixing the privacy noise of a release per run id (spp_private_synthesis)
 The Spark connection is spark_default (conn_id), as SparkSubmitOperator expects.
 """
 from datetime import timedelta
@@ -28,8 +29,11 @@ DEFAULT_ARGS = {
 }
 
 
-def spp_task(task_id, command, args, config=None, spark_conf=None):
-    """A task running `spp <command> <args>` with this run's --run-id ({{ ds }}) and, if given, conf/<config>."""
+def spp_task(task_id, command, args, config=None, spark_conf=None, env_vars=None):
+    """A task running `spp <command> <args>` with this run's --run-id ({{ ds }}) and, if given, conf/<config>.
+
+    env_vars reach the spark-submit process, hence the driver in client deploy mode (in cluster mode pass them as
+    spark.yarn.appMasterEnv.* or spark.kubernetes.driverEnv.* in spark_conf instead)."""
     application_args = [command]
     if config:
         application_args += ["--config", CONF + "/" + config]
@@ -43,4 +47,5 @@ def spp_task(task_id, command, args, config=None, spark_conf=None):
         conf=dict(spark_conf or {}),
         name="spp-" + command + "-{{ ds }}",
         conn_id="spark_default",
+        env_vars=dict(env_vars or {}),
     )

@@ -12,7 +12,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 PIPELINES = os.path.dirname(HERE)
 REPO = os.path.dirname(PIPELINES)
-VARIABLES = ("spp_jar", "spp_conf_dir", "spp_warehouse", "spp_landing", "spp_reports")
+VARIABLES = ("spp_jar", "spp_conf_dir", "spp_warehouse", "spp_landing", "spp_reports", "spp_noise_seed")
 TEMPLATE = re.compile(r"\{\{\s*(.*?)\s*\}\}")
 
 
@@ -65,4 +65,5 @@ def test_variables(tmp):
         "spp_warehouse": os.path.join(tmp, "warehouse"),
         "spp_landing": os.path.join(tmp, "landing"),
         "spp_reports": os.path.join(tmp, "reports"),
+        "spp_noise_seed": "test-noise-secret-0123456789",
     }

@@ -81,6 +81,22 @@ class DagStructureTest(unittest.TestCase):
         self.assertEqual({"sensitivity_sample"}, dag.task_dict["import_table"].downstream_task_ids)
         self.assertEqual({"l1_regression_on_sample"}, dag.task_dict["sensitivity_sample"].downstream_task_ids)
 
+    def test_private_synthesis_releases_then_exports_with_the_secret_off_the_command_line(self):
+        dag = self.dags["spp_private_synthesis"]
+        synth = dag.task_dict["synthesize"]
+        self.assertEqual({"export_synthetic"}, synth.downstream_task_ids)
+        args = synth.application_args
+        self.assertEqual("env:SPP_NOISE_SEED", args[args.index("--noise-seed") + 1])
+        self.assertNotIn("spp_noise_seed", " ".join(args))
+        rendered = dagtools.render(synth.env_vars["SPP_NOISE_SEED"], "2024-01-01", self.variables)
+        self.assertEqual(self.variables["spp_noise_seed"], rendered)
+        for option in ("--ledger", "--dataset-id", "--budget-cap", "--epsilon", "--delta"):
+            self.assertIn(option, args)
+        # The deployed domain file is the one bundled with the data.
+        with open(os.path.join(dagtools.REPO, "conf", "pums-domain.json")) as a, \
+                open(os.path.join(dagtools.REPO, "data", "pums", "pums-domain.json")) as b:
+            self.assertEqual(b.read(), a.read())
+
     def test_the_stand_in_rejects_an_unknown_operator_argument(self):
         sys.path.insert(0, os.path.join(dagtools.HERE, "stubs"))
         try:

@@ -21,6 +21,7 @@ import org.samplingprivacy.jobs.gsd.TrueAnswers;
 import org.samplingprivacy.jobs.gsd.WorkloadSpec;
 import org.samplingprivacy.jobs.io.TableIO;
 import org.samplingprivacy.jobs.runner.SparkSessions;
+import org.samplingprivacy.jobs.validate.Params;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -35,13 +36,13 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench-gsd", description = "Time the Private-GSD genetic algorithm: incremental vs from-scratch "
     + "fitness, one thread vs all cores; print rates and ratios.")
 public final class BenchGsdCommand implements Callable<Integer> {
-  @Option(names = "--input", paramLabel = "PATH", required = true, description = "Table whose answers are targets.")
+  @Option(names = "--input", paramLabel = "PATH", description = "Table whose answers are targets.")
   String input;
 
-  @Option(names = "--domain", paramLabel = "FILE", required = true, description = "Domain JSON of the columns.")
+  @Option(names = "--domain", paramLabel = "FILE", description = "Domain JSON of the columns.")
   String domainFile;
 
-  @Option(names = "--columns", paramLabel = "C1,C2", required = true, description = "Columns to synthesise.")
+  @Option(names = "--columns", paramLabel = "C1,C2", description = "Columns to synthesise.")
   String columns;
 
   @Option(names = "--workload", paramLabel = "W", defaultValue = "marginals:3", description = "Workload.")
@@ -72,6 +73,9 @@ public final class BenchGsdCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    Params.requirePresent("--input", input);
+    Params.requirePresent("--domain", domainFile);
+    Params.requirePresent("--columns", columns);
     SparkSession spark = SparkSessions.getOrCreate("bench-gsd", sparkOptions);
     List<String> names = Arrays.asList(columns.split(","));
     Domain domain = Domain.read(domainFile).select(names, "(--columns)");

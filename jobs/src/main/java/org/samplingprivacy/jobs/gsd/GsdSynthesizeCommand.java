@@ -97,9 +97,10 @@ public final class GsdSynthesizeCommand extends JobCommand {
       description = "Refuse a release that takes the dataset's total spend past this epsilon (at --delta).")
   Double budgetCap;
 
-  @Option(names = "--noise-seed", paramLabel = "N", description = "Seed of the privacy noise, for reproducible "
-      + "releases; a secret (redacted from provenance). Default: fresh noise from SecureRandom.")
-  Long noiseSeed;
+  @Option(names = "--noise-seed", paramLabel = "SECRET", description = "A secret of at least 16 characters (e.g. "
+      + "openssl rand -hex 16), or env:VAR / file:PATH holding it, that with the dataset and run ids fixes the privacy "
+      + "noise: re-running a run id is then a replay. Redacted from provenance. Default: fresh SecureRandom noise.")
+  String noiseSeed;
 
   @Option(names = "--population", paramLabel = "P", defaultValue = "100",
       description = "Children per generation (half mutation, half crossover).")
@@ -162,6 +163,11 @@ public final class GsdSynthesizeCommand extends JobCommand {
     if (budgetCap != null && (!(budgetCap > 0) || !Double.isFinite(budgetCap))) {
       throw new InputException("--budget-cap must be positive and finite, got " + budgetCap);
     }
+    noiseSeed = resolveSecret(noiseSeed);
+    if (noiseSeed != null && noiseSeed.length() < 16) {
+      throw new InputException("--noise-seed must be a secret of at least 16 characters (e.g. the output of "
+          + "'openssl rand -hex 16'): anyone who can guess it can subtract the noise");
+    }
     rho = ZcdpAccountant.rho(epsilon, delta);
     fullDomain = Domain.read(domainFile);
     if (columns != null) {
@@ -184,6 +190,28 @@ public final class GsdSynthesizeCommand extends JobCommand {
     } catch (NumberFormatException e) {
       return false;
     }
+  }
+
+  /** {@code env:VAR} and {@code file:PATH} keep the secret off the command line (visible in process lists). */
+  private static String resolveSecret(String value) {
+    if (value == null) {
+      return null;
+    }
+    if (value.startsWith("env:")) {
+      String v = System.getenv(value.substring(4));
+      if (v == null || v.isBlank()) {
+        throw new InputException("--noise-seed " + value + ": the environment variable is not set");
+      }
+      return v.trim();
+    }
+    if (value.startsWith("file:")) {
+      try {
+        return java.nio.file.Files.readString(java.nio.file.Path.of(value.substring(5))).trim();
+      } catch (java.io.IOException e) {
+        throw new InputException("--noise-seed " + value + ": cannot read the file: " + e.getMessage(), e);
+      }
+    }
+    return value;
   }
 
   private void checkAdaptive(List<Workload> w) {
@@ -263,8 +291,7 @@ public final class GsdSynthesizeCommand extends JobCommand {
       c.phase("record the release in the ledger", () -> book.record(datasetId, c.runId(), rho, epsilon, delta,
           c.command(), fingerprint, c.provenance().toJson(), c.provenance()));
     }
-    RandomGenerator noise = noiseSeed != null ? new SplittableRandom(noiseSeed * 0x9E3779B97F4A7C15L + 0x5DEECE66DL)
-        : new SecureRandom();
+    RandomGenerator noise = noiseSeed != null ? new SplittableRandom(noiseStream(c.runId())) : new SecureRandom();
     ZcdpAccountant accountant = ZcdpAccountant.withBudget(rho);
     int d = domain.size();
     int m = queries.workloads().size();
@@ -387,6 +414,28 @@ public final class GsdSynthesizeCommand extends JobCommand {
     return df.select(cast.toArray(new Column[0]));
   }
 
+  /**
+   * The noise generator's seed: 64 bits of SHA-256 over the secret, the dataset and the run, so every release of a
+   * schedule that reuses one secret draws independent noise (identical noise in two releases would cancel in their
+   * difference), and only a re-run of the same release repeats it.
+   */
+  private long noiseStream(String runId) {
+    byte[] h = sha256(noiseSeed + "\u0000" + datasetId + "\u0000" + runId);
+    long seed = 0;
+    for (int i = 0; i < 8; i++) {
+      seed = (seed << 8) | (h[i] & 0xff);
+    }
+    return seed;
+  }
+
+  private static byte[] sha256(String text) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** A hash of every parameter that shapes the release (not where it is written), and of the noise seed. */
   private String fingerprint(JobContext ctx) {
     Map<String, String> p = new TreeMap<>(ctx.provenance().parameters());
@@ -394,13 +443,8 @@ public final class GsdSynthesizeCommand extends JobCommand {
         "ledger", "budget-cap", "dry-run", "noise-seed", "threads")) {
       p.remove(k);
     }
-    p.put("noise-seed", noiseSeed == null ? "secure-random" : Long.toString(noiseSeed));
-    try {
-      byte[] h = MessageDigest.getInstance("SHA-256").digest(p.toString().getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(h);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    p.put("noise-seed", noiseSeed == null ? "secure-random" : HexFormat.of().formatHex(sha256(noiseSeed)));
+    return HexFormat.of().formatHex(sha256(p.toString()));
   }
 
   private void report(JobContext c, Domain domain, QuerySet queries, TrueAnswers.Counts truth, long n,

@@ -44,7 +44,7 @@ class GsdSynthesizeCommandTest extends SparkTestBase {
     String delta = Double.toString(1 / (n * n));
     String[] args = {"gsd-synthesize", "--input", adult(), "--domain", adultDomain(), "--columns", ADULT_COLUMNS,
         "--epsilon", "1", "--delta", delta, "--workload", "marginals:3", "--rows", "2000", "--seed", "3",
-        "--noise-seed", "11", "--ledger", dir.resolve("ledger").toString(), "--dataset-id", "adult",
+        "--noise-seed", "test-noise-secret-11", "--ledger", dir.resolve("ledger").toString(), "--dataset-id", "adult",
         "--run-id", "release-1", "--output", dir.resolve("synthetic").toString(), "--report-dir",
         dir.resolve("report").toString(), "--non-private-evaluation"};
     Result r = spp(args);
@@ -81,7 +81,7 @@ class GsdSynthesizeCommandTest extends SparkTestBase {
     assertEquals("adult", entry.getAs("dataset_id"));
     assertEquals(m.get("rho").asDouble(), entry.<Double>getAs("rho"), 0);
     String params = entry.getAs("parameters");
-    Assertions.assertTrue(params.contains("\"noise-seed\":\"<redacted>\"") && !params.contains("\"11\""), params);
+    Assertions.assertTrue(params.contains("\"noise-seed\":\"<redacted>\"") && !params.contains("test-noise-secret"), params);
 
     // The same run again: a replay with the same noise seed, so the same rows and no second ledger entry.
     List<Row> first = out.orderBy(out.columns()[0], out.columns()).collectAsList();
@@ -180,6 +180,7 @@ class GsdSynthesizeCommandTest extends SparkTestBase {
         {List.of("--input", missing, "--epsilon", "1", "--delta", "1"), "--delta"},
         {List.of("--input", missing, "--epsilon", "1", "--delta", "0"), "--delta"},
         {List.of("--input", missing, "--epsilon", "1", "--delta", "1e-6", "--rows", "0"), "--rows"},
+        {List.of("--input", missing, "--epsilon", "1", "--delta", "1e-6", "--noise-seed", "11"), "--noise-seed"},
         {List.of("--input", missing, "--epsilon", "1", "--delta", "1e-6", "--columns", "a,b", "--workload",
             "marginals:2:a+zz"), "column 'zz'"},
         {List.of("--input", missing, "--epsilon", "1", "--delta", "1e-6", "--columns", "a,c"),

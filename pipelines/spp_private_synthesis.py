@@ -1,0 +1,53 @@
+"""Weekly private release: a differentially private synthetic copy of the week's survey extract, checked against and
+recorded in the privacy budget ledger, then exported as CSV for the consumers. Upstream drops
+{{ var.value.spp_landing }}/survey/<ds>/survey.csv with the columns of data/pums/PUMS.csv; the public domain file is
+conf/pums-domain.json in spp_conf_dir (a copy of data/pums/pums-domain.json).
+
+Privacy: each week is one release of dataset "survey" at epsilon 1; the ledger refuses a release that would take the
+dataset past epsilon 8 (zCDP composition). The noise secret comes from the Airflow Variable spp_noise_seed through
+the environment (never on the command line), so a retry of the same ds replays the same release instead of drawing
+new noise, and the ledger records each week once.
+"""
+from datetime import datetime
+
+from airflow import DAG
+
+from spp_common import DEFAULT_ARGS, CONF, LANDING, REPORTS, WAREHOUSE, spp_task
+
+with DAG(
+    dag_id="spp_private_synthesis",
+    description="Private-GSD synthetic data releases with a budget ledger",
+    schedule="@weekly",
+    start_date=datetime(2026, 1, 1),
+    catchup=False,
+    max_active_runs=1,  # releases of one dataset are checked against the ledger one at a time
+    default_args=DEFAULT_ARGS,
+    tags=["spp", "privacy", "synthetic-data"],
+) as dag:
+    synthesize = spp_task(
+        "synthesize",
+        "gsd-synthesize",
+        [
+            "--input", LANDING + "/survey/{{ ds }}/survey.csv", "--format", "csv",
+            "--domain", CONF + "/pums-domain.json",
+            "--epsilon", "1", "--delta", "1e-6", "--rows", "2000",
+            "--workload", "marginals:2,range:income|sex,range:age",
+            "--ledger", WAREHOUSE + "/privacy_ledger", "--dataset-id", "survey", "--budget-cap", "8",
+            "--noise-seed", "env:SPP_NOISE_SEED",
+            "--output", WAREHOUSE + "/survey_synthetic", "--write-mode", "slice",
+            "--report-dir", REPORTS + "/gsd-synthesize/{{ ds }}",
+        ],
+        config="gsd-synthesize.conf",
+        env_vars={"SPP_NOISE_SEED": "{{ var.value.spp_noise_seed }}"},
+    )
+    export = spp_task(
+        "export_synthetic",
+        "export",
+        [
+            "--input", WAREHOUSE + "/survey_synthetic", "--where", "run_id = '{{ ds }}'",
+            "--columns", "age,sex,educ,race,income,married",
+            "--output", WAREHOUSE + "/exports/survey_synthetic/{{ ds }}.csv", "--single-file",
+        ],
+        config="export.conf",
+    )
+    synthesize >> export
