@@ -52,6 +52,12 @@ class ZeppelinNotesTest extends SparkTestBase {
         "--p", "1", "--weight-col", "weight", "--evaluate-on", randhie, "--output",
         warehouse.resolve("randhie_l1_coefficients").toString(), "--run-id", "demo");
     assertEquals(0, f.code(), f.err());
+    Result g = spp("gsd-synthesize", "--input", repoFile("data/pums/PUMS.csv").toString(), "--domain",
+        repoFile("data/pums/pums-domain.json").toString(), "--epsilon", "1", "--delta", "1e-6", "--workload",
+        "marginals:2,range:income|sex,range:age", "--rows", "1000", "--generations", "3000", "--ledger",
+        warehouse.resolve("privacy_ledger").toString(), "--dataset-id", "pums", "--noise-seed",
+        "demo-only-not-a-secret", "--output", warehouse.resolve("pums_synthetic").toString(), "--run-id", "demo");
+    assertEquals(0, g.code(), g.err());
   }
 
   private static List<Path> notes() throws IOException {
