@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.Serializable;
 import java.math.BigDecimal;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -123,16 +121,25 @@ public final class Domain implements Serializable {
     }
   }
 
-  /** Reads and checks a domain file. */
+  /** Reads and checks a domain file (any Hadoop file system path: local, HDFS, S3, ...). */
   public static Domain read(String path) {
     JsonNode root;
     try {
-      root = new ObjectMapper().readTree(Files.readString(Path.of(path)));
+      root = new ObjectMapper().readTree(readText(path));
     } catch (IOException e) {
       throw new InputException("--domain " + path + " cannot be read as JSON: " + e.getMessage().lines().findFirst()
           .orElse(""), e);
     }
     return parse(root, "--domain " + path);
+  }
+
+  /** The text of a small file on any Hadoop file system; the driver reads it before Spark starts. */
+  static String readText(String path) throws IOException {
+    org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+    org.apache.hadoop.fs.FileSystem fs = p.getFileSystem(new org.apache.hadoop.conf.Configuration());
+    try (java.io.InputStream in = fs.open(p)) {
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
   }
 
   /** Parses a domain from JSON (either format). */

@@ -206,7 +206,7 @@ public final class GsdSynthesizeCommand extends JobCommand {
     }
     if (value.startsWith("file:")) {
       try {
-        return java.nio.file.Files.readString(java.nio.file.Path.of(value.substring(5))).trim();
+        return Domain.readText(value.substring(5)).trim();
       } catch (java.io.IOException e) {
         throw new InputException("--noise-seed " + value + ": cannot read the file: " + e.getMessage(), e);
       }
@@ -342,7 +342,6 @@ public final class GsdSynthesizeCommand extends JobCommand {
             gaRandom.nextLong()).run(line -> System.err.println(c.command() + " " + c.runId() + " round " + round
                 + ": " + line))));
       }
-      Arrays.fill(trueAnswers, 0); // nothing downstream may use them
     }
     Dataset<Row> synthetic = decode(c, domain, schema, stats.data());
     c.write(synthetic, common.output, out);

@@ -1,8 +1,6 @@
 package org.samplingprivacy.jobs.gsd;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -34,7 +32,7 @@ public final class WorkloadSpec {
     List<String> items = new ArrayList<>();
     if (spec.startsWith("@")) {
       try {
-        for (String line : Files.readAllLines(Path.of(spec.substring(1)))) {
+        for (String line : Domain.readText(spec.substring(1)).split("\n")) {
           String l = line.replaceFirst("#.*", "").trim();
           if (!l.isEmpty()) {
             items.add(l);

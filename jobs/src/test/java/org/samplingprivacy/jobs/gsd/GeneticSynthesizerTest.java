@@ -52,6 +52,12 @@ class GeneticSynthesizerTest {
     for (double x : a) {
       assertTrue(x >= 0 && x <= 1);
     }
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("workload", ".txt");
+    java.nio.file.Files.writeString(file, "# the same workload, one item per line\nmarginals:2\nrange:age|a\n\n"
+        + "prefix:3  # random prefixes\nhalfspace:2\n");
+    List<Workload> fromFile = WorkloadSpec.parse("@" + file, dom, 5);
+    assertEquals(w.stream().map(Workload::name).toList(), fromFile.stream().map(Workload::name).toList());
+    assertEquals(w.get(8).parts(), fromFile.get(8).parts(), "random queries depend on the seed only");
   }
 
   @Test
