@@ -3,6 +3,9 @@ package org.samplingprivacy.jobs;
 import java.io.PrintWriter;
 import java.util.Set;
 import org.apache.spark.sql.SparkSession;
+import org.samplingprivacy.jobs.ambient.AmbientFitCommand;
+import org.samplingprivacy.jobs.ambient.AmbientMixCommand;
+import org.samplingprivacy.jobs.ambient.AmbientStudyCommand;
 import org.samplingprivacy.jobs.bench.BenchCompareCommand;
 import org.samplingprivacy.jobs.bench.BenchEpsilonCommand;
 import org.samplingprivacy.jobs.bench.BenchGenerateCommand;
@@ -33,7 +36,8 @@ import picocli.CommandLine.Spec;
     description = "Sampling and privacy analytics on Spark: every job is a command of this one jar.",
     footer = {"", "Exit codes: 0 success, 2 bad input or usage (nothing written), 1 runtime failure.",
         "Option values: command line > --config file > built-in default."},
-    subcommands = {ImportCsvCommand.class, ExportCommand.class, SensitivitySampleCommand.class, LpRegressionCommand.class, EpsilonEstimateCommand.class, GsdSynthesizeCommand.class, BenchGenerateCommand.class, BenchEpsilonCommand.class, BenchGsdCommand.class,
+    subcommands = {ImportCsvCommand.class, ExportCommand.class, SensitivitySampleCommand.class, LpRegressionCommand.class, EpsilonEstimateCommand.class, GsdSynthesizeCommand.class, AmbientMixCommand.class, AmbientStudyCommand.class, AmbientFitCommand.class,
+        BenchGenerateCommand.class, BenchEpsilonCommand.class, BenchGsdCommand.class,
         BenchCompareCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @Spec

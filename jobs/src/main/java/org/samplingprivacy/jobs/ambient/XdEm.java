@@ -197,7 +197,8 @@ public final class XdEm {
   }
 
   /** Settings of a fit. */
-  public record Settings(int components, int maxIterations, double tolerance, int restarts, double ridge) {}
+  public record Settings(int components, int maxIterations, double tolerance, int restarts, double ridge)
+      implements Serializable {}
 
   /** What a fit returned. */
   public record Fit(GaussianMixture model, double meanLogLik, int iterations, boolean converged,
