@@ -97,6 +97,14 @@ class DagStructureTest(unittest.TestCase):
                 open(os.path.join(dagtools.REPO, "data", "pums", "pums-domain.json")) as b:
             self.assertEqual(b.read(), a.read())
 
+    def test_ambient_study_mixes_then_fits_then_prices(self):
+        dag = self.dags["spp_ambient_study"]
+        self.assertEqual({"fit_mixes"}, dag.task_dict["build_mixes"].downstream_task_ids)
+        self.assertEqual({"fit_scaling_laws"}, dag.task_dict["fit_mixes"].downstream_task_ids)
+        mixes = dag.task_dict["build_mixes"].application_args
+        study = dag.task_dict["fit_mixes"].application_args
+        self.assertEqual(mixes[mixes.index("--output") + 1], study[study.index("--mixes") + 1])
+
     def test_the_stand_in_rejects_an_unknown_operator_argument(self):
         sys.path.insert(0, os.path.join(dagtools.HERE, "stubs"))
         try:

@@ -6,6 +6,7 @@ import org.apache.spark.sql.SparkSession;
 import org.samplingprivacy.jobs.ambient.AmbientFitCommand;
 import org.samplingprivacy.jobs.ambient.AmbientMixCommand;
 import org.samplingprivacy.jobs.ambient.AmbientStudyCommand;
+import org.samplingprivacy.jobs.bench.BenchAmbientCommand;
 import org.samplingprivacy.jobs.bench.BenchCompareCommand;
 import org.samplingprivacy.jobs.bench.BenchEpsilonCommand;
 import org.samplingprivacy.jobs.bench.BenchGenerateCommand;
@@ -37,7 +38,7 @@ import picocli.CommandLine.Spec;
     footer = {"", "Exit codes: 0 success, 2 bad input or usage (nothing written), 1 runtime failure.",
         "Option values: command line > --config file > built-in default."},
     subcommands = {ImportCsvCommand.class, ExportCommand.class, SensitivitySampleCommand.class, LpRegressionCommand.class, EpsilonEstimateCommand.class, GsdSynthesizeCommand.class, AmbientMixCommand.class, AmbientStudyCommand.class, AmbientFitCommand.class,
-        BenchGenerateCommand.class, BenchEpsilonCommand.class, BenchGsdCommand.class,
+        BenchGenerateCommand.class, BenchEpsilonCommand.class, BenchGsdCommand.class, BenchAmbientCommand.class,
         BenchCompareCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @Spec

@@ -58,6 +58,19 @@ class ZeppelinNotesTest extends SparkTestBase {
         warehouse.resolve("privacy_ledger").toString(), "--dataset-id", "pums", "--noise-seed",
         "demo-only-not-a-secret", "--output", warehouse.resolve("pums_synthetic").toString(), "--run-id", "demo");
     assertEquals(0, g.code(), g.err());
+    String pixels = String.join(",", java.util.stream.IntStream.range(0, 64).mapToObj(i -> "p" + i).toList());
+    Result am = spp("ambient-mix", "--input", repoFile("data/digits/digits.csv.gz").toString(), "--image-cols",
+        pixels, "--pixel-range", "0,16", "--pca", "4", "--clean-fraction", "0.1,1", "--sigma", "1", "--sizes",
+        "100,200,300,400", "--holdout-fraction", "0.3", "--output", warehouse.resolve("ambient_mixes").toString(),
+        "--run-id", "demo");
+    assertEquals(0, am.code(), am.err());
+    Result as = spp("ambient-study", "--mixes", warehouse.resolve("ambient_mixes").toString(), "--components", "3",
+        "--restarts", "1", "--output", warehouse.resolve("ambient_study").toString(), "--run-id", "demo");
+    assertEquals(0, as.code(), as.err());
+    Result af = spp("ambient-fit", "--results", warehouse.resolve("ambient_study").toString(), "--external",
+        repoFile("data/ambient/table1.csv").toString(), "--output", warehouse.resolve("ambient_fits").toString(),
+        "--run-id", "demo");
+    assertEquals(0, af.code(), af.err());
   }
 
   private static List<Path> notes() throws IOException {
