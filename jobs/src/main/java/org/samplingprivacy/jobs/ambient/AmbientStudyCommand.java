@@ -157,7 +157,7 @@ public final class AmbientStudyCommand extends JobCommand {
       if (!small.isEmpty()) {
         List<String> ids = small.stream().map(r -> r.getString(0)).toList();
         Dataset<Row> rows = mixTable.data().filter(col("mix_id").isin(ids.toArray()))
-            .select("mix_id", "sigma", "is_noisy", "vector");
+            .select("mix_id", "sigma", "is_noisy", "vector", "sample_id");
         Map<String, Row> meta = new LinkedHashMap<>(byId);
         results.addAll(c.phase("fit " + small.size() + " mixes, one per task", () -> rows
             .groupByKey((MapFunction<Row, String>) r -> r.getString(0), Encoders.STRING())
@@ -185,10 +185,13 @@ public final class AmbientStudyCommand extends JobCommand {
       implements java.io.Serializable {}
 
   static List<Row> fitInTask(Settings s, Row meta, Iterator<Row> it) {
+    List<Row> sorted = new ArrayList<>();
+    it.forEachRemaining(sorted::add);
+    // The order rows reach a group depends on the shuffle; initialisation picks rows by index, so fix the order.
+    sorted.sort((a, b) -> Long.compare(a.getLong(4), b.getLong(4)));
     List<XdEm.Row> rows = new ArrayList<>();
     List<double[]> clean = new ArrayList<>();
-    while (it.hasNext()) {
-      Row r = it.next();
+    for (Row r : sorted) {
       double[] y = AmbientMixCommand.toArray(r.getList(3));
       double sigma = r.getDouble(1);
       rows.add(new XdEm.Row(y, sigma * sigma));

@@ -167,6 +167,36 @@ class AmbientCommandsTest extends SparkTestBase {
   }
 
   @Test
+  void largeMixesUseDistributedEStepsWithTheSameResult() {
+    String mixes = dir.resolve("mixes1").toString();
+    List<String> base = List.of("ambient-study", "--mixes", mixes, "--components", "4", "--restarts", "1",
+        "--learner", "xd-em", "--seed", "5");
+    List<String> local = new ArrayList<>(base);
+    local.addAll(List.of("--output", dir.resolve("local").toString()));
+    List<String> distributed = new ArrayList<>(base);
+    distributed.addAll(List.of("--task-rows", "1000", "--output", dir.resolve("distributed").toString()));
+    assertEquals(0, spp(local.toArray(new String[0])).code());
+    Result d = spp(distributed.toArray(new String[0]));
+    assertEquals(0, d.code(), d.err());
+    Map<String, Row> a = new HashMap<>();
+    delta("local").collectAsList().forEach(r -> a.put(r.getAs("mix_id"), r));
+    List<Row> dist = delta("distributed").collectAsList();
+    assertEquals(a.size(), dist.size());
+    int distributedFits = 0;
+    for (Row r : dist) {
+      Row l = a.get(r.<String>getAs("mix_id"));
+      boolean large = r.<Integer>getAs("size") > 1000;
+      assertEquals(large ? "distributed E-step" : "one mix per task", r.getAs("strategy"));
+      distributedFits += large ? 1 : 0;
+      // Same initialisation and EM; only the order of the E-step sums differs.
+      assertEquals(l.<Double>getAs("train_log_lik"), r.<Double>getAs("train_log_lik"), 1e-6);
+      assertEquals(l.<Double>getAs("holdout_nll"), r.<Double>getAs("holdout_nll"),
+          1e-4 * Math.abs(l.<Double>getAs("holdout_nll")));
+    }
+    assertEquals(5, distributedFits);
+  }
+
+  @Test
   void tableOneThroughTheFitCommand() {
     Result f = spp("ambient-fit", "--external", repoFile("data/ambient/table1.csv").toString(), "--output",
         dir.resolve("table1-fits").toString());
