@@ -11,6 +11,8 @@ import org.apache.spark.sql.types.DataTypes;
  * <ul>
  *   <li>{@code spp_hash64(key STRING, seed BIGINT) -> BIGINT}: {@link StableHash#hash64(String, long)}</li>
  *   <li>{@code spp_uniform(key STRING, seed BIGINT) -> DOUBLE}: {@link StableHash#uniform(String, long)}</li>
+ *   <li>{@code simhash_signatures(embedding ARRAY<FLOAT|DOUBLE>, num_hashes INT, bits INT, seed BIGINT) ->
+ *       ARRAY<INT>}: {@link SimHash} (SDIM's signatures; null if any argument or element is null)</li>
  * </ul>
  */
 public final class UdfRegistry {
@@ -18,7 +20,7 @@ public final class UdfRegistry {
 
   /** Registers every function on {@code spark}; a second call on the same session does nothing. */
   public static void registerAll(SparkSession spark) {
-    if (spark.catalog().functionExists("spp_uniform")) {
+    if (spark.catalog().functionExists("simhash_signatures")) {
       return;
     }
     spark.udf().register("spp_hash64",
@@ -27,5 +29,22 @@ public final class UdfRegistry {
     spark.udf().register("spp_uniform",
         (UDF2<String, Long, Double>) (key, seed) -> key == null || seed == null ? null : StableHash.uniform(key, seed),
         DataTypes.DoubleType);
+    spark.udf().register("simhash_signatures",
+        (org.apache.spark.sql.api.java.UDF4<scala.collection.Seq<Object>, Integer, Integer, Long, int[]>)
+            (emb, numHashes, bits, seed) -> {
+              if (emb == null || numHashes == null || bits == null || seed == null) {
+                return null;
+              }
+              double[] x = new double[emb.size()];
+              for (int i = 0; i < x.length; i++) {
+                Object v = emb.apply(i);
+                if (v == null) {
+                  return null;
+                }
+                x[i] = ((Number) v).doubleValue();
+              }
+              return SimHash.signatures(x, numHashes, bits, seed);
+            },
+        DataTypes.createArrayType(DataTypes.IntegerType, false));
   }
 }

@@ -41,6 +41,21 @@ class UdfRegistryTest {
   }
 
   @Test
+  void simhashSignaturesInSqlEqualTheJavaMethodForFloatAndDoubleArrays() {
+    Row r = spark.sql("SELECT simhash_signatures(array(0.5D, -1.0D, 2.0D), 16, 3, 7L) AS d, "
+        + "simhash_signatures(array(CAST(0.5 AS FLOAT), CAST(-1 AS FLOAT), CAST(2 AS FLOAT)), 16, 3, 7L) AS f, "
+        + "simhash_signatures(array(1.0D, NULL), 4, 3, 7L) AS n").first();
+    int[] expected = SimHash.signatures(new double[] {0.5, -1.0, 2.0}, 16, 3, 7L);
+    List<Integer> d = r.getList(0);
+    List<Integer> f = r.getList(1);
+    for (int i = 0; i < expected.length; i++) {
+      assertEquals(expected[i], d.get(i));
+      assertEquals(expected[i], f.get(i));
+    }
+    assertTrue(r.isNullAt(2));
+  }
+
+  @Test
   void nullsPropagate() {
     Row r = spark.sql("SELECT spp_hash64(CAST(NULL AS STRING), 1L), spp_uniform('x', CAST(NULL AS BIGINT))").first();
     assertTrue(r.isNullAt(0) && r.isNullAt(1));
