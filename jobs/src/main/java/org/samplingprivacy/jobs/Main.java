@@ -17,6 +17,9 @@ import org.samplingprivacy.jobs.export.ExportCommand;
 import org.samplingprivacy.jobs.gsd.GsdSynthesizeCommand;
 import org.samplingprivacy.jobs.importcsv.ImportCsvCommand;
 import org.samplingprivacy.jobs.runner.BuildInfo;
+import org.samplingprivacy.jobs.sdim.SdimFeaturesCommand;
+import org.samplingprivacy.jobs.sdim.SdimSignaturesCommand;
+import org.samplingprivacy.jobs.sdim.TargetAttentionFeaturesCommand;
 import org.samplingprivacy.jobs.sampling.LpRegressionCommand;
 import org.samplingprivacy.jobs.sampling.SensitivitySampleCommand;
 import org.samplingprivacy.jobs.validate.InputException;
@@ -37,7 +40,8 @@ import picocli.CommandLine.Spec;
     description = "Sampling and privacy analytics on Spark: every job is a command of this one jar.",
     footer = {"", "Exit codes: 0 success, 2 bad input or usage (nothing written), 1 runtime failure.",
         "Option values: command line > --config file > built-in default."},
-    subcommands = {ImportCsvCommand.class, ExportCommand.class, SensitivitySampleCommand.class, LpRegressionCommand.class, EpsilonEstimateCommand.class, GsdSynthesizeCommand.class, AmbientMixCommand.class, AmbientStudyCommand.class, AmbientFitCommand.class,
+    subcommands = {ImportCsvCommand.class, ExportCommand.class, SensitivitySampleCommand.class, LpRegressionCommand.class, EpsilonEstimateCommand.class, GsdSynthesizeCommand.class, AmbientMixCommand.class, AmbientStudyCommand.class, AmbientFitCommand.class, SdimSignaturesCommand.class,
+        SdimFeaturesCommand.class, TargetAttentionFeaturesCommand.class,
         BenchGenerateCommand.class, BenchEpsilonCommand.class, BenchGsdCommand.class, BenchAmbientCommand.class,
         BenchCompareCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

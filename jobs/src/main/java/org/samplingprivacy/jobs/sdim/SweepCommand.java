@@ -1,0 +1,234 @@
+package org.samplingprivacy.jobs.sdim;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.samplingprivacy.jobs.io.SourceTable;
+import org.samplingprivacy.jobs.io.TableFormat;
+import org.samplingprivacy.jobs.io.TableIO;
+import org.samplingprivacy.jobs.runner.JobCommand;
+import org.samplingprivacy.jobs.runner.JobContext;
+import org.samplingprivacy.jobs.runner.Plan;
+import org.samplingprivacy.jobs.validate.InputException;
+import org.samplingprivacy.jobs.validate.Params;
+import org.samplingprivacy.jobs.validate.TableChecks;
+import picocli.CommandLine.Option;
+
+/**
+ * The point-in-time sweep shared by {@code sdim-features} and {@code target-attention-features}: impressions and
+ * behaviours (both joined to the signature table for their embeddings) are unioned, repartitioned by user and sorted
+ * within partitions by (user, time, kind) with impressions before behaviours at equal times, so each impression sees
+ * exactly the behaviours strictly before it. One pass walks each user's stream keeping running state ({@link
+ * UserState}); nothing is grouped in memory, so a user with 10⁵ events costs only that state.
+ */
+abstract class SweepCommand extends JobCommand {
+  @Option(names = "--impressions", paramLabel = "PATH", description = "Impressions: user, time, candidate item, label, ...")
+  String impressions;
+
+  @Option(names = "--behaviors", paramLabel = "PATH", description = "Behaviour log: user, time, item.")
+  String behaviors;
+
+  @Option(names = "--signatures", paramLabel = "PATH", description = "Item signatures from sdim-signatures.")
+  String signatures;
+
+  @Option(names = "--user-col", paramLabel = "COL", defaultValue = "user", description = "User column (both tables).")
+  String userCol;
+
+  @Option(names = "--time-col", paramLabel = "COL", defaultValue = "ts",
+      description = "Time column (both tables): timestamp, date or number.")
+  String timeCol;
+
+  @Option(names = "--item-col", paramLabel = "COL", defaultValue = "item", description = "Item column (both tables).")
+  String itemCol;
+
+  @Option(names = "--max-length", paramLabel = "L", description = "Use only the last L behaviours before each impression.")
+  Integer maxLength;
+
+  /** The feature columns this command adds, after the impression's columns, {@code candidate} and {@code n_hist}. */
+  abstract StructType featureSchema();
+
+  /** The sweep's state settings: whether bucket sums and/or the behaviour list are kept. */
+  abstract boolean keepSums();
+
+  abstract boolean keepHistory();
+
+  /** Feature values for one impression (candidate embedding and signatures) given the user's state. */
+  interface FeatureFunction extends java.io.Serializable {
+    Object[] apply(UserState state, double[] candidate, int[] candidateSignatures);
+  }
+
+  /** The feature computation, shipped to executors (so it must not capture the command). */
+  abstract FeatureFunction featureFunction();
+
+  void validateFeatureParameters() {}
+
+  @Override
+  protected final void validateParameters() {
+    Params.requirePresent("--impressions", impressions);
+    Params.requirePresent("--behaviors", behaviors);
+    Params.requirePresent("--signatures", signatures);
+    Params.requirePresent("--output", common.output);
+    if (maxLength != null) {
+      Params.requireInRange("--max-length", maxLength, 1, 100_000_000);
+    }
+    validateFeatureParameters();
+  }
+
+  @Override
+  protected Plan plan(JobContext ctx) {
+    TableIO.WriteSpec out = ctx.writeSpec(TableFormat.DELTA, TableFormat.PARQUET);
+    SourceTable imp = ctx.read("--impressions", impressions);
+    SourceTable beh = ctx.read("--behaviors", behaviors);
+    SourceTable sig = ctx.read("--signatures", signatures);
+    String it = "--impressions " + impressions;
+    String bt = "--behaviors " + behaviors;
+    String st = "--signatures " + signatures;
+    TableChecks.requireColumns(imp.data(), it, List.of(userCol, timeCol, itemCol));
+    TableChecks.requireColumns(beh.data(), bt, List.of(userCol, timeCol, itemCol));
+    TableChecks.requireColumns(sig.data(), st, List.of("item", "embedding", "signatures"));
+    Column impTime = SdimColumns.time(imp.data(), it, "--time-col", timeCol);
+    Column behTime = SdimColumns.time(beh.data(), bt, "--time-col", timeCol);
+    Dataset<Row> sigs = sig.data().select(col("item").cast("string").as("s_item"),
+        col("embedding").cast("array<double>").as("emb"), col("signatures").cast("array<int>").as("sig"));
+    StructType payloadType = imp.data().schema();
+    Dataset<Row> impRows = imp.data().select(col("`" + userCol + "`").cast("string").as("u"), impTime.as("t"),
+        lit(0).as("kind"), col("`" + itemCol + "`").cast("string").as("i"),
+        struct(Arrays.stream(imp.data().columns()).map(c -> col("`" + c + "`")).toArray(Column[]::new)).as("p"));
+    Dataset<Row> behRows = beh.data().select(col("`" + userCol + "`").cast("string").as("u"), behTime.as("t"),
+        lit(1).as("kind"), col("`" + itemCol + "`").cast("string").as("i"),
+        lit(null).cast(payloadType).as("p"));
+    Dataset<Row> joined = impRows.unionByName(behRows).join(sigs, col("i").equalTo(col("s_item")), "left");
+    Row check = ctx.phase("check inputs", () -> joined.agg(
+        sum(when(col("u").isNull(), 1).otherwise(0)), sum(when(col("t").isNull(), 1).otherwise(0)),
+        sum(when(col("emb").isNull(), 1).otherwise(0)), functions.min(functions.size(col("emb"))),
+        functions.max(functions.size(col("emb"))), sum(when(col("kind").equalTo(0), 1).otherwise(0))).first());
+    if (check.isNullAt(5) || check.getLong(5) == 0) {
+      throw new InputException(it + " has no rows");
+    }
+    if (check.getLong(0) > 0) {
+      throw new InputException(it + " or " + bt + ": column '" + userCol + "' has " + check.getLong(0) + " nulls");
+    }
+    if (check.getLong(1) > 0) {
+      throw new InputException(it + " or " + bt + ": column '" + timeCol + "' has " + check.getLong(1)
+          + " null times");
+    }
+    if (check.getLong(2) > 0) {
+      throw new InputException(check.getLong(2) + " impression or behaviour rows have an item missing from " + st);
+    }
+    if (check.getInt(3) != check.getInt(4)) {
+      throw new InputException(st + ": embeddings have unequal lengths (" + check.getInt(3) + " to "
+          + check.getInt(4) + ")");
+    }
+    int dim = check.getInt(3);
+    StructType outSchema = new StructType(payloadType.fields())
+        .add("candidate", DataTypes.createArrayType(DataTypes.DoubleType, false), false)
+        .add("n_hist", DataTypes.LongType, false);
+    for (StructField f : featureSchema().fields()) {
+      outSchema = outSchema.add(f);
+    }
+    StructType schema = outSchema;
+    int window = maxLength == null ? 0 : maxLength;
+    boolean sums = keepSums();
+    boolean history = keepHistory();
+    FeatureFunction fn = featureFunction();
+    List<String> steps = List.of("read " + check.getLong(5) + " impressions, behaviours from " + behaviors
+            + ", embeddings of dimension " + dim + " and signatures from " + signatures,
+        "one sorted sweep per user: each impression sees the behaviours strictly before it"
+            + (maxLength == null ? "" : " (the last " + maxLength + ")"),
+        "write " + common.output + " (" + out.format().id() + ")");
+    return new Plan(steps, c -> {
+      // Ties: impressions (kind 0) before behaviours at the same time (strict <); behaviours at one time by item,
+      // so the last-L window is the same whatever the input order.
+      Dataset<Row> sorted = joined.select("u", "t", "kind", "emb", "sig", "p", "i")
+          .repartition(col("u")).sortWithinPartitions("u", "t", "kind", "i");
+      Dataset<Row> result = sorted.mapPartitions((MapPartitionsFunction<Row, Row>) rows ->
+          sweep(rows, fn, window, sums, history, dim), Encoders.row(schema));
+      c.write(result, common.output, out);
+      c.report().metric("dim", dim).metric("impressions", check.getLong(5))
+          .metric("max_length", maxLength == null ? "all" : maxLength);
+      spec.commandLine().getOut().println("wrote features of " + check.getLong(5) + " impressions to "
+          + common.output);
+    });
+  }
+
+  private static Iterator<Row> sweep(Iterator<Row> rows, FeatureFunction fn, int window, boolean sums, boolean history,
+      int dim) {
+    return new Iterator<>() {
+      String user;
+      UserState state;
+      Row next = advance();
+
+      private Row advance() {
+        while (rows.hasNext()) {
+          Row r = rows.next();
+          String u = r.getString(0);
+          if (!u.equals(user)) {
+            user = u;
+            state = new UserState(window, sums, history);
+          }
+          double[] emb = toDoubles(r.getList(3));
+          int[] sig = toInts(r.getList(4));
+          if (r.getInt(2) == 1) {
+            state.add(new UserState.Behaviour(emb, sig));
+            continue;
+          }
+          Row p = r.getStruct(5);
+          List<Object> values = new ArrayList<>(p.size() + 4);
+          for (int i = 0; i < p.size(); i++) {
+            values.add(p.get(i));
+          }
+          values.add(emb);
+          values.add(state.size());
+          values.addAll(Arrays.asList(fn.apply(state, emb, sig)));
+          return RowFactory.create(values.toArray());
+        }
+        return null;
+      }
+
+      @Override
+      public boolean hasNext() {
+        return next != null;
+      }
+
+      @Override
+      public Row next() {
+        Row r = next;
+        next = advance();
+        return r;
+      }
+    };
+  }
+
+  static double[] toDoubles(List<?> l) {
+    double[] x = new double[l.size()];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = ((Number) l.get(i)).doubleValue();
+    }
+    return x;
+  }
+
+  static int[] toInts(List<?> l) {
+    int[] x = new int[l.size()];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = ((Number) l.get(i)).intValue();
+    }
+    return x;
+  }
+}

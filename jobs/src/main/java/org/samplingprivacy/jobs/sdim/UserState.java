@@ -1,0 +1,95 @@
+package org.samplingprivacy.jobs.sdim;
+
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One user's behaviour history as a time-ordered sweep reaches it: the SDIM bucket sums (per signature and bucket,
+ * the sum of member behaviours' embeddings and their count, the BSE state of the paper's §3.4) and, when a window
+ * of the last L behaviours is kept or target attention needs them, the behaviours themselves. Bucket sums are
+ * linear, so a behaviour leaving the window is subtracted.
+ */
+final class UserState {
+  /** One behaviour: embedding and signatures. */
+  record Behaviour(double[] embedding, int[] signatures) {}
+
+  private final int maxLength;
+  private final boolean keepSums;
+  private final boolean keepHistory;
+  private final Map<Long, double[]> sums = new HashMap<>();
+  private final Map<Long, long[]> counts = new HashMap<>();
+  private final ArrayDeque<Behaviour> window = new ArrayDeque<>();
+  private long size;
+
+  UserState(int maxLength, boolean keepSums, boolean keepHistory) {
+    this.maxLength = maxLength;
+    this.keepSums = keepSums;
+    this.keepHistory = keepHistory;
+  }
+
+  static long key(int signature, int bucket) {
+    return ((long) signature << 32) | (bucket & 0xffffffffL);
+  }
+
+  void add(Behaviour b) {
+    if (keepSums) {
+      update(b, 1);
+    }
+    size++;
+    if (maxLength > 0 || keepHistory) {
+      window.addLast(b);
+    }
+    if (maxLength > 0 && window.size() > maxLength) {
+      Behaviour old = window.removeFirst();
+      if (keepSums) {
+        update(old, -1);
+      }
+      size--;
+    }
+  }
+
+  private void update(Behaviour b, int sign) {
+    double[] e = b.embedding();
+    int[] s = b.signatures();
+    for (int i = 0; i < s.length; i++) {
+      long k = key(i, s[i]);
+      double[] v = sums.computeIfAbsent(k, x -> new double[e.length]);
+      for (int a = 0; a < e.length; a++) {
+        v[a] += sign * e[a];
+      }
+      counts.computeIfAbsent(k, x -> new long[1])[0] += sign;
+    }
+  }
+
+  /** Behaviours in the history (within the window). */
+  long size() {
+    return size;
+  }
+
+  double[] sum(int signature, int bucket) {
+    return sums.get(key(signature, bucket));
+  }
+
+  long count(int signature, int bucket) {
+    long[] c = counts.get(key(signature, bucket));
+    return c == null ? 0 : c[0];
+  }
+
+  Map<Long, double[]> sums() {
+    return sums;
+  }
+
+  Map<Long, long[]> counts() {
+    return counts;
+  }
+
+  /** The kept behaviours, oldest first. */
+  Iterable<Behaviour> history() {
+    return window;
+  }
+
+  java.util.Iterator<Behaviour> newestFirst() {
+    return window.descendingIterator();
+  }
+}
