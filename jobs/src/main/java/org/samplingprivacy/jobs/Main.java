@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
     footer = {"", "Exit codes: 0 success, 2 bad input or usage (nothing written), 1 runtime failure.",
         "Option values: command line > --config file > built-in default."},
     subcommands = {ImportCsvCommand.class, ExportCommand.class, SensitivitySampleCommand.class, LpRegressionCommand.class, EpsilonEstimateCommand.class, GsdSynthesizeCommand.class, AmbientMixCommand.class, AmbientStudyCommand.class, AmbientFitCommand.class, SdimSignaturesCommand.class,
-        SdimFeaturesCommand.class, TargetAttentionFeaturesCommand.class,
+        SdimFeaturesCommand.class, TargetAttentionFeaturesCommand.class, org.samplingprivacy.jobs.sdim.SdimBseCommand.class,
         BenchGenerateCommand.class, BenchEpsilonCommand.class, BenchGsdCommand.class, BenchAmbientCommand.class,
         BenchCompareCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

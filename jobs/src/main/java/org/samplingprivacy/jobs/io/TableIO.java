@@ -223,18 +223,29 @@ public final class TableIO {
     } else {
       String on = keys.stream().map(k -> "t.`" + k + "` = s.`" + k + "`").reduce((a, b) -> a + " AND " + b)
           .orElseThrow();
-      String key = "spark.databricks.delta.commitInfo.userMetadata";
-      String previous = spark.conf().getOption(key).getOrElse(() -> null);
-      spark.conf().set(key, provenance.toJson());
-      try {
-        io.delta.tables.DeltaTable.forPath(spark, path).as("t").merge(rows.as("s"), on).whenNotMatched().insertAll()
-            .execute();
-      } finally {
-        if (previous == null) {
-          spark.conf().unset(key);
-        } else {
-          spark.conf().set(key, previous);
-        }
+      merge(rows, path, on, m -> m.whenNotMatched().insertAll(), provenance);
+    }
+    return DeltaLog.forTable(spark, path).update(false, Option.empty(), Option.empty()).version();
+  }
+
+  /**
+   * Merges {@code source} into the Delta table at {@code path} on {@code condition} (aliases {@code t} for the table,
+   * {@code s} for the source) with the given clauses, as one commit carrying {@code provenance}.
+   */
+  public static long merge(Dataset<Row> source, String path, String condition,
+      java.util.function.UnaryOperator<io.delta.tables.DeltaMergeBuilder> clauses, Provenance provenance) {
+    SparkSession spark = source.sparkSession();
+    String key = "spark.databricks.delta.commitInfo.userMetadata";
+    String previous = spark.conf().getOption(key).getOrElse(() -> null);
+    spark.conf().set(key, provenance.toJson());
+    try {
+      clauses.apply(io.delta.tables.DeltaTable.forPath(spark, path).as("t").merge(source.as("s"), condition))
+          .execute();
+    } finally {
+      if (previous == null) {
+        spark.conf().unset(key);
+      } else {
+        spark.conf().set(key, previous);
       }
     }
     return DeltaLog.forTable(spark, path).update(false, Option.empty(), Option.empty()).version();

@@ -219,6 +219,70 @@ class SdimFeaturesTest extends SparkTestBase {
   }
 
   @Test
+  void incrementalBseEqualsAFullRecomputeAndCountsAddUp() {
+    String[] base = {"sdim-bse", "--behaviors", dir + "/behaviors", "--signatures", dir + "/sig"};
+    Result first = spp(concat(base, "--as-of", "9", "--output", dir + "/bse-inc"));
+    assertEquals(0, first.code(), first.err());
+    Result inc = spp(concat(base, "--as-of", "19", "--incremental", "--output", dir + "/bse-inc"));
+    assertEquals(0, inc.code(), inc.err());
+    Result full = spp(concat(base, "--as-of", "19", "--output", dir + "/bse-full"));
+    assertEquals(0, full.code(), full.err());
+    Map<String, Row> a = new HashMap<>();
+    for (Row r : SPARK.read().format("delta").load(dir + "/bse-full").collectAsList()) {
+      a.put(r.getString(0) + "/" + r.getInt(1) + "/" + r.getInt(2), r);
+    }
+    List<Row> b = SPARK.read().format("delta").load(dir + "/bse-inc").collectAsList();
+    assertEquals(a.size(), b.size());
+    for (Row r : b) {
+      Row f = a.get(r.getString(0) + "/" + r.getInt(1) + "/" + r.getInt(2));
+      assertEquals(f.getLong(4), r.getLong(4));
+      assertEquals(19.0, r.getDouble(5));
+      Assertions.assertArrayEquals(SweepCommand.toDoubles(f.getList(3)), SweepCommand.toDoubles(r.getList(3)), 1e-9);
+    }
+    // Per user and signature, the bucket counts add up to the user's behaviours up to the cut.
+    for (int u = 0; u < 3; u++) {
+      String user = "u" + u;
+      long n = behaviours.stream().filter(x -> x[0].equals(user) && (long) x[1] <= 19).count();
+      for (int k = 0; k < K; k++) {
+        int sig = k;
+        assertEquals(n, b.stream().filter(r -> r.getString(0).equals(user) && r.getInt(1) == sig)
+            .mapToLong(r -> r.getLong(4)).sum());
+      }
+    }
+    // Lookup = direct: the bucket table as of t - 1 gives each impression at t its sdim-features value.
+    Result asOf = spp(concat(base, "--as-of", "6", "--output", dir + "/bse-6"));
+    assertEquals(0, asOf.code(), asOf.err());
+    UserState[] states = new UserState[3];
+    for (Row r : SPARK.read().format("delta").load(dir + "/bse-6").collectAsList()) {
+      int u = Integer.parseInt(r.getString(0).substring(1));
+      if (states[u] == null) {
+        states[u] = new UserState(0, true, false);
+      }
+      long key = UserState.key(r.getInt(1), r.getInt(2));
+      states[u].sums().put(key, SweepCommand.toDoubles(r.getList(3)));
+      states[u].counts().put(key, new long[] {r.getLong(4)});
+    }
+    for (Object[] imp : impressions) {
+      if ((long) imp[1] != 7) {
+        continue;
+      }
+      int u = Integer.parseInt(((String) imp[0]).substring(1));
+      double[] q = emb.get((String) imp[2]);
+      double[] fromTable = states[u] == null ? new double[D]
+          : SdimFeature.of(states[u], SimHash.signatures(q, K, BITS, SEED), D, "l2");
+      Assertions.assertArrayEquals(sdimOracle(q, history((String) imp[0], 7, 0), "l2"), fromTable, 1e-9);
+    }
+    Result refused = spp(concat(base, "--incremental", "--max-length", "5", "--output", dir + "/bse-x"));
+    assertEquals(2, refused.code());
+  }
+
+  static String[] concat(String[] a, String... b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  @Test
   void badInputExitsTwo() {
     Result bits = spp("sdim-signatures", "--items", dir + "/items", "--bits", "32", "--output", dir + "/x1");
     assertEquals(2, bits.code());
