@@ -42,6 +42,7 @@ import picocli.CommandLine.Spec;
         "Option values: command line > --config file > built-in default."},
     subcommands = {ImportCsvCommand.class, ExportCommand.class, SensitivitySampleCommand.class, LpRegressionCommand.class, EpsilonEstimateCommand.class, GsdSynthesizeCommand.class, AmbientMixCommand.class, AmbientStudyCommand.class, AmbientFitCommand.class, SdimSignaturesCommand.class,
         SdimFeaturesCommand.class, TargetAttentionFeaturesCommand.class, org.samplingprivacy.jobs.sdim.SdimBseCommand.class,
+        org.samplingprivacy.jobs.sdim.SdimGenerateCommand.class, org.samplingprivacy.jobs.sdim.CtrEvalCommand.class,
         BenchGenerateCommand.class, BenchEpsilonCommand.class, BenchGsdCommand.class, BenchAmbientCommand.class,
         BenchCompareCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
