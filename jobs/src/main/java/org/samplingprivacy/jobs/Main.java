@@ -43,6 +43,7 @@ import picocli.CommandLine.Spec;
     subcommands = {ImportCsvCommand.class, ExportCommand.class, SensitivitySampleCommand.class, LpRegressionCommand.class, EpsilonEstimateCommand.class, GsdSynthesizeCommand.class, AmbientMixCommand.class, AmbientStudyCommand.class, AmbientFitCommand.class, SdimSignaturesCommand.class,
         SdimFeaturesCommand.class, TargetAttentionFeaturesCommand.class, org.samplingprivacy.jobs.sdim.SdimBseCommand.class,
         org.samplingprivacy.jobs.sdim.SdimGenerateCommand.class, org.samplingprivacy.jobs.sdim.CtrEvalCommand.class,
+        org.samplingprivacy.jobs.sdim.Item2VecCommand.class, org.samplingprivacy.jobs.sdim.SdimImpressionsCommand.class,
         BenchGenerateCommand.class, BenchEpsilonCommand.class, BenchGsdCommand.class, BenchAmbientCommand.class,
         BenchCompareCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

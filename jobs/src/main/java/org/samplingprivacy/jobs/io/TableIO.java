@@ -164,6 +164,11 @@ public final class TableIO {
       case DELTA -> {
         DataFrameWriter<Row> w = out.write().format("delta").mode(SaveMode.Overwrite)
             .option("userMetadata", spec.provenance().toJson());
+        if (Arrays.stream(out.columns()).anyMatch(c -> c.matches(".*[ ,;{}()\\n\\t=].*"))) {
+          // Delta stores such names (e.g. "Customer ID" from a CSV header) only with column mapping by name.
+          w = w.option("delta.columnMapping.mode", "name").option("delta.minReaderVersion", "2")
+              .option("delta.minWriterVersion", "5");
+        }
         if (spec.mode() == WriteMode.SLICE) {
           // Run ids are restricted to [A-Za-z0-9_.:+-] (Params.requireRunId), so quoting is safe.
           w = w.partitionBy(WriteMode.RUN_ID_COLUMN)
