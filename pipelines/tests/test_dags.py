@@ -105,6 +105,11 @@ class DagStructureTest(unittest.TestCase):
         study = dag.task_dict["fit_mixes"].application_args
         self.assertEqual(mixes[mixes.index("--output") + 1], study[study.index("--mixes") + 1])
 
+    def test_sdim_hashes_items_before_buckets_and_features(self):
+        dag = self.dags["spp_sdim_features"]
+        self.assertEqual({"user_buckets", "impression_features"}, dag.task_dict["item_signatures"].downstream_task_ids)
+        self.assertIn("--incremental", dag.task_dict["user_buckets"].application_args)
+
     def test_the_stand_in_rejects_an_unknown_operator_argument(self):
         sys.path.insert(0, os.path.join(dagtools.HERE, "stubs"))
         try:

@@ -137,6 +137,14 @@ abstract class SweepCommand extends JobCommand {
           + check.getInt(4) + ")");
     }
     int dim = check.getInt(3);
+    int bucketSpace = 0;
+    if (java.util.Arrays.asList(sig.data().columns()).contains("bits")) {
+      Row bk = sig.data().agg(functions.max(col("bits")), functions.max(functions.size(col("signatures")))).first();
+      if (!bk.isNullAt(0) && bk.getInt(0) <= 16 && ((long) bk.getInt(1) << bk.getInt(0)) <= 65_536) {
+        bucketSpace = 1 << bk.getInt(0);
+      }
+    }
+    int space = bucketSpace;
     StructType outSchema = new StructType(payloadType.fields())
         .add("candidate", DataTypes.createArrayType(DataTypes.DoubleType, false), false)
         .add("n_hist", DataTypes.LongType, false);
@@ -159,7 +167,7 @@ abstract class SweepCommand extends JobCommand {
       Dataset<Row> sorted = joined.select("u", "t", "kind", "emb", "sig", "p", "i")
           .repartition(col("u")).sortWithinPartitions("u", "t", "kind", "i");
       Dataset<Row> result = sorted.mapPartitions((MapPartitionsFunction<Row, Row>) rows ->
-          sweep(rows, fn, window, sums, history, dim), Encoders.row(schema));
+          sweep(rows, fn, window, sums, history, space), Encoders.row(schema));
       c.write(result, common.output, out);
       c.report().metric("dim", dim).metric("impressions", check.getLong(5))
           .metric("max_length", maxLength == null ? "all" : maxLength);
@@ -169,7 +177,7 @@ abstract class SweepCommand extends JobCommand {
   }
 
   private static Iterator<Row> sweep(Iterator<Row> rows, FeatureFunction fn, int window, boolean sums, boolean history,
-      int dim) {
+      int bucketSpace) {
     return new Iterator<>() {
       String user;
       UserState state;
@@ -186,7 +194,7 @@ abstract class SweepCommand extends JobCommand {
           double[] emb = toDoubles(r.getList(3));
           int[] sig = toInts(r.getList(4));
           if (r.getInt(2) == 1) {
-            state.add(new UserState.Behaviour(emb, sig));
+            state.add(new UserState.Behaviour(emb, sig, bucketSpace));
             continue;
           }
           Row p = r.getStruct(5);

@@ -11,14 +11,25 @@ import java.util.Map;
  * linear, so a behaviour leaving the window is subtracted.
  */
 final class UserState {
-  /** One behaviour: embedding and signatures. */
-  record Behaviour(double[] embedding, int[] signatures) {}
+  /**
+   * One behaviour: embedding, signatures and the number of buckets per signature (2^bits, or 0 if unknown or too
+   * large for the dense layout).
+   */
+  record Behaviour(double[] embedding, int[] signatures, int bucketSpace) {
+    Behaviour(double[] embedding, int[] signatures) {
+      this(embedding, signatures, 0);
+    }
+  }
 
   private final int maxLength;
   private final boolean keepSums;
   private final boolean keepHistory;
   private final Map<Long, double[]> sums = new HashMap<>();
   private final Map<Long, long[]> counts = new HashMap<>();
+  /** Dense layout for small bucket spaces (K·2^bits ≤ 2^16): no hashing or boxing per behaviour. */
+  private double[] denseSums;
+  private long[] denseCounts;
+  private int buckets;
   private final ArrayDeque<Behaviour> window = new ArrayDeque<>();
   private long size;
 
@@ -52,6 +63,23 @@ final class UserState {
   private void update(Behaviour b, int sign) {
     double[] e = b.embedding();
     int[] s = b.signatures();
+    if (denseSums == null && sums.isEmpty() && b.bucketSpace() > 0) {
+      buckets = b.bucketSpace();
+      denseSums = new double[s.length * buckets * e.length];
+      denseCounts = new long[s.length * buckets];
+    }
+    if (denseSums != null) {
+      int d = e.length;
+      for (int i = 0; i < s.length; i++) {
+        int cell = i * buckets + s[i];
+        int off = cell * d;
+        for (int a = 0; a < d; a++) {
+          denseSums[off + a] += sign * e[a];
+        }
+        denseCounts[cell] += sign;
+      }
+      return;
+    }
     for (int i = 0; i < s.length; i++) {
       long k = key(i, s[i]);
       double[] v = sums.computeIfAbsent(k, x -> new double[e.length]);
@@ -68,10 +96,18 @@ final class UserState {
   }
 
   double[] sum(int signature, int bucket) {
+    if (denseSums != null) {
+      int d = denseSums.length / denseCounts.length;
+      int off = (signature * buckets + bucket) * d;
+      return java.util.Arrays.copyOfRange(denseSums, off, off + d);
+    }
     return sums.get(key(signature, bucket));
   }
 
   long count(int signature, int bucket) {
+    if (denseCounts != null) {
+      return denseCounts[signature * buckets + bucket];
+    }
     long[] c = counts.get(key(signature, bucket));
     return c == null ? 0 : c[0];
   }

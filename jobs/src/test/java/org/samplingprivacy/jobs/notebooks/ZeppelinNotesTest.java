@@ -71,6 +71,20 @@ class ZeppelinNotesTest extends SparkTestBase {
         repoFile("data/ambient/table1.csv").toString(), "--output", warehouse.resolve("ambient_fits").toString(),
         "--run-id", "demo");
     assertEquals(0, af.code(), af.err());
+    String gen = warehouse.resolve("sdim_generated").toString();
+    assertEquals(0, spp("sdim-generate", "--users", "40", "--length", "200", "--output", gen, "--run-id", "demo")
+        .code());
+    Result sg = spp("sdim-signatures", "--items", gen + "/items", "--output",
+        warehouse.resolve("sdim_signatures").toString(), "--run-id", "demo");
+    assertEquals(0, sg.code(), sg.err());
+    Result sf = spp("sdim-features", "--impressions", gen + "/impressions", "--behaviors", gen + "/behaviors",
+        "--signatures", warehouse.resolve("sdim_signatures").toString(), "--output",
+        warehouse.resolve("sdim_features").toString(), "--run-id", "demo");
+    assertEquals(0, sf.code(), sf.err());
+    Result sb = spp("sdim-bse", "--behaviors", gen + "/behaviors", "--signatures",
+        warehouse.resolve("sdim_signatures").toString(), "--output", warehouse.resolve("sdim_user_buckets").toString(),
+        "--run-id", "demo");
+    assertEquals(0, sb.code(), sb.err());
   }
 
   private static List<Path> notes() throws IOException {
