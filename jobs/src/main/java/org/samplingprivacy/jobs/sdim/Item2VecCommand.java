@@ -30,17 +30,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "item2vec", description = "Item embeddings by Word2Vec over each user's time-ordered behaviours.")
 public final class Item2VecCommand extends JobCommand {
-  @Option(names = "--behaviors", paramLabel = "PATH", description = "Behaviour log: user, time, item.")
-  String behaviors;
-
-  @Option(names = "--user-col", paramLabel = "COL", defaultValue = "user", description = "User column.")
-  String userCol;
-
-  @Option(names = "--time-col", paramLabel = "COL", defaultValue = "ts", description = "Time column.")
-  String timeCol;
-
-  @Option(names = "--item-col", paramLabel = "COL", defaultValue = "item", description = "Item column.")
-  String itemCol;
+  @picocli.CommandLine.Mixin
+  BehaviorLogOptions log;
 
   @Option(names = "--dim", paramLabel = "D", defaultValue = "32", description = "Embedding dimension.")
   int dim;
@@ -57,7 +48,7 @@ public final class Item2VecCommand extends JobCommand {
 
   @Override
   protected void validateParameters() {
-    Params.requirePresent("--behaviors", behaviors);
+    Params.requirePresent("--behaviors", log.behaviors);
     Params.requirePresent("--output", common.output);
     Params.requireInRange("--dim", dim, 1, 4096);
     Params.requireInRange("--window", window, 1, 1000);
@@ -68,12 +59,12 @@ public final class Item2VecCommand extends JobCommand {
   @Override
   protected Plan plan(JobContext ctx) {
     TableIO.WriteSpec out = ctx.writeSpec(TableFormat.DELTA, TableFormat.PARQUET);
-    SourceTable beh = ctx.read("--behaviors", behaviors);
-    String bt = "--behaviors " + behaviors;
-    TableChecks.requireColumns(beh.data(), bt, List.of(userCol, timeCol, itemCol));
-    Column time = SdimColumns.time(beh.data(), bt, "--time-col", timeCol);
-    Dataset<Row> events = beh.data().select(col("`" + userCol + "`").cast("string").as("u"), time.as("t"),
-        col("`" + itemCol + "`").cast("string").as("i"));
+    SourceTable beh = ctx.read("--behaviors", log.behaviors);
+    String bt = "--behaviors " + log.behaviors;
+    TableChecks.requireColumns(beh.data(), bt, List.of(log.userCol, log.timeCol, log.itemCol));
+    Column time = SdimColumns.time(beh.data(), bt, "--time-col", log.timeCol);
+    Dataset<Row> events = beh.data().select(col("`" + log.userCol + "`").cast("string").as("u"), time.as("t"),
+        col("`" + log.itemCol + "`").cast("string").as("i"));
     Row check = ctx.phase("check behaviours", () -> events.agg(functions.count(functions.lit(1)),
         sum(when(col("u").isNull().or(col("t").isNull()).or(col("i").isNull()), 1).otherwise(0))).first());
     if (check.getLong(0) == 0) {

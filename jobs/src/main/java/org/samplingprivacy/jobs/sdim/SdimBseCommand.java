@@ -39,20 +39,11 @@ import scala.Tuple2;
  */
 @Command(name = "sdim-bse", description = "Per-user SimHash bucket sums (SDIM's BSE tables), full or incremental.")
 public final class SdimBseCommand extends JobCommand {
-  @Option(names = "--behaviors", paramLabel = "PATH", description = "Behaviour log: user, time, item.")
-  String behaviors;
+  @picocli.CommandLine.Mixin
+  BehaviorLogOptions log;
 
   @Option(names = "--signatures", paramLabel = "PATH", description = "Item signatures from sdim-signatures.")
   String signatures;
-
-  @Option(names = "--user-col", paramLabel = "COL", defaultValue = "user", description = "User column.")
-  String userCol;
-
-  @Option(names = "--time-col", paramLabel = "COL", defaultValue = "ts", description = "Time column.")
-  String timeCol;
-
-  @Option(names = "--item-col", paramLabel = "COL", defaultValue = "item", description = "Item column.")
-  String itemCol;
 
   @Option(names = "--as-of", paramLabel = "TS", description = "Include behaviours with time <= TS (default: all). "
       + "A timestamp, date or number, as the time column.")
@@ -72,7 +63,7 @@ public final class SdimBseCommand extends JobCommand {
 
   @Override
   protected void validateParameters() {
-    Params.requirePresent("--behaviors", behaviors);
+    Params.requirePresent("--behaviors", log.behaviors);
     Params.requirePresent("--signatures", signatures);
     Params.requirePresent("--output", common.output);
     if (maxLength != null) {
@@ -86,25 +77,25 @@ public final class SdimBseCommand extends JobCommand {
 
   @Override
   protected Plan plan(JobContext ctx) {
-    SourceTable beh = ctx.read("--behaviors", behaviors);
+    SourceTable beh = ctx.read("--behaviors", log.behaviors);
     SourceTable sig = ctx.read("--signatures", signatures);
-    String bt = "--behaviors " + behaviors;
-    TableChecks.requireColumns(beh.data(), bt, List.of(userCol, timeCol, itemCol));
+    String bt = "--behaviors " + log.behaviors;
+    TableChecks.requireColumns(beh.data(), bt, List.of(log.userCol, log.timeCol, log.itemCol));
     TableChecks.requireColumns(sig.data(), "--signatures " + signatures, List.of("item", "embedding", "signatures"));
-    Column time = SdimColumns.time(beh.data(), bt, "--time-col", timeCol);
+    Column time = SdimColumns.time(beh.data(), bt, "--time-col", log.timeCol);
     Double cut = null;
     if (asOf != null) {
-      Dataset<Row> one = ctx.spark().range(1).select(lit(asOf).cast(beh.data().schema().apply(timeCol).dataType())
-          .as(timeCol));
-      Row r = one.select(SdimColumns.time(one, "--as-of", "--as-of", timeCol)).first();
+      Dataset<Row> one = ctx.spark().range(1).select(lit(asOf).cast(beh.data().schema().apply(log.timeCol).dataType())
+          .as(log.timeCol));
+      Row r = one.select(SdimColumns.time(one, "--as-of", "--as-of", log.timeCol)).first();
       if (r.isNullAt(0)) {
         throw new InputException("--as-of '" + asOf + "' is not a value of the time column's type "
-            + beh.data().schema().apply(timeCol).dataType().simpleString());
+            + beh.data().schema().apply(log.timeCol).dataType().simpleString());
       }
       cut = r.getDouble(0);
     }
-    Dataset<Row> events = beh.data().select(col("`" + userCol + "`").cast("string").as("u"), time.as("t"),
-        col("`" + itemCol + "`").cast("string").as("i"));
+    Dataset<Row> events = beh.data().select(col("`" + log.userCol + "`").cast("string").as("u"), time.as("t"),
+        col("`" + log.itemCol + "`").cast("string").as("i"));
     Row check = ctx.phase("check behaviours", () -> events.agg(sum(when(col("u").isNull(), 1).otherwise(0)),
         sum(when(col("t").isNull(), 1).otherwise(0)), functions.max("t"), functions.count(lit(1))).first());
     if (check.getLong(3) == 0) {

@@ -43,24 +43,15 @@ import picocli.CommandLine.Option;
 @Command(name = "sdim-impressions", description = "Derive labelled impressions (next behaviours as positives, "
     + "popularity-sampled negatives) from a behaviour log.")
 public final class SdimImpressionsCommand extends JobCommand {
-  @Option(names = "--behaviors", paramLabel = "PATH", description = "Behaviour log: user, time, item.")
-  String behaviors;
-
-  @Option(names = "--user-col", paramLabel = "COL", defaultValue = "user", description = "User column.")
-  String userCol;
-
-  @Option(names = "--time-col", paramLabel = "COL", defaultValue = "ts", description = "Time column.")
-  String timeCol;
-
-  @Option(names = "--item-col", paramLabel = "COL", defaultValue = "item", description = "Item column.")
-  String itemCol;
+  @picocli.CommandLine.Mixin
+  BehaviorLogOptions log;
 
   @Option(names = "--negatives", paramLabel = "K", defaultValue = "2", description = "Negatives per positive.")
   int negatives;
 
   @Override
   protected void validateParameters() {
-    Params.requirePresent("--behaviors", behaviors);
+    Params.requirePresent("--behaviors", log.behaviors);
     Params.requirePresent("--output", common.output);
     Params.requireInRange("--negatives", negatives, 0, 1000);
   }
@@ -68,19 +59,19 @@ public final class SdimImpressionsCommand extends JobCommand {
   @Override
   protected Plan plan(JobContext ctx) {
     TableIO.WriteSpec out = ctx.writeSpec(TableFormat.DELTA, TableFormat.PARQUET);
-    SourceTable beh = ctx.read("--behaviors", behaviors);
-    String bt = "--behaviors " + behaviors;
-    TableChecks.requireColumns(beh.data(), bt, List.of(userCol, timeCol, itemCol));
-    Column order = SdimColumns.time(beh.data(), bt, "--time-col", timeCol);
-    Dataset<Row> events = beh.data().select(col("`" + userCol + "`").cast("string").as("u"), order.as("o"),
-        col("`" + timeCol + "`").as("ts"), col("`" + itemCol + "`").cast("string").as("i"));
+    SourceTable beh = ctx.read("--behaviors", log.behaviors);
+    String bt = "--behaviors " + log.behaviors;
+    TableChecks.requireColumns(beh.data(), bt, List.of(log.userCol, log.timeCol, log.itemCol));
+    Column order = SdimColumns.time(beh.data(), bt, "--time-col", log.timeCol);
+    Dataset<Row> events = beh.data().select(col("`" + log.userCol + "`").cast("string").as("u"), order.as("o"),
+        col("`" + log.timeCol + "`").as("ts"), col("`" + log.itemCol + "`").cast("string").as("i"));
     List<Row> popularity = ctx.phase("item popularity", () -> events.groupBy("i").count().orderBy("i")
         .collectAsList()); // one row per item: the sampling distribution (small next to the log)
     if (popularity.isEmpty()) {
       throw new InputException(bt + " has no rows");
     }
     if (popularity.stream().anyMatch(r -> r.isNullAt(0))) {
-      throw new InputException(bt + " column '" + itemCol + "' has null items");
+      throw new InputException(bt + " column '" + log.itemCol + "' has null items");
     }
     String[] items = popularity.stream().map(r -> r.getString(0)).toArray(String[]::new);
     double[] cdf = new double[items.length];
@@ -91,8 +82,8 @@ public final class SdimImpressionsCommand extends JobCommand {
       cdf[k] = acc;
     }
     // The log's own column names, so the feature commands read both tables with one set of --*-col options.
-    StructType schema = new StructType().add(userCol, DataTypes.StringType, false)
-        .add(timeCol, beh.data().schema().apply(timeCol).dataType(), false).add(itemCol, DataTypes.StringType, false)
+    StructType schema = new StructType().add(log.userCol, DataTypes.StringType, false)
+        .add(log.timeCol, beh.data().schema().apply(log.timeCol).dataType(), false).add(log.itemCol, DataTypes.StringType, false)
         .add("label", DataTypes.IntegerType, false);
     long seed = ctx.seed();
     int k = negatives;

@@ -39,24 +39,14 @@ import picocli.CommandLine.Option;
  * UserState}); nothing is grouped in memory, so a user with 10⁵ events costs only that state.
  */
 abstract class SweepCommand extends JobCommand {
+  @picocli.CommandLine.Mixin
+  BehaviorLogOptions log;
+
   @Option(names = "--impressions", paramLabel = "PATH", description = "Impressions: user, time, candidate item, label, ...")
   String impressions;
 
-  @Option(names = "--behaviors", paramLabel = "PATH", description = "Behaviour log: user, time, item.")
-  String behaviors;
-
   @Option(names = "--signatures", paramLabel = "PATH", description = "Item signatures from sdim-signatures.")
   String signatures;
-
-  @Option(names = "--user-col", paramLabel = "COL", defaultValue = "user", description = "User column (both tables).")
-  String userCol;
-
-  @Option(names = "--time-col", paramLabel = "COL", defaultValue = "ts",
-      description = "Time column (both tables): timestamp, date or number.")
-  String timeCol;
-
-  @Option(names = "--item-col", paramLabel = "COL", defaultValue = "item", description = "Item column (both tables).")
-  String itemCol;
 
   @Option(names = "--max-length", paramLabel = "L", description = "Use only the last L behaviours before each impression.")
   Integer maxLength;
@@ -82,7 +72,7 @@ abstract class SweepCommand extends JobCommand {
   @Override
   protected final void validateParameters() {
     Params.requirePresent("--impressions", impressions);
-    Params.requirePresent("--behaviors", behaviors);
+    Params.requirePresent("--behaviors", log.behaviors);
     Params.requirePresent("--signatures", signatures);
     Params.requirePresent("--output", common.output);
     if (maxLength != null) {
@@ -95,24 +85,24 @@ abstract class SweepCommand extends JobCommand {
   protected Plan plan(JobContext ctx) {
     TableIO.WriteSpec out = ctx.writeSpec(TableFormat.DELTA, TableFormat.PARQUET);
     SourceTable imp = ctx.read("--impressions", impressions);
-    SourceTable beh = ctx.read("--behaviors", behaviors);
+    SourceTable beh = ctx.read("--behaviors", log.behaviors);
     SourceTable sig = ctx.read("--signatures", signatures);
     String it = "--impressions " + impressions;
-    String bt = "--behaviors " + behaviors;
+    String bt = "--behaviors " + log.behaviors;
     String st = "--signatures " + signatures;
-    TableChecks.requireColumns(imp.data(), it, List.of(userCol, timeCol, itemCol));
-    TableChecks.requireColumns(beh.data(), bt, List.of(userCol, timeCol, itemCol));
+    TableChecks.requireColumns(imp.data(), it, List.of(log.userCol, log.timeCol, log.itemCol));
+    TableChecks.requireColumns(beh.data(), bt, List.of(log.userCol, log.timeCol, log.itemCol));
     TableChecks.requireColumns(sig.data(), st, List.of("item", "embedding", "signatures"));
-    Column impTime = SdimColumns.time(imp.data(), it, "--time-col", timeCol);
-    Column behTime = SdimColumns.time(beh.data(), bt, "--time-col", timeCol);
+    Column impTime = SdimColumns.time(imp.data(), it, "--time-col", log.timeCol);
+    Column behTime = SdimColumns.time(beh.data(), bt, "--time-col", log.timeCol);
     Dataset<Row> sigs = sig.data().select(col("item").cast("string").as("s_item"),
         col("embedding").cast("array<double>").as("emb"), col("signatures").cast("array<int>").as("sig"));
     StructType payloadType = imp.data().schema();
-    Dataset<Row> impRows = imp.data().select(col("`" + userCol + "`").cast("string").as("u"), impTime.as("t"),
-        lit(0).as("kind"), col("`" + itemCol + "`").cast("string").as("i"),
+    Dataset<Row> impRows = imp.data().select(col("`" + log.userCol + "`").cast("string").as("u"), impTime.as("t"),
+        lit(0).as("kind"), col("`" + log.itemCol + "`").cast("string").as("i"),
         struct(Arrays.stream(imp.data().columns()).map(c -> col("`" + c + "`")).toArray(Column[]::new)).as("p"));
-    Dataset<Row> behRows = beh.data().select(col("`" + userCol + "`").cast("string").as("u"), behTime.as("t"),
-        lit(1).as("kind"), col("`" + itemCol + "`").cast("string").as("i"),
+    Dataset<Row> behRows = beh.data().select(col("`" + log.userCol + "`").cast("string").as("u"), behTime.as("t"),
+        lit(1).as("kind"), col("`" + log.itemCol + "`").cast("string").as("i"),
         lit(null).cast(payloadType).as("p"));
     Dataset<Row> joined = impRows.unionByName(behRows).join(sigs, col("i").equalTo(col("s_item")), "left");
     Row check = ctx.phase("check inputs", () -> joined.agg(
@@ -123,10 +113,10 @@ abstract class SweepCommand extends JobCommand {
       throw new InputException(it + " has no rows");
     }
     if (check.getLong(0) > 0) {
-      throw new InputException(it + " or " + bt + ": column '" + userCol + "' has " + check.getLong(0) + " nulls");
+      throw new InputException(it + " or " + bt + ": column '" + log.userCol + "' has " + check.getLong(0) + " nulls");
     }
     if (check.getLong(1) > 0) {
-      throw new InputException(it + " or " + bt + ": column '" + timeCol + "' has " + check.getLong(1)
+      throw new InputException(it + " or " + bt + ": column '" + log.timeCol + "' has " + check.getLong(1)
           + " null times");
     }
     if (check.getLong(2) > 0) {
@@ -156,7 +146,7 @@ abstract class SweepCommand extends JobCommand {
     boolean sums = keepSums();
     boolean history = keepHistory();
     FeatureFunction fn = featureFunction();
-    List<String> steps = List.of("read " + check.getLong(5) + " impressions, behaviours from " + behaviors
+    List<String> steps = List.of("read " + check.getLong(5) + " impressions, behaviours from " + log.behaviors
             + ", embeddings of dimension " + dim + " and signatures from " + signatures,
         "one sorted sweep per user: each impression sees the behaviours strictly before it"
             + (maxLength == null ? "" : " (the last " + maxLength + ")"),
