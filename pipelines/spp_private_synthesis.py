@@ -24,21 +24,26 @@ with DAG(
     default_args=DEFAULT_ARGS,
     tags=["spp", "privacy", "synthetic-data"],
 ) as dag:
+    release = [
+        "--input", LANDING + "/survey/{{ ds }}/survey.csv", "--format", "csv",
+        "--domain", CONF + "/pums-domain.json",
+        "--epsilon", "1", "--delta", "1e-6", "--rows", "2000",
+        "--workload", "marginals:2,range:income|sex,range:age",
+        "--ledger", WAREHOUSE + "/privacy_ledger", "--dataset-id", "survey", "--budget-cap", "8",
+        "--noise-seed", "env:SPP_NOISE_SEED",
+        "--output", WAREHOUSE + "/survey_synthetic", "--write-mode", "slice",
+    ]
+    noise = {"SPP_NOISE_SEED": "{{ var.value.spp_noise_seed }}"}
+    # The ledger check alone: --dry-run validates the release against the budget cap (exit 2 with the numbers if it
+    # would exceed it) without reading the data or writing anything, so an over-budget week fails visibly here.
+    check = spp_task("check_budget", "gsd-synthesize", release + ["--dry-run"], config="gsd-synthesize.conf",
+                     env_vars=noise)
     synthesize = spp_task(
         "synthesize",
         "gsd-synthesize",
-        [
-            "--input", LANDING + "/survey/{{ ds }}/survey.csv", "--format", "csv",
-            "--domain", CONF + "/pums-domain.json",
-            "--epsilon", "1", "--delta", "1e-6", "--rows", "2000",
-            "--workload", "marginals:2,range:income|sex,range:age",
-            "--ledger", WAREHOUSE + "/privacy_ledger", "--dataset-id", "survey", "--budget-cap", "8",
-            "--noise-seed", "env:SPP_NOISE_SEED",
-            "--output", WAREHOUSE + "/survey_synthetic", "--write-mode", "slice",
-            "--report-dir", REPORTS + "/gsd-synthesize/{{ ds }}",
-        ],
+        release + ["--report-dir", REPORTS + "/gsd-synthesize/{{ ds }}"],
         config="gsd-synthesize.conf",
-        env_vars={"SPP_NOISE_SEED": "{{ var.value.spp_noise_seed }}"},
+        env_vars=noise,
     )
     export = spp_task(
         "export_synthetic",
@@ -50,4 +55,4 @@ with DAG(
         ],
         config="export.conf",
     )
-    synthesize >> export
+    check >> synthesize >> export

@@ -83,6 +83,8 @@ class DagStructureTest(unittest.TestCase):
 
     def test_private_synthesis_releases_then_exports_with_the_secret_off_the_command_line(self):
         dag = self.dags["spp_private_synthesis"]
+        self.assertEqual({"synthesize"}, dag.task_dict["check_budget"].downstream_task_ids)
+        self.assertIn("--dry-run", dag.task_dict["check_budget"].application_args)
         synth = dag.task_dict["synthesize"]
         self.assertEqual({"export_synthetic"}, synth.downstream_task_ids)
         args = synth.application_args
