@@ -18,9 +18,6 @@ public interface Cells extends Serializable {
   /** The cell of the row at {@code data[base..]}, or −1 if the row is in no cell. */
   int cell(double[] data, int base);
 
-  /** Human-readable label of cell {@code i}, for reports. */
-  String describe();
-
   /** A k-way marginal: one cell per combination of categories and numeric bins. */
   record Marginal(int[] columns, int[] sizes, boolean[] numeric) implements Cells {
     @Override
@@ -42,11 +39,6 @@ public interface Cells extends Serializable {
       }
       return c;
     }
-
-    @Override
-    public String describe() {
-      return "marginal over columns " + java.util.Arrays.toString(columns);
-    }
   }
 
   /** Equal-width bins of one numeric column at one resolution, optionally split by a categorical column. */
@@ -67,10 +59,6 @@ public interface Cells extends Serializable {
       return condColumn < 0 ? b : (int) data[base + condColumn] * resolution + b;
     }
 
-    @Override
-    public String describe() {
-      return "range bins 1/" + resolution + " of column " + column;
-    }
   }
 
   /** 1[x_a &lt; τ_a]·1[x_b &lt; τ_b], one cell per category of an optional conditioning column. */
@@ -94,10 +82,6 @@ public interface Cells extends Serializable {
       return -1;
     }
 
-    @Override
-    public String describe() {
-      return "prefix on columns " + a + ", " + b;
-    }
   }
 
   /** 1[⟨θ, x_num⟩ − b &gt; 0], one cell per category of an optional conditioning column. */
@@ -130,9 +114,5 @@ public interface Cells extends Serializable {
       return -1;
     }
 
-    @Override
-    public String describe() {
-      return "halfspace on " + numericColumns.length + " numeric columns";
-    }
   }
 }

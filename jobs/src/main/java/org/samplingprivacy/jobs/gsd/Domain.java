@@ -96,12 +96,6 @@ public final class Domain implements Serializable {
       return min + x * (max - min);
     }
 
-    /** The marginal bin of a scaled numeric value. */
-    public int bin(double x) {
-      int b = (int) (x * bins);
-      return b >= bins ? bins - 1 : b;
-    }
-
     @Override
     public String toString() {
       return kind == Kind.NUMERIC ? name + " numeric [" + min + ", " + max + "] in " + bins + " bins"

@@ -48,10 +48,6 @@ final class EliteArchive {
     return members.get(rng.nextInt(members.size()));
   }
 
-  double worstFitness() {
-    return members.get(members.size() - 1).fitness;
-  }
-
   /**
    * Offers the children (edits {@code cell[i] = value[i]} of B with fitness {@code fit[i]}); keeps the E best of
    * members and children, sorted by fitness (ties keep the older).
@@ -99,10 +95,5 @@ final class EliteArchive {
       }
     }
     members = kept;
-  }
-
-  /** The best member (the one equal to B after the caller applies its edit). */
-  Member best() {
-    return members.get(0);
   }
 }

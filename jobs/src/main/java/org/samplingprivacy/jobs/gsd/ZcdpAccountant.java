@@ -56,10 +56,6 @@ public final class ZcdpAccountant {
     return spent;
   }
 
-  public double remaining() {
-    return Math.max(0, budget - spent);
-  }
-
   public List<Charge> charges() {
     return Collections.unmodifiableList(charges);
   }

@@ -59,21 +59,9 @@ public final class Item2VecCommand extends JobCommand {
   @Override
   protected Plan plan(JobContext ctx) {
     TableIO.WriteSpec out = ctx.writeSpec(TableFormat.DELTA, TableFormat.PARQUET);
-    SourceTable beh = ctx.read("--behaviors", log.behaviors);
-    String bt = "--behaviors " + log.behaviors;
-    TableChecks.requireColumns(beh.data(), bt, List.of(log.userCol, log.timeCol, log.itemCol));
-    Column time = SdimColumns.time(beh.data(), bt, "--time-col", log.timeCol);
-    Dataset<Row> events = beh.data().select(col("`" + log.userCol + "`").cast("string").as("u"), time.as("t"),
-        col("`" + log.itemCol + "`").cast("string").as("i"));
-    Row check = ctx.phase("check behaviours", () -> events.agg(functions.count(functions.lit(1)),
-        sum(when(col("u").isNull().or(col("t").isNull()).or(col("i").isNull()), 1).otherwise(0))).first());
-    if (check.getLong(0) == 0) {
-      throw new InputException(bt + " has no rows");
-    }
-    if (check.getLong(1) > 0) {
-      throw new InputException(bt + " has " + check.getLong(1) + " rows with a null user, time or item");
-    }
-    return new Plan(List.of("sequences of " + check.getLong(0) + " behaviours per user, time-ordered",
+    BehaviorLogOptions.Log behaviours = log.read(ctx);
+    Dataset<Row> events = behaviours.events();
+    return new Plan(List.of("sequences of " + behaviours.rows() + " behaviours per user, time-ordered",
         "Word2Vec: dimension " + dim + ", window " + window + ", " + iterations + " iterations, seed " + ctx.seed(),
         "write " + common.output), c -> {
           Dataset<Row> seqs = events.groupBy("u").agg(functions.sort_array(functions.collect_list(

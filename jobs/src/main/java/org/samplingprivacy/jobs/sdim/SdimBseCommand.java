@@ -77,12 +77,10 @@ public final class SdimBseCommand extends JobCommand {
 
   @Override
   protected Plan plan(JobContext ctx) {
-    SourceTable beh = ctx.read("--behaviors", log.behaviors);
+    BehaviorLogOptions.Log behaviours = log.read(ctx);
+    SourceTable beh = behaviours.table();
     SourceTable sig = ctx.read("--signatures", signatures);
-    String bt = "--behaviors " + log.behaviors;
-    TableChecks.requireColumns(beh.data(), bt, List.of(log.userCol, log.timeCol, log.itemCol));
     TableChecks.requireColumns(sig.data(), "--signatures " + signatures, List.of("item", "embedding", "signatures"));
-    Column time = SdimColumns.time(beh.data(), bt, "--time-col", log.timeCol);
     Double cut = null;
     if (asOf != null) {
       Dataset<Row> one = ctx.spark().range(1).select(lit(asOf).cast(beh.data().schema().apply(log.timeCol).dataType())
@@ -94,17 +92,8 @@ public final class SdimBseCommand extends JobCommand {
       }
       cut = r.getDouble(0);
     }
-    Dataset<Row> events = beh.data().select(col("`" + log.userCol + "`").cast("string").as("u"), time.as("t"),
-        col("`" + log.itemCol + "`").cast("string").as("i"));
-    Row check = ctx.phase("check behaviours", () -> events.agg(sum(when(col("u").isNull(), 1).otherwise(0)),
-        sum(when(col("t").isNull(), 1).otherwise(0)), functions.max("t"), functions.count(lit(1))).first());
-    if (check.getLong(3) == 0) {
-      throw new InputException(bt + " has no rows");
-    }
-    if (check.getLong(0) > 0 || check.getLong(1) > 0) {
-      throw new InputException(bt + ": " + check.getLong(0) + " null users, " + check.getLong(1) + " null times");
-    }
-    double asOfValue = cut != null ? cut : check.getDouble(2);
+    Dataset<Row> events = behaviours.events();
+    double asOfValue = cut != null ? cut : behaviours.maxTime();
     double from = Double.NEGATIVE_INFINITY;
     boolean exists = TableIO.readDeltaIfExists(ctx.spark(), "--output", common.output).isPresent();
     if (incremental && exists) {

@@ -59,20 +59,11 @@ public final class SdimImpressionsCommand extends JobCommand {
   @Override
   protected Plan plan(JobContext ctx) {
     TableIO.WriteSpec out = ctx.writeSpec(TableFormat.DELTA, TableFormat.PARQUET);
-    SourceTable beh = ctx.read("--behaviors", log.behaviors);
-    String bt = "--behaviors " + log.behaviors;
-    TableChecks.requireColumns(beh.data(), bt, List.of(log.userCol, log.timeCol, log.itemCol));
-    Column order = SdimColumns.time(beh.data(), bt, "--time-col", log.timeCol);
-    Dataset<Row> events = beh.data().select(col("`" + log.userCol + "`").cast("string").as("u"), order.as("o"),
-        col("`" + log.timeCol + "`").as("ts"), col("`" + log.itemCol + "`").cast("string").as("i"));
+    BehaviorLogOptions.Log behaviours = log.read(ctx);
+    SourceTable beh = behaviours.table();
+    Dataset<Row> events = behaviours.events();
     List<Row> popularity = ctx.phase("item popularity", () -> events.groupBy("i").count().orderBy("i")
         .collectAsList()); // one row per item: the sampling distribution (small next to the log)
-    if (popularity.isEmpty()) {
-      throw new InputException(bt + " has no rows");
-    }
-    if (popularity.stream().anyMatch(r -> r.isNullAt(0))) {
-      throw new InputException(bt + " column '" + log.itemCol + "' has null items");
-    }
     String[] items = popularity.stream().map(r -> r.getString(0)).toArray(String[]::new);
     double[] cdf = new double[items.length];
     double total = popularity.stream().mapToLong(r -> r.getLong(1)).sum();
@@ -93,8 +84,7 @@ public final class SdimImpressionsCommand extends JobCommand {
               scala.reflect.ClassTag$.MODULE$.apply(String[].class));
           Broadcast<double[]> bCdf = c.spark().sparkContext().broadcast(cdf,
               scala.reflect.ClassTag$.MODULE$.apply(double[].class));
-          Dataset<Row> result = events.filter(col("u").isNotNull().and(col("o").isNotNull()))
-              .repartition(col("u")).sortWithinPartitions("u", "o", "i")
+          Dataset<Row> result = events.repartition(col("u")).sortWithinPartitions("u", "t", "i")
               .mapPartitions((MapPartitionsFunction<Row, Row>) rows -> derive(rows, bItems.value(), bCdf.value(), k,
                   seed), Encoders.row(schema));
           c.write(result, common.output, out);

@@ -298,13 +298,20 @@ class SdimFeaturesTest extends SparkTestBase {
         "--signatures", dir + "/sig", "--output", dir + "/x3");
     assertEquals(2, nt.code());
     Assertions.assertTrue(nt.err().contains("null times"), nt.err());
+    // The commands reading only the log share one check (BehaviorLogOptions.read).
+    for (String cmd : new String[] {"sdim-impressions", "sdim-bse", "item2vec"}) {
+      String[] args = {cmd, "--behaviors", dir + "/null-time", "--output", dir + "/x5"};
+      Result log = spp(cmd.equals("sdim-bse") ? concat(args, "--signatures", dir + "/sig") : args);
+      assertEquals(2, log.code(), cmd + ": " + log.err());
+      Assertions.assertTrue(log.err().contains("column 'ts' has 1 null values"), cmd + ": " + log.err());
+    }
     List<Row> ragged = List.of(RowFactory.create("a", new double[] {1, 2}), RowFactory.create("b", new double[] {1}));
     SPARK.createDataFrame(ragged, new StructType().add("item", DataTypes.StringType)
         .add("embedding", DataTypes.createArrayType(DataTypes.DoubleType))).write().parquet(dir + "/ragged");
     Result rg = spp("sdim-signatures", "--items", dir + "/ragged", "--output", dir + "/x4");
     assertEquals(2, rg.code());
     Assertions.assertTrue(rg.err().contains("unequal"), rg.err());
-    for (String x : new String[] {"x1", "x2", "x3", "x4"}) {
+    for (String x : new String[] {"x1", "x2", "x3", "x4", "x5"}) {
       Assertions.assertFalse(java.nio.file.Files.exists(dir.resolve(x)));
     }
   }
