@@ -34,6 +34,10 @@ public final class BenchCompareCommand extends JobCommand {
   @Option(names = "--repeat", paramLabel = "K", defaultValue = "3", description = "Timed runs of each (median taken).")
   int repeat;
 
+  @Option(names = "--fresh-output", paramLabel = "PATH", description = "Delete PATH (the command's output) before "
+      + "each run, so every run writes a new table rather than overwriting one whose history grows with the repeats.")
+  String freshOutput;
+
   @Parameters(paramLabel = "COMMAND", arity = "1..*", description = "The command to time, with its options.")
   List<String> commandArgs = new ArrayList<>();
 
@@ -58,6 +62,9 @@ public final class BenchCompareCommand extends JobCommand {
           for (int i = -1; i < repeat; i++) {
             long t0 = System.nanoTime();
             c.phase("baseline scan", () -> scan.write().format("noop").mode(SaveMode.Overwrite).save());
+            if (freshOutput != null) {
+              delete(c, freshOutput);
+            }
             long t1 = System.nanoTime();
             runCommand(label);
             long t2 = System.nanoTime();
@@ -76,6 +83,15 @@ public final class BenchCompareCommand extends JobCommand {
           c.report().metric("baseline_seconds", b).metric("command_seconds", m).metric("ratio", m / b)
               .metric("command", label).metric("repeat", repeat);
         });
+  }
+
+  private static void delete(JobContext c, String path) {
+    try {
+      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+      p.getFileSystem(c.spark().sparkContext().hadoopConfiguration()).delete(p, true);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("bench-compare: cannot delete --fresh-output " + path, e);
+    }
   }
 
   private void runCommand(String label) {

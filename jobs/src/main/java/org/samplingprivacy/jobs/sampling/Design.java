@@ -82,6 +82,29 @@ final class Design {
     return c.toArray(new Column[0]);
   }
 
+  /** The table's columns of the matrix (features, then target), without the intercept. */
+  List<String> stored() {
+    List<String> n = new ArrayList<>(features);
+    if (target != null) {
+      n.add(target);
+    }
+    return n;
+  }
+
+  /**
+   * The stored matrix columns of {@code df} as doubles, cast only where the table's type is not double: a pass over
+   * a double table then reads the scan's own rows, with no projection copying them. The intercept is not among them:
+   * readers put a leading 1 in front ({@link MatrixPass#run(Dataset, boolean, int, MatrixPass.Visitor)}).
+   */
+  Column[] storedColumns(Dataset<Row> df) {
+    return stored().stream().map(name -> asDouble(df, name)).toArray(Column[]::new);
+  }
+
+  static Column asDouble(Dataset<Row> df, String name) {
+    boolean isDouble = df.schema().apply(name).dataType().equals(org.apache.spark.sql.types.DataTypes.DoubleType);
+    return isDouble ? quoted(name) : quoted(name).cast("double").as(name);
+  }
+
   /** Turns a pass's per-column null/NaN counts into the error a user sees. */
   void checkComplete(MatrixPass.Acc acc) {
     long[] bad = acc.bad();

@@ -14,6 +14,8 @@ import java.io.Serializable;
 public final class InverseForm implements Serializable {
   private static final double CHOLESKY_MIN_PIVOT = 1e-10;
   private static final double EIGEN_CUTOFF = 1e-10;
+  /** Per-thread z of {@link #apply}: rows are scored millions of times per task, without an allocation each. */
+  private static final ThreadLocal<double[]> SCRATCH = ThreadLocal.withInitial(() -> new double[0]);
 
   private final int d;
   private final double[] scale;
@@ -21,18 +23,45 @@ public final class InverseForm implements Serializable {
   private final double[][] vectors;
   private final double[] inverseValues;
   private final int rank;
-  /** With a Johnson–Lindenstrauss projection: d×r, a ↦ ‖Pᵀa‖² (else null). */
-  private final double[][] projection;
+  /**
+   * The whitening map z = W a with ‖z‖² = aᵀM⁺a, stored by input coordinate: z = Σ_j a_j · w[j·r .. j·r + r). For
+   * Cholesky W = L⁻¹D is lower triangular (row j of the store is zero before column j), for the eigen fallback it is
+   * Λ^{+1/2}VᵀD, through a Johnson–Lindenstrauss projection it is d×r. Scoring a row is then r axpy updates without
+   * loop-carried dependencies (the JIT vectorises them), about twice as fast as a forward substitution.
+   */
+  private final double[] whitening;
+  private final int r;
+  private final boolean triangular;
+  private final boolean projected;
+  /** Set by {@link #withUpperBound()}: aᵀM⁺a ≤ boundFactor · Σ_j (boundScale_j a_j)². */
+  private double[] boundScale;
+  private double boundFactor = Double.POSITIVE_INFINITY;
 
   private InverseForm(int d, double[] scale, double[][] lower, double[][] vectors, double[] inverseValues, int rank,
-      double[][] projection) {
+      double[] whitening, int r, boolean triangular, boolean projected) {
     this.d = d;
     this.scale = scale;
     this.lower = lower;
     this.vectors = vectors;
     this.inverseValues = inverseValues;
     this.rank = rank;
-    this.projection = projection;
+    this.whitening = whitening;
+    this.r = r;
+    this.triangular = triangular;
+    this.projected = projected;
+  }
+
+  private static InverseForm exact(int d, double[] scale, double[][] lower, double[][] vectors, double[] inverseValues,
+      int rank) {
+    InverseForm f = new InverseForm(d, scale, lower, vectors, inverseValues, rank, null, d, lower != null, false);
+    double[] w = new double[d * d];
+    double[] e = new double[d];
+    for (int j = 0; j < d; j++) {
+      java.util.Arrays.fill(e, 0);
+      e[j] = 1;
+      System.arraycopy(f.whiten(e), 0, w, j * d, d);
+    }
+    return new InverseForm(d, scale, lower, vectors, inverseValues, rank, w, d, lower != null, false);
   }
 
   /**
@@ -48,23 +77,20 @@ public final class InverseForm implements Serializable {
         row[j] = gaussian(random) / Math.sqrt(r);
       }
     }
-    double[][] p = new double[d][r];
-    double[] e = new double[d];
+    // Row i of the projected map is (W e_i)ᵀ G.
+    double[] p = new double[d * r];
     for (int i = 0; i < d; i++) {
-      // Row i of W is the image of the unit vector e_i: W = whiten(I).
-      java.util.Arrays.fill(e, 0);
-      e[i] = 1;
-      double[] wi = whiten(e);
-      for (int k = 0; k < wi.length; k++) {
-        if (wi[k] == 0) {
+      for (int k = 0; k < d; k++) {
+        double wik = whitening[i * d + k];
+        if (wik == 0) {
           continue;
         }
         for (int j = 0; j < r; j++) {
-          p[i][j] += wi[k] * g[k][j];
+          p[i * r + j] += wik * g[k][j];
         }
       }
     }
-    return new InverseForm(d, scale, lower, vectors, inverseValues, rank, p);
+    return new InverseForm(d, scale, lower, vectors, inverseValues, rank, p, r, false, true);
   }
 
   /** z with ‖z‖² = aᵀM⁺a and z linear in a: L⁻¹Da (Cholesky) or Λ^{+1/2}VᵀDa (eigen). */
@@ -118,7 +144,7 @@ public final class InverseForm implements Serializable {
     }
     double[][] l = cholesky(s);
     if (l != null) {
-      return new InverseForm(d, scale, l, null, null, d, null);
+      return exact(d, scale, l, null, null, d);
     }
     double[][] v = new double[d][d];
     double[] values = jacobiEigen(s, v);
@@ -134,7 +160,7 @@ public final class InverseForm implements Serializable {
         rank++;
       }
     }
-    return new InverseForm(d, scale, null, v, inv, rank, null);
+    return exact(d, scale, null, v, inv, rank);
   }
 
   /** "cholesky" or "eigen-pinv" (the fallback), for reports. */
@@ -153,23 +179,163 @@ public final class InverseForm implements Serializable {
 
   /** aᵀ M⁺ a (approximately, when {@link #projected}). */
   public double apply(double[] a) {
-    if (projection != null) {
-      int r = projection[0].length;
-      double sum = 0;
-      for (int j = 0; j < r; j++) {
-        double v = 0;
-        for (int i = 0; i < d; i++) {
-          v += a[i] * projection[i][j];
-        }
-        sum += v * v;
+    double[] z = SCRATCH.get();
+    if (z.length < r) {
+      z = new double[r];
+      SCRATCH.set(z);
+    }
+    java.util.Arrays.fill(z, 0, r, 0);
+    double[] w = whitening;
+    for (int j = 0; j < d; j++) {
+      double aj = a[j];
+      if (aj == 0) {
+        continue;
       }
-      return sum;
+      int base = j * r;
+      for (int k = triangular ? j : 0; k < r; k++) {
+        z[k] += aj * w[base + k];
+      }
     }
     double sum = 0;
-    for (double z : whiten(a)) {
-      sum += z * z;
+    for (int k = 0; k < r; k++) {
+      sum += z[k] * z[k];
     }
     return sum;
+  }
+
+  /**
+   * [min, max] over a ≠ 0 of aᵀ M⁻¹ a / aᵀ N⁻¹ a, M this form's matrix and N {@code other}'s: the extreme singular
+   * values² of K = W_M W_N⁻¹ (W = L⁻¹D, so W_N⁻¹ = D_N⁻¹ L_N), found in O(d³) on the driver. Null unless both are exact
+   * Cholesky forms (full rank, no projection). Lewis iterations use it to bound every row's step without scoring rows
+   * against the older factor.
+   */
+  public double[] ratioRange(InverseForm other) {
+    if (!triangular || !other.triangular || projected || other.projected || other.d != d) {
+      return null;
+    }
+    // B = D_M D_N⁻¹ L_N, then K = L_M⁻¹ B column by column.
+    double[][] k = new double[d][d];
+    double[] col = new double[d];
+    for (int c = 0; c < d; c++) {
+      for (int i = 0; i < d; i++) {
+        col[i] = i >= c ? scale[i] / other.scale[i] * other.lower[i][c] : 0;
+      }
+      for (int i = 0; i < d; i++) {
+        double v = col[i];
+        for (int j = 0; j < i; j++) {
+          v -= lower[i][j] * k[j][c];
+        }
+        k[i][c] = v / lower[i][i];
+      }
+    }
+    double[][] ktk = new double[d][d];
+    for (int i = 0; i < d; i++) {
+      for (int j = 0; j <= i; j++) {
+        double v = 0;
+        for (int x = 0; x < d; x++) {
+          v += k[x][i] * k[x][j];
+        }
+        ktk[i][j] = v;
+        ktk[j][i] = v;
+      }
+    }
+    double[] values = jacobiEigen(ktk, new double[d][d]);
+    double min = Double.POSITIVE_INFINITY;
+    double max = 0;
+    for (double v : values) {
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
+    return min > 0 ? new double[] {min, max} : null;
+  }
+
+  /**
+   * Prepares {@link #upperBound} (on the driver, O(d³)): aᵀM⁺a = ‖W̃ D a‖² ≤ λ_max(W̃ᵀW̃)·‖Da‖², with λ_max(W̃ᵀW̃) =
+   * 1/λ_min of the Jacobi-scaled matrix (Cholesky) or the largest kept inverse eigenvalue (eigen fallback); for a
+   * projected form, λ_max(P Pᵀ) in unscaled coordinates. Eigenvalues are taken with a margin for their rounding, so
+   * the bound holds for the computed form too. Returns this form.
+   */
+  public InverseForm withUpperBound() {
+    double[] mult = new double[d];
+    double factor;
+    if (projected) {
+      java.util.Arrays.fill(mult, 1);
+      double[][] ppt = new double[d][d];
+      for (int i = 0; i < d; i++) {
+        for (int j = 0; j <= i; j++) {
+          double v = 0;
+          for (int k = 0; k < r; k++) {
+            v += whitening[i * r + k] * whitening[j * r + k];
+          }
+          ppt[i][j] = v;
+          ppt[j][i] = v;
+        }
+      }
+      double max = 0;
+      for (double v : jacobiEigen(ppt, new double[d][d])) {
+        max = Math.max(max, v);
+      }
+      factor = max * (1 + 1e-6) + 1e-12 * max * d;
+    } else if (lower != null) {
+      System.arraycopy(scale, 0, mult, 0, d);
+      double[][] sm = new double[d][d];
+      for (int i = 0; i < d; i++) {
+        for (int j = 0; j <= i; j++) {
+          double v = 0;
+          for (int k = 0; k <= j; k++) {
+            v += lower[i][k] * lower[j][k];
+          }
+          sm[i][j] = v;
+          sm[j][i] = v;
+        }
+      }
+      double min = Double.POSITIVE_INFINITY;
+      double max = 0;
+      for (double v : jacobiEigen(sm, new double[d][d])) {
+        min = Math.min(min, v);
+        max = Math.max(max, v);
+      }
+      double safe = min - 1e-12 * d * max;
+      factor = safe > 0 ? (1 + 1e-6) / safe : Double.POSITIVE_INFINITY;
+    } else {
+      System.arraycopy(scale, 0, mult, 0, d);
+      double max = 0;
+      for (double v : inverseValues) {
+        max = Math.max(max, v);
+      }
+      factor = max * (1 + 1e-6);
+    }
+    this.boundScale = mult;
+    this.boundFactor = factor;
+    return this;
+  }
+
+  /** An upper bound on {@link #apply} in O(d): +∞ unless {@link #withUpperBound()} was called. */
+  public double upperBound(double[] a) {
+    if (boundScale == null || boundFactor == Double.POSITIVE_INFINITY) {
+      return Double.POSITIVE_INFINITY;
+    }
+    // Four partial sums: a single running sum is a chain of dependent additions, and this runs on every row.
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int j = 0;
+    for (; j + 3 < d; j += 4) {
+      double v0 = boundScale[j] * a[j];
+      double v1 = boundScale[j + 1] * a[j + 1];
+      double v2 = boundScale[j + 2] * a[j + 2];
+      double v3 = boundScale[j + 3] * a[j + 3];
+      s0 += v0 * v0;
+      s1 += v1 * v1;
+      s2 += v2 * v2;
+      s3 += v3 * v3;
+    }
+    for (; j < d; j++) {
+      double v = boundScale[j] * a[j];
+      s0 += v * v;
+    }
+    return boundFactor * ((s0 + s1) + (s2 + s3));
   }
 
   /** x = M⁺ b: whiten b (z = W b), then apply D·Wᵀ (M⁺ = D Wᵀ W D in the scaled coordinates). */

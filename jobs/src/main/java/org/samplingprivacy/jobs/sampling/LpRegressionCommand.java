@@ -12,7 +12,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.storage.StorageLevel;
 import org.samplingprivacy.jobs.io.SourceTable;
 import org.samplingprivacy.jobs.io.TableFormat;
 import org.samplingprivacy.jobs.io.TableIO;
@@ -99,13 +98,9 @@ public final class LpRegressionCommand extends JobCommand {
         "write " + common.output + " (" + out.format().id() + ")");
     return new Plan(steps, c -> {
       // One pass per IRLS iteration: keep the [A b w] doubles rather than re-reading the input each time.
-      Dataset<Row> cached = rows.persist(StorageLevel.MEMORY_AND_DISK());
-      Function<MatrixPass.Visitor, MatrixPass.Acc> pass = v -> MatrixPass.run(cached, d, v);
       LpRegression.Fit fit;
-      try {
-        fit = c.phase("IRLS", () -> LpRegression.fit(pass, d, p, maxIterations, tolerance));
-      } finally {
-        cached.unpersist();
+      try (MatrixPass.Cached cached = MatrixPass.cache(rows, d)) {
+        fit = c.phase("IRLS", () -> LpRegression.fit(cached::run, d, p, maxIterations, tolerance));
       }
       Double fullObjective = evaluation == null ? null
           : c.phase("objective on " + evaluateOn, () -> LpRegression.objective(v -> MatrixPass.run(evaluation, d, v),

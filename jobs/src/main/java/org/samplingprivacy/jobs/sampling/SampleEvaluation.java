@@ -1,8 +1,6 @@
 package org.samplingprivacy.jobs.sampling;
 
-import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 
 import java.util.ArrayList;
@@ -12,7 +10,6 @@ import java.util.function.Function;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.storage.StorageLevel;
 import org.samplingprivacy.jobs.report.SvgPlot;
 import org.samplingprivacy.jobs.runner.JobContext;
 import org.samplingprivacy.jobs.validate.InputException;
@@ -43,18 +40,14 @@ final class SampleEvaluation {
       throw new InputException("--evaluate fits each sample on the driver: --size must be at most " + MAX_COLLECTED);
     }
     int d = design.featureWidth();
-    // IRLS and the objective passes read [A b w] many times: keep its doubles (unpersisted below).
-    Dataset<Row> full = df.select(design.columns(lit(1.0).as("__w"))).persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      return evaluate(c, df, design, scores, p, m, n, seed, seeds, keyColumns, full, d);
-    } finally {
-      full.unpersist();
+    // IRLS and the objective passes read [A b w] many times: keep its doubles in executor memory.
+    try (MatrixPass.Cached full = MatrixPass.cache(df.select(design.columns(lit(1.0).as("__w"))), d)) {
+      return evaluate(c, df, design, scores, p, m, n, seed, seeds, keyColumns, full::run, d);
     }
   }
 
   private static List<Level> evaluate(JobContext c, Dataset<Row> df, Design design, Scores scores, double p, long m,
-      long n, long seed, int seeds, Column[] keyColumns, Dataset<Row> full, int d) {
-    Function<MatrixPass.Visitor, MatrixPass.Acc> fullPass = v -> MatrixPass.run(full, d, v);
+      long n, long seed, int seeds, Column[] keyColumns, Function<MatrixPass.Visitor, MatrixPass.Acc> fullPass, int d) {
     LpRegression.Fit star = c.phase("full-table lp regression (reference)",
         () -> LpRegression.fit(fullPass, d, p, 300, 1e-10));
     List<Level> levels = new ArrayList<>();
@@ -89,24 +82,21 @@ final class SampleEvaluation {
   /** The Poisson sample at expected size m as rows [A, b, 1/q], collected to the driver. */
   static double[][] rows(Dataset<Row> df, Design design, Scores scores, long m, long seed, Column[] keyColumns) {
     int w = design.width();
-    Column[] matrix = design.columns(SensitivitySampleCommand.uniform(keyColumns, seed).as("__u"));
-    Dataset<Row> base = df.select(matrix);
-    Column[] named = new Column[w];
-    for (int i = 0; i < w; i++) {
-      named[i] = col("__m" + i);
-    }
-    Column q = least(lit(1.0), SensitivitySampleCommand.scoreUdf(scores, w).apply(array(named))
-        .multiply(lit(m / scores.total())));
-    Column[] out = Arrays.copyOf(named, w + 1);
-    out[w] = lit(1.0).divide(col("__q"));
-    return base.withColumn("__q", q).filter(col("__u").lt(col("__q"))).select(out).collectAsList().stream()
-        .map(r -> {
-          double[] a = new double[w + 1];
-          for (int i = 0; i <= w; i++) {
-            a[i] = r.getDouble(i);
-          }
-          return a;
-        }).toArray(double[][]::new);
+    String[] stored = design.stored().toArray(new String[0]);
+    int offset = design.intercept ? 1 : 0;
+    Dataset<Row> kept = SamplingPass.sample(df.sparkSession(), df, stored, design,
+        SensitivitySampleCommand.uniform(keyColumns, seed), scores, SamplingPass.poisson(m / scores.total()));
+    return kept.collectAsList().stream().map(r -> {
+      double[] a = new double[w + 1];
+      if (offset == 1) {
+        a[0] = 1;
+      }
+      for (int i = 0; i < stored.length; i++) {
+        a[offset + i] = ((Number) r.get(i)).doubleValue();
+      }
+      a[w] = r.getDouble(stored.length);
+      return a;
+    }).toArray(double[][]::new);
   }
 
   private static void report(JobContext c, List<Level> levels, LpRegression.Fit star, long n) {

@@ -1,8 +1,6 @@
 package org.samplingprivacy.jobs.sampling;
 
-import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.shiftrightunsigned;
 import static org.apache.spark.sql.functions.xxhash64;
@@ -14,10 +12,7 @@ import java.util.Locale;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.api.java.UDF1;
-import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.functions;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
 import org.samplingprivacy.jobs.io.SourceTable;
 import org.samplingprivacy.jobs.io.TableFormat;
@@ -31,17 +26,17 @@ import org.samplingprivacy.jobs.validate.Params;
 import org.samplingprivacy.jobs.validate.TableChecks;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import scala.collection.Seq;
 
 /**
  * {@code sensitivity-sample}: a small weighted row sample of a tall table on which ℓp norms and ℓp regression stay
  * close to the full table's (Woodruff &amp; Yasuda, "Sharper Bounds for ℓp Sensitivity Sampling", ICML 2023).
  *
  * <p>Scores are computed distributed: one Gram pass (AᵀA, also the null/NaN check), then for Lewis weights one pass
- * per Cohen–Peng iteration with a broadcast d×d factor. Row i is kept with probability q_i = min(1, m·s_i/S) when
- * a uniform variate U_i, a hash of the row key and the seed, is below q_i, and carries weight 1/q_i (equivalently the
- * row scaled by q_i^{−1/p}): the sample is the same however the input is partitioned or tasks retried, and samples
- * at smaller m are subsets of those at larger m. {@code --fixed-size} keeps exactly m rows by priority sampling.
+ * per Cohen–Peng iteration with a broadcast d×d factor, over the matrix cached in executor memory
+ * ({@link MatrixPass#cache}); the sample is drawn in one more pass over the table ({@link SamplingPass}). Row i is
+ * kept with probability q_i = min(1, m·s_i/S) when a uniform variate U_i, a hash of the row key and the seed, is
+ * below q_i, and carries weight 1/q_i (equivalently the row scaled by q_i^{−1/p}): the sample is the same however
+ * the input is partitioned or tasks retried, and samples at smaller m are subsets of those at larger m. {@code --fixed-size} keeps exactly m rows by priority sampling.
  */
 @Command(name = "sensitivity-sample", description = "Weighted lp sensitivity sample of a tall numeric table.")
 public final class SensitivitySampleCommand extends JobCommand {
@@ -97,6 +92,7 @@ public final class SensitivitySampleCommand extends JobCommand {
 
   static final String[] OUTPUT_COLUMNS = {"weight", "score", "inclusion_prob"};
   private static final String OCCURRENCE = "__occurrence";
+  private static final long ROWS_PER_FILE = 1_000_000;
   private static final String[] METHODS = {"uniform", "leverage", "lewis", "sensitivity", "root-leverage", "mixed"};
 
   @Override
@@ -139,28 +135,28 @@ public final class SensitivitySampleCommand extends JobCommand {
     if (key != null) {
       TableChecks.requireColumns(df, table, List.of(key));
     }
-    Dataset<Row> matrix = df.select(design.columns());
+    Dataset<Row> matrix = df.select(design.storedColumns(df));
     // Lewis iterations (p != 2) and the root-leverage sum read the matrix again after the Gram pass: keep its doubles
-    // rather than re-reading (and, for CSV, re-parsing) the input on every pass.
+    // in executor memory rather than re-reading (and, for CSV, re-parsing) the input on every pass.
     boolean multiPass = method.equals("root-leverage")
         || p != 2 && List.of("lewis", "sensitivity", "mixed").contains(method);
-    if (multiPass) {
-      matrix.persist(StorageLevel.MEMORY_AND_DISK());
-    }
+    MatrixPass.Cached cached = multiPass ? MatrixPass.cache(matrix, intercept, design.width()) : null;
+    java.util.function.Function<MatrixPass.Visitor, MatrixPass.Acc> pass = cached != null ? cached::run
+        : v -> MatrixPass.run(matrix, intercept, design.width(), v);
     try {
-      return planOnMatrix(ctx, in, table, df, design, matrix, out);
+      return planOnMatrix(ctx, in, table, df, design, pass, out);
     } finally {
-      if (multiPass) {
-        matrix.unpersist();
+      if (cached != null) {
+        cached.close();
       }
     }
   }
 
   private Plan planOnMatrix(JobContext ctx, SourceTable in, String table, Dataset<Row> df, Design design,
-      Dataset<Row> matrix, TableIO.WriteSpec out) {
+      java.util.function.Function<MatrixPass.Visitor, MatrixPass.Acc> pass, TableIO.WriteSpec out) {
     int d = design.width();
     MatrixPass.Acc gram = ctx.phase("Gram pass (A^T A, null and NaN check)",
-        () -> MatrixPass.run(matrix, d, (a, acc) -> acc.addOuter(a, 1)));
+        () -> pass.apply((a, acc) -> acc.addOuter(a, 1)));
     design.checkComplete(gram);
     long n = gram.rows();
     if (d > n) {
@@ -172,7 +168,7 @@ public final class SensitivitySampleCommand extends JobCommand {
     }
     List<Double> steps = new ArrayList<>();
     List<Double> sums = new ArrayList<>();
-    Scores scores = ctx.phase("scores (" + method + ")", () -> scores(ctx, matrix, gram, d, n, steps, sums));
+    Scores scores = ctx.phase("scores (" + method + ")", () -> scores(ctx, pass, gram, n, steps, sums));
     List<String> planSteps = List.of(
         "read " + in.path() + ": " + n + " rows, matrix " + String.join(", ", design.names()) + " (d = " + d + ")",
         "scores: " + method + " for p = " + p + (steps.isEmpty() ? "" : ", " + steps.size() + " Lewis iterations")
@@ -185,25 +181,32 @@ public final class SensitivitySampleCommand extends JobCommand {
         org.apache.spark.sql.expressions.Window.partitionBy(Arrays.stream(df.columns()).map(Design::quoted)
             .toArray(Column[]::new)).orderBy(lit(1))));
     return new Plan(planSteps, c -> {
-      Dataset<Row> sample = sample(c, keyed, df.columns(), design, scores, m, ctx.seed());
-      long version = c.write(sample, common.output, out);
-      Dataset<Row> written = c.spark().read().format(out.format() == TableFormat.DELTA ? "delta" : "parquet")
-          .load(common.output);
-      report(c, written, design, n, m, scores, steps, version);
+      // The sample (about m rows, small next to the table) is kept in executor memory as it is written, so the
+      // summary reads it there instead of the output table (which, with --write-mode slice, holds other runs too).
+      Dataset<Row> sample = sample(c, keyed, df.columns(), design, scores, m, ctx.seed())
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        // About m rows arrive spread over the input's partitions: write them as files of up to a million rows, not
+        // one small file per input partition.
+        int files = (int) Math.min(Integer.MAX_VALUE, Math.max(1, (m + ROWS_PER_FILE - 1) / ROWS_PER_FILE));
+        long version = c.write(sample.coalesce(files), common.output, out);
+        report(c, sample, design, n, m, scores, steps, version);
+      } finally {
+        sample.unpersist();
+      }
       if (evaluate) {
         SampleEvaluation.run(c, keyed, design, scores, p, m, n, ctx.seed(), evaluateSeeds, keyColumns(df.columns()));
       }
     });
   }
 
-  private Scores scores(JobContext ctx, Dataset<Row> matrix, MatrixPass.Acc gram, int d, long n, List<Double> steps,
-      List<Double> sums) {
+  private Scores scores(JobContext ctx, java.util.function.Function<MatrixPass.Visitor, MatrixPass.Acc> pass,
+      MatrixPass.Acc gram, long n, List<Double> steps, List<Double> sums) {
     java.util.function.Function<InverseForm, InverseForm> form = jlDimension > 0
         ? f -> f.projected(jlDimension, ctx.seed()) : java.util.function.Function.identity();
     InverseForm q0 = form.apply(InverseForm.of(gram.gram()));
     ctx.report().metric("factorization", q0.method()).metric("rank", q0.rank())
         .metric("jl_dimension", jlDimension);
-    java.util.function.Function<MatrixPass.Visitor, MatrixPass.Acc> pass = v -> MatrixPass.run(matrix, d, v);
     return switch (method) {
       case "uniform" -> Scores.uniform(n);
       case "leverage" -> Scores.leverage(q0);
@@ -244,52 +247,24 @@ public final class SensitivitySampleCommand extends JobCommand {
     return shiftrightunsigned(xxhash64(withSeed), 11).multiply(lit(0x1.0p-53));
   }
 
-  static UserDefinedFunction scoreUdf(Scores scores, int d) {
-    return functions.udf((UDF1<Seq<Object>, Double>) values -> {
-      double[] a = new double[d];
-      for (int i = 0; i < d; i++) {
-        Object v = values.apply(i);
-        if (v == null) {
-          return null;
-        }
-        a[i] = ((Number) v).doubleValue();
-      }
-      return scores.score(a);
-    }, DataTypes.DoubleType);
-  }
-
   private Dataset<Row> sample(JobContext c, Dataset<Row> df, String[] original, Design design, Scores scores, long m,
       long seed) {
-    Column[] keep = Arrays.stream(original).map(Design::quoted).toArray(Column[]::new);
-    Column matrixArray = array(Arrays.stream(design.columns()).toArray(Column[]::new));
-    Dataset<Row> scored = df.select(functions.col("*"), scoreUdf(scores, design.width()).apply(matrixArray).as("__s"),
-        uniform(keyColumns(original), seed).as("__u"));
-    Column q;
-    Column kept;
+    Column u = uniform(keyColumns(original), seed);
+    SamplingPass.Rule rule;
     if (!fixedSize) {
-      q = least(lit(1.0), col("__s").multiply(lit(m / scores.total())));
-      kept = col("__u").lt(q);
+      rule = SamplingPass.poisson(m / scores.total());
     } else {
-      Column priority = col("__s").divide(col("__u").plus(lit(0x1.0p-54)));
-      scored = scored.withColumn("__priority", priority);
-      Dataset<Row> top = scored;
-      List<Row> tops = c.phase("priority threshold", () -> top.select("__priority")
-          .orderBy(col("__priority").desc()).limit((int) Math.min(Integer.MAX_VALUE - 1, m + 1)).collectAsList());
-      double t = tops.size() > m ? tops.get((int) m).getDouble(0) : 0;
-      q = t == 0 ? lit(1.0) : least(lit(1.0), col("__s").divide(lit(t)));
-      kept = col("__priority").gt(lit(t));
+      double t = c.phase("priority threshold", () -> SamplingPass.threshold(df, design, u, scores, m));
+      rule = SamplingPass.priority(t);
     }
-    List<Column> outCols = new ArrayList<>(Arrays.asList(keep));
-    outCols.add(lit(1.0).divide(col("__q")).as("weight"));
-    outCols.add(col("__s").as("score"));
-    outCols.add(col("__q").as("inclusion_prob"));
-    return scored.withColumn("__q", q).filter(kept.and(col("__q").gt(0))).select(outCols.toArray(new Column[0]));
+    return SamplingPass.sample(c.spark(), df, original, design, u, scores, rule);
   }
 
-  private void report(JobContext c, Dataset<Row> written, Design design, long n, long m, Scores scores,
+  private void report(JobContext c, Dataset<Row> sample, Design design, long n, long m, Scores scores,
       List<Double> steps, long version) {
-    Row s = c.phase("summarise the sample", () -> written.selectExpr("count(*)", "sum(weight)",
-        "sum(weight * weight)", "min(score)", "max(score)", "avg(score)").first());
+    Row s = c.phase("summarise the sample", () -> sample.selectExpr("count(*)", "sum(weight)",
+        "sum(weight * weight)", "min(score)", "max(score)", "percentile(score, array(0.1, 0.25, 0.5, 0.75, 0.9))")
+        .first());
     long kept = s.getLong(0);
     double sumW = kept == 0 ? 0 : s.getDouble(1);
     double ess = kept == 0 ? 0 : sumW * sumW / s.getDouble(2);
@@ -301,8 +276,7 @@ public final class SensitivitySampleCommand extends JobCommand {
             + "table's sums without bias. sum_of_weights estimates the row count " + n + ".");
     if (kept > 0) {
       c.report().metric("score_min_sampled", s.getDouble(3)).metric("score_max_sampled", s.getDouble(4));
-      List<Row> q = written.selectExpr("percentile(score, array(0.1, 0.25, 0.5, 0.75, 0.9))").collectAsList();
-      List<Double> quantiles = q.get(0).getList(0);
+      List<Double> quantiles = s.getList(5);
       c.report().plot(SvgPlot.bars("Score quantiles of the sampled rows", "score",
           List.of("10%", "25%", "50%", "75%", "90%"), quantiles.stream().mapToDouble(Double::doubleValue).toArray()));
     }

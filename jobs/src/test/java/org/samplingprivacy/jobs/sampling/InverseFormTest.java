@@ -1,6 +1,7 @@
 package org.samplingprivacy.jobs.sampling;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -91,6 +92,49 @@ class InverseFormTest {
         mx += m[i][j] * x[j];
       }
       assertEquals(b[i], mx, 1e-8 * Math.abs(b[i]));
+    }
+  }
+
+  /**
+   * The O(d) bound that lets the sampling pass skip rows is never below the form (dense Gauss-Jordan oracle for the
+   * full-rank case, the form itself otherwise), on rows of the table and on random directions, for Cholesky, the
+   * eigen fallback and a projection; and it is finite, so it can rule rows out.
+   */
+  @Test
+  void upperBoundNeverFallsBelowTheForm() {
+    Random r = new Random(11);
+    double[][] a = new double[80][4];
+    double[][] deficient = new double[80][3];
+    for (int i = 0; i < a.length; i++) {
+      a[i][0] = 1;
+      a[i][1] = r.nextGaussian() * 1000;
+      a[i][2] = a[i][1] * 1e-3 + r.nextGaussian() * 0.01; // nearly collinear with column 1
+      a[i][3] = Math.exp(2 * r.nextGaussian());
+      deficient[i][0] = r.nextGaussian();
+      deficient[i][1] = r.nextGaussian();
+      deficient[i][2] = deficient[i][0] + deficient[i][1];
+    }
+    double[][] inv = invert(gram(a));
+    InverseForm chol = InverseForm.of(gram(a)).withUpperBound();
+    InverseForm pinv = InverseForm.of(gram(deficient)).withUpperBound();
+    InverseForm projected = InverseForm.of(gram(a)).projected(3, 5).withUpperBound();
+    assertEquals("cholesky", chol.method());
+    assertEquals("eigen-pinv", pinv.method());
+    for (int t = 0; t < 2000; t++) {
+      double[] x = t < a.length ? a[t] : new double[] {r.nextGaussian(), r.nextGaussian() * 1000,
+          r.nextGaussian(), r.nextGaussian() * 10};
+      double h = 0;
+      for (int i = 0; i < 4; i++) {
+        for (int j = 0; j < 4; j++) {
+          h += x[i] * inv[i][j] * x[j];
+        }
+      }
+      assertTrue(chol.upperBound(x) >= h * (1 - 1e-9), "row " + t + ": " + chol.upperBound(x) + " < " + h);
+      assertTrue(Double.isFinite(chol.upperBound(x)));
+      assertTrue(projected.upperBound(x) >= projected.apply(x) * (1 - 1e-12));
+      double[] y = t < deficient.length ? deficient[t] : new double[] {r.nextGaussian(), r.nextGaussian(),
+          r.nextGaussian()};
+      assertTrue(pinv.upperBound(y) >= pinv.apply(y) * (1 - 1e-12));
     }
   }
 

@@ -77,10 +77,15 @@ class LewisWeightsTest {
     for (double p : new double[] {1, 3}) {
       List<Double> steps = new ArrayList<>();
       LewisWeights lw = lewis(a, p, steps);
-      // The first iterate from w = 1 is tau^{p/2}: its log-change from 1 is max |p/2 ln tau|.
+      // The first iterate from w = 1 is tau^{p/2} normalised to sum d = 3: its log-change from 1 is
+      // max |ln(3 tau^{p/2} / sum tau^{p/2})|.
+      double rootSum = 0;
+      for (double t : tau) {
+        rootSum += Math.pow(t, p / 2);
+      }
       double expectedFirst = 0;
       for (double t : tau) {
-        expectedFirst = Math.max(expectedFirst, Math.abs(p / 2 * Math.log(t)));
+        expectedFirst = Math.max(expectedFirst, Math.abs(Math.log(3 * Math.pow(t, p / 2) / rootSum)));
       }
       assertEquals(expectedFirst, steps.get(0), 1e-9);
       for (int t = 1; t < Math.min(steps.size(), 12); t++) {
@@ -91,6 +96,37 @@ class LewisWeightsTest {
       }
       assertTrue(lw.iterations() < 60, "converged: " + steps.size());
     }
+  }
+
+  /**
+   * The step reported for iteration k bounds max_i |ln w_i^(k) - ln w_i^(k-1)|, the weights of runs capped at k and
+   * k - 1 iterations (brute force over the rows); from k = 2 on it is the driver-side pencil bound, not a row maximum.
+   */
+  @Test
+  void reportedStepBoundsEveryRowsChange() {
+    double[][] a = matrix(40, 4);
+    for (double p : new double[] {1, 1.5, 3}) {
+      List<Double> steps = new ArrayList<>();
+      lewis(a, p, steps);
+      for (int k = 2; k <= Math.min(6, steps.size()); k++) {
+        LewisWeights now = capped(a, p, k);
+        LewisWeights before = capped(a, p, k - 1);
+        double exact = 0;
+        for (double[] row : a) {
+          exact = Math.max(exact, Math.abs(Math.log(now.weight(row)) - Math.log(before.weight(row))));
+        }
+        assertTrue(exact <= steps.get(k - 1) * (1 + 1e-9) + 1e-12,
+            "p = " + p + " iteration " + k + ": rows " + exact + " > bound " + steps.get(k - 1));
+        assertTrue(exact >= 0.2 * steps.get(k - 1), "p = " + p + " iteration " + k + ": bound " + steps.get(k - 1)
+            + " is loose against the rows' " + exact);
+      }
+    }
+  }
+
+  static LewisWeights capped(double[][] a, double p, int iterations) {
+    MatrixPass.Visitor gram = (row, acc) -> acc.addOuter(row, 1);
+    return LewisWeights.compute(p, MatrixPass.run(a, a[0].length, gram), v -> MatrixPass.run(a, a[0].length, v),
+        1e-300, iterations, new ArrayList<>(), new ArrayList<>());
   }
 
   @Test
