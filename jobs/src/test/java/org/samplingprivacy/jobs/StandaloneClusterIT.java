@@ -110,8 +110,40 @@ class StandaloneClusterIT extends SparkTestBase {
     assertDataFrameNoOrderEquals(SPARK.read().format("delta").load(localOut.toString()), onCluster);
   }
 
+  /**
+   * Lewis-weight sampling of a Delta table on the cluster (the Gram pass caching the matrix in two executors, Cohen-Peng
+   * passes over it, the sampling pass reading the vectorized batches with closures shipped from the shaded jar) keeps
+   * exactly the rows, weights and scores of the same run in local mode: the sample depends on the rows only.
+   */
   @Test
-  @Order(2) // kills a worker, so it runs last
+  @Order(2)
+  void sensitivitySamplingOnTheClusterKeepsTheLocalSample() throws Exception {
+    Path table = work.resolve("randhie");
+    String csv = repoFile("data/randhie/randhie.csv").toString();
+    Result imported = spp("import-csv", "--input", csv, "--output", table.toString());
+    assertEquals(0, imported.code(), imported.err());
+    String[] sample = {"sensitivity-sample", "--input", table.toString(), "--target", "mdvis", "--intercept",
+        "--features", "lncoins,idp,lpi,fmde,physlm,disea,hlthg,hlthf,hlthp", "--p", "1", "--method", "lewis",
+        "--size", "500", "--seed", "7", "--run-id", "cluster"};
+    Path clusterOut = work.resolve("randhie-sample-cluster");
+    Process submit = submit("submit-sample", concat(sample, "--output", clusterOut.toString()));
+    assertExits(submit, "submit-sample", 0, 300);
+    Path localOut = work.resolve("randhie-sample-local");
+    Result local = spp(concat(sample, "--output", localOut.toString()));
+    assertEquals(0, local.code(), local.err());
+    Dataset<Row> onCluster = SPARK.read().format("delta").load(clusterOut.toString());
+    Assertions.assertTrue(onCluster.count() > 400 && onCluster.count() < 600, "about m = 500 rows");
+    assertDataFrameNoOrderEquals(SPARK.read().format("delta").load(localOut.toString()), onCluster);
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] all = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
+
+  @Test
+  @Order(3) // kills a worker, so it runs last
   void aJobSurvivesTheLossOfAWorkerAndWritesTheSameOutput() throws Exception {
     Path adult = sharedData("adult-private-pgm/adult.csv");
     List<String> lines = Files.readAllLines(adult);
