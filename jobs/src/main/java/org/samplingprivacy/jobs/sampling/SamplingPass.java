@@ -169,6 +169,7 @@ final class SamplingPass {
   static final class MatrixReader implements Serializable {
     private final int[] ordinals;
     private final int[] kinds;
+    private final int[] precisions;
     private final int[] scales;
     /** Every stored column is a double (the common case, read without a type switch); first skips the intercept. */
     private final boolean allDouble;
@@ -179,6 +180,7 @@ final class SamplingPass {
       List<String> columns = Arrays.asList(df.columns());
       ordinals = new int[names.size()];
       kinds = new int[names.size()];
+      precisions = new int[names.size()];
       scales = new int[names.size()];
       for (int j = 0; j < ordinals.length; j++) {
         if (design.intercept && j == 0) {
@@ -189,7 +191,8 @@ final class SamplingPass {
         DataType t = df.schema().fields()[ordinals[j]].dataType();
         if (t instanceof DecimalType dt) {
           kinds[j] = 7;
-          scales[j] = dt.precision() * 1000 + dt.scale();
+          precisions[j] = dt.precision();
+          scales[j] = dt.scale();
         } else {
           kinds[j] = List.of(DataTypes.DoubleType, DataTypes.FloatType, DataTypes.LongType, DataTypes.IntegerType,
               DataTypes.ShortType, DataTypes.ByteType).indexOf(t);
@@ -226,7 +229,7 @@ final class SamplingPass {
           case 3 -> r.getInt(o);
           case 4 -> r.getShort(o);
           case 5 -> r.getByte(o);
-          default -> r.getDecimal(o, scales[j] / 1000, scales[j] % 1000).toDouble();
+          default -> r.getDecimal(o, precisions[j], scales[j]).toDouble();
         };
       }
     }

@@ -158,6 +158,41 @@ class SensitivitySampleCommandTest extends SparkTestBase {
     return s;
   }
 
+  /**
+   * Oracle: Spark's cast. The sampling pass converts decimal, float, int and long columns itself (it reads the table's
+   * own rows); the same table with every matrix column cast to double by Spark must give the same sample, weights
+   * and scores, Poisson and priority alike.
+   */
+  @Test
+  void nonDoubleColumnsAreReadAsSparkCastsThem() {
+    Dataset<Row> base = SPARK.read().format("delta").load(input);
+    Dataset<Row> typed = base.select(col("id"), col("x1").cast("decimal(24,8)").as("x1"),
+        col("x2").cast("float").as("x2"), col("id").mod(7).cast("int").as("x3"),
+        org.apache.spark.sql.functions.round(col("y").multiply(100)).cast("long").as("y"));
+    Dataset<Row> doubles = typed.select(col("id"), col("x1").cast("double").as("x1"),
+        col("x2").cast("double").as("x2"), col("x3").cast("double").as("x3"), col("y").cast("double").as("y"));
+    String typedIn = dir.resolve("typed-in").toString();
+    String doublesIn = dir.resolve("doubles-in").toString();
+    typed.write().format("delta").save(typedIn);
+    doubles.write().format("delta").save(doublesIn);
+    for (String[] mode : new String[][] {{}, {"--fixed-size"}}) {
+      List<Dataset<Row>> samples = new ArrayList<>();
+      for (String in : List.of(typedIn, doublesIn)) {
+        String out = dir.resolve("typed-out-" + samples.size() + "-" + mode.length).toString();
+        List<String> args = new ArrayList<>(List.of("sensitivity-sample", "--input", in, "--features", "x1,x2,x3",
+            "--target", "y", "--intercept", "--key", "id", "--p", "1", "--method", "lewis", "--size", "30",
+            "--seed", "5", "--output", out));
+        args.addAll(List.of(mode));
+        Result r = spp(args.toArray(new String[0]));
+        assertEquals(0, r.code(), r.err());
+        samples.add(SPARK.read().format("delta").load(out).select("id", "weight", "score", "inclusion_prob"));
+      }
+      long kept = samples.get(1).count();
+      Assertions.assertTrue(kept >= 10 && kept <= 30, "a sample of at most m = 30 rows: " + kept);
+      assertDataFrameNoOrderEquals(samples.get(1), samples.get(0));
+    }
+  }
+
   @Test
   void fixedSizeKeepsExactlyMRows() {
     String out = dir.resolve("fixed").toString();
