@@ -40,7 +40,8 @@ import picocli.CommandLine.Spec;
     description = "Sampling and privacy analytics on Spark: every job is a command of this one jar.",
     footer = {"", "Exit codes: 0 success, 2 bad input or usage (nothing written), 1 runtime failure.",
         "Option values: command line > --config file > built-in default."},
-    subcommands = {ImportCsvCommand.class, ExportCommand.class, SensitivitySampleCommand.class, LpRegressionCommand.class, EpsilonEstimateCommand.class, GsdSynthesizeCommand.class, AmbientMixCommand.class, AmbientStudyCommand.class, AmbientFitCommand.class, SdimSignaturesCommand.class,
+    subcommands = {ImportCsvCommand.class, ExportCommand.class, SensitivitySampleCommand.class, LpRegressionCommand.class, EpsilonEstimateCommand.class, GsdSynthesizeCommand.class,
+        org.samplingprivacy.jobs.privacy.PrivacyLedgerCommand.class, AmbientMixCommand.class, AmbientStudyCommand.class, AmbientFitCommand.class, SdimSignaturesCommand.class,
         SdimFeaturesCommand.class, TargetAttentionFeaturesCommand.class, org.samplingprivacy.jobs.sdim.SdimBseCommand.class,
         org.samplingprivacy.jobs.sdim.SdimGenerateCommand.class, org.samplingprivacy.jobs.sdim.CtrEvalCommand.class,
         org.samplingprivacy.jobs.sdim.Item2VecCommand.class, org.samplingprivacy.jobs.sdim.SdimImpressionsCommand.class,
@@ -109,6 +110,12 @@ public final class Main implements Runnable {
         if (t instanceof InputException) {
           commandLine.getErr().println(name + ": " + t.getMessage());
           return InputException.EXIT_CODE;
+        }
+      }
+      for (Throwable t = ex; t != null; t = t.getCause()) {
+        if (t instanceof org.samplingprivacy.jobs.runner.JobFailure) {
+          commandLine.getErr().println(name + ": " + t.getMessage());
+          return org.samplingprivacy.jobs.runner.JobFailure.EXIT_CODE;
         }
       }
       commandLine.getErr().println(name + ": failed: " + ex);

@@ -5,18 +5,13 @@ import static org.apache.spark.sql.functions.col;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.random.RandomGenerator;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -31,7 +26,9 @@ import org.apache.spark.sql.types.StructType;
 import org.samplingprivacy.jobs.io.SourceTable;
 import org.samplingprivacy.jobs.io.TableFormat;
 import org.samplingprivacy.jobs.io.TableIO;
-import org.samplingprivacy.jobs.report.SvgPlot;
+import org.samplingprivacy.jobs.privacy.BudgetLedger;
+import org.samplingprivacy.jobs.privacy.ZcdpAccountant;
+import org.samplingprivacy.jobs.privacy.ZcdpBudget;
 import org.samplingprivacy.jobs.runner.JobCommand;
 import org.samplingprivacy.jobs.runner.JobContext;
 import org.samplingprivacy.jobs.runner.Plan;
@@ -43,11 +40,11 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code gsd-synthesize}: a differentially private synthetic table by Private-GSD (Liu, Tang, Vietri &amp; Wu, ICML
- * 2023). The (ε, δ) target becomes a ρ-zCDP budget (tight conversion); the true answers of the whole workload are
- * counted by Spark in one pass; each workload is measured with the discrete Gaussian mechanism, one-shot (ρ split
- * equally) or adaptively (T rounds, each half Gumbel top-K selection, half measurement); the genetic algorithm on
- * the driver fits N′ rows to the noisy answers only. Every release is checked against and recorded in the budget
- * ledger. Spark work: the counting pass; everything after it touches only the Q noisy answers and N′ rows.
+ * 2023). The plan: check the release against the budget ledger; reserve its ρ-zCDP budget (the tight conversion of
+ * (ε, δ)) before reading any data; read and count the workload's true answers in one Spark pass (a bad input refunds
+ * the reservation); measure through the accountant, whose first draw commits the reservation; fit the synthetic rows
+ * on the driver ({@link PrivateGsd}); write the table and the report ({@link GsdReport}). docs/design/private-gsd.md
+ * and docs/design/privacy-core.md give the method and the guarantees.
  */
 @Command(name = "gsd-synthesize",
     description = "Differentially private synthetic data by a genetic algorithm fitted to noisy workload answers "
@@ -58,7 +55,7 @@ public final class GsdSynthesizeCommand extends JobCommand {
   String domainFile;
 
   @Option(names = "--columns", paramLabel = "C1,C2",
-      description = "Columns to synthesise (default: every input column; each must be in --domain).")
+      description = "Columns to synthesise, in this order (default: every column of --domain; each must be in the input).")
   String columns;
 
   @Option(names = "--epsilon", paramLabel = "E", description = "Privacy budget epsilon of this release (> 0).")
@@ -87,19 +84,22 @@ public final class GsdSynthesizeCommand extends JobCommand {
       description = "Adaptive: workloads selected and measured per round.")
   int perRound;
 
-  @Option(names = "--ledger", paramLabel = "PATH", description = "Delta table of releases (created if absent).")
+  @Option(names = "--ledger", paramLabel = "PATH", description = "Delta table of the budget's reservations and releases (created if absent; "
+      + "docs/tables.md 2.7). Read it with privacy-ledger.")
   String ledger;
 
   @Option(names = "--dataset-id", paramLabel = "ID", description = "Names the dataset whose budget the ledger tracks.")
   String datasetId;
 
   @Option(names = "--budget-cap", paramLabel = "EPS",
-      description = "Refuse a release that takes the dataset's total spend past this epsilon (at --delta).")
+      description = "Refuse a release that takes the dataset's total spend (committed and reserved releases, "
+          + "zCDP composition) past this epsilon at --delta; checked when the budget is reserved, before any data is read.")
   Double budgetCap;
 
   @Option(names = "--noise-seed", paramLabel = "SECRET", description = "A secret of at least 16 characters (e.g. "
-      + "openssl rand -hex 16), or env:VAR / file:PATH holding it, that with the dataset and run ids fixes the privacy "
-      + "noise: re-running a run id is then a replay. Redacted from provenance. Default: fresh SecureRandom noise.")
+      + "openssl rand -hex 16), or env:VAR / file:PATH holding it, that with the dataset and run ids keys an HMAC_DRBG "
+      + "noise stream: re-running a recorded run id is then a replay. Never written anywhere. Default: fresh noise "
+      + "from the operating system's CSPRNG.")
   String noiseSeed;
 
   @Option(names = "--population", paramLabel = "P", defaultValue = "100",
@@ -127,7 +127,8 @@ public final class GsdSynthesizeCommand extends JobCommand {
   boolean nonPrivateEvaluation;
 
   private Domain fullDomain;
-  private double rho;
+  private NoiseSecret secret;
+  private ZcdpBudget rho;
 
   @Override
   protected Set<String> secretOptions() {
@@ -163,73 +164,101 @@ public final class GsdSynthesizeCommand extends JobCommand {
     if (budgetCap != null && (!(budgetCap > 0) || !Double.isFinite(budgetCap))) {
       throw new InputException("--budget-cap must be positive and finite, got " + budgetCap);
     }
-    noiseSeed = resolveSecret(noiseSeed);
-    if (noiseSeed != null && noiseSeed.length() < 16) {
-      throw new InputException("--noise-seed must be a secret of at least 16 characters (e.g. the output of "
-          + "'openssl rand -hex 16'): anyone who can guess it can subtract the noise");
-    }
-    rho = ZcdpAccountant.rho(epsilon, delta);
+    secret = NoiseSecret.resolve(noiseSeed);
+    rho = ZcdpBudget.fromEpsilonDelta(epsilon, delta);
     fullDomain = Domain.read(domainFile);
-    if (columns != null) {
-      List<Workload> w = WorkloadSpec.parse(workload, fullDomain.select(Params.requireList("--columns", columns),
-          "(--columns)"), common.seed);
-      checkAdaptive(w);
-    }
-  }
-
-  private static boolean castable(String v, DataType t) {
-    try {
-      if (t instanceof IntegralType) {
-        Long.parseLong(v);
-      } else if (t instanceof NumericType) {
-        Double.parseDouble(v);
-      } else if (t.equals(DataTypes.BooleanType)) {
-        return v.equals("true") || v.equals("false");
-      }
-      return true;
-    } catch (NumberFormatException e) {
-      return false;
-    }
-  }
-
-  /** {@code env:VAR} and {@code file:PATH} keep the secret off the command line (visible in process lists). */
-  private static String resolveSecret(String value) {
-    if (value == null) {
-      return null;
-    }
-    if (value.startsWith("env:")) {
-      String v = System.getenv(value.substring(4));
-      if (v == null || v.isBlank()) {
-        throw new InputException("--noise-seed " + value + ": the environment variable is not set");
-      }
-      return v.trim();
-    }
-    if (value.startsWith("file:")) {
-      try {
-        return Domain.readText(value.substring(5)).trim();
-      } catch (java.io.IOException e) {
-        throw new InputException("--noise-seed " + value + ": cannot read the file: " + e.getMessage(), e);
-      }
-    }
-    return value;
-  }
-
-  private void checkAdaptive(List<Workload> w) {
-    if (mode.equals("adaptive") && (long) rounds * perRound > w.size()) {
-      throw new InputException("--rounds " + rounds + " x --per-round " + perRound + " exceeds the " + w.size()
-          + " workloads of --workload");
-    }
   }
 
   @Override
   protected Plan plan(JobContext ctx) {
     TableIO.WriteSpec out = ctx.writeSpec(TableFormat.DELTA, TableFormat.PARQUET);
-    SourceTable in = ctx.readInput();
+    List<String> names = columns != null ? Params.requireList("--columns", columns)
+        : fullDomain.columns().stream().map(c -> c.name).toList();
+    Domain domain = fullDomain.select(names, "(--columns)");
+    List<Workload> workloads = WorkloadSpec.parse(workload, domain, common.seed);
+    if (mode.equals("adaptive") && (long) rounds * perRound > workloads.size()) {
+      throw new InputException("--rounds " + rounds + " x --per-round " + perRound + " exceeds the "
+          + workloads.size() + " workloads of --workload");
+    }
+    QuerySet queries = new QuerySet(workloads, domain.size());
+    TableFormat format = ctx.locateInput(); // exists and is a table: metadata only, nothing read before the ledger
+    BudgetLedger book = BudgetLedger.at(ctx.spark(), ledger);
+    BudgetLedger.Request request = new BudgetLedger.Request(datasetId, ctx.runId(), rho, epsilon, delta, budgetCap,
+        ctx.command(), fingerprint(ctx), secret.reproducible(), ctx.provenance());
+    BudgetLedger.Decision decision = ctx.phase("check budget ledger", () -> book.check(request));
+    long measured = mode.equals("one-shot") ? workloads.size() : (long) rounds * perRound;
+    List<String> steps = List.of(
+        String.format(Locale.ROOT, "budget: epsilon=%s delta=%s -> rho=%.6g zCDP; dataset '%s' counts rho=%.6g over "
+            + "%d other release(s)%s", epsilon, delta, rho.rhoDown(), datasetId, decision.prior().rhoUp(),
+            decision.priorReleases(), budgetCap != null ? ", cap epsilon=" + budgetCap : ""),
+        decision.replay() ? "ledger " + ledger + ": this run is recorded with the same noise: a replay, nothing new is "
+            + "reserved" : "reserve rho in --ledger " + ledger + " before reading any data (refunded if the input "
+            + "turns out bad)",
+        "read " + common.input + " (" + format.id() + "): " + names.size() + " columns " + names,
+        "workload " + workload + ": " + workloads.size() + " workloads, " + queries.size() + " queries, counted in one "
+            + "pass",
+        (mode.equals("one-shot") ? "measure all " + measured + " workloads once (exact discrete Gaussian, rho/"
+            + measured + " each)" : "adaptive: " + rounds + " rounds x " + perRound + " workload(s): half selection "
+            + "(exact exponential mechanism), half measurement (exact discrete Gaussian)")
+            + "; the reservation is committed before the first noise draw",
+        "genetic algorithm: " + rows + " rows, population " + population + ", elite " + elite + ", up to "
+            + generations + " generations per fit",
+        "write " + common.output + " (" + out.format().id() + ")");
+    return new Plan(steps, c -> execute(c, domain, names, queries, book, request, out));
+  }
+
+  private void execute(JobContext c, Domain domain, List<String> names, QuerySet queries, BudgetLedger book,
+      BudgetLedger.Request request, TableIO.WriteSpec out) {
+    BudgetLedger.Reservation reservation = c.phase("reserve the budget in the ledger", () -> book.reserve(request));
+    StructType schema;
+    TrueAnswers.Counts truth;
+    try {
+      SourceTable in = c.readInput();
+      schema = checkInput(in, domain, names);
+      Dataset<Row> data = in.data().select(names.stream().map(n -> col("`" + n + "`")).toArray(Column[]::new));
+      truth = c.phase("count the workload's true answers", () -> TrueAnswers.compute(data, domain, queries));
+      checkEncoded(truth, domain, "--input " + in.path());
+    } catch (RuntimeException e) {
+      refund(c, book, reservation, e);
+      throw e;
+    }
+    ZcdpAccountant accountant = ZcdpAccountant.of(rho, secret.open(datasetId, c.runId()),
+        () -> c.phase("commit the reservation", () -> book.commit(reservation)));
+    PrivateGsd.Settings settings = new PrivateGsd.Settings(mode.equals("adaptive"), rounds, perRound, rows,
+        new GeneticSynthesizer.Settings(population, elite, generations, stallWindow > 0 ? stallWindow : rows,
+            threads > 0 ? threads : Runtime.getRuntime().availableProcessors()), common.seed);
+    java.util.function.Consumer<String> progress = line -> System.err.println(c.command() + " " + c.runId() + ": "
+        + line);
+    PrivateGsd.Release release;
+    try {
+      release = PrivateGsd.run(domain, queries, truth, settings, accountant, c::phase, progress);
+    } catch (RuntimeException e) {
+      if (!accountant.hasDrawn()) {
+        refund(c, book, reservation, e);
+      }
+      throw e;
+    }
+    c.write(decode(c, domain, schema, release.stats().data()), common.output, out);
+    GsdReport.Summary s = GsdReport.write(c.report(), new GsdReport.Facts(epsilon, delta, rho, datasetId, mode, rounds,
+        rows, common.seed, secret.reproducible(), nonPrivateEvaluation), domain, queries, truth, release, accountant,
+        reservation);
+    spec.commandLine().getOut().printf(Locale.ROOT, "synthesised %d rows into %s: rho %.6g (epsilon %s, delta %s), "
+        + "%d workloads measured, %d generations, mean error to noisy answers %.4g%n", rows, common.output,
+        s.spent().rhoUp(), epsilon, delta, s.measured(), s.generations(), s.meanErrorToNoisy());
+  }
+
+  private static void refund(JobContext c, BudgetLedger book, BudgetLedger.Reservation r, RuntimeException cause) {
+    String reason = cause instanceof InputException ? "bad input: " + cause.getMessage() : "failed: " + cause;
+    c.phase("refund the reservation", () -> {
+      book.refund(r, reason);
+    });
+  }
+
+  /** The input's columns against the domain: present, of a type the domain's kind allows, categories castable. */
+  private static StructType checkInput(SourceTable in, Domain domain, List<String> names) {
     String table = "--input " + in.path();
     StructType schema = in.data().schema();
-    List<String> names = columns != null ? Params.requireList("--columns", columns) : Arrays.asList(schema.fieldNames());
     TableChecks.requireColumns(in.data(), table, names);
-    Domain domain = fullDomain.select(names, "of " + table);
     for (Domain.Column c : domain.columns()) {
       DataType t = schema.apply(c.name).dataType();
       if (c.kind == Domain.Kind.NUMERIC && !(t instanceof NumericType)) {
@@ -253,112 +282,22 @@ public final class GsdSynthesizeCommand extends JobCommand {
         }
       }
     }
-    List<Workload> workloads = WorkloadSpec.parse(workload, domain, common.seed);
-    checkAdaptive(workloads);
-    QuerySet queries = new QuerySet(workloads, domain.size());
-    String fingerprint = fingerprint(ctx);
-    BudgetLedger book = BudgetLedger.at(ctx.spark(), ledger);
-    BudgetLedger.Decision decision = ctx.phase("check budget ledger",
-        () -> book.check(datasetId, ctx.runId(), fingerprint, noiseSeed != null, rho, delta, budgetCap));
-    Dataset<Row> data = in.data().select(names.stream().map(n -> col("`" + n + "`")).toArray(Column[]::new));
-    long nMeasured = mode.equals("one-shot") ? workloads.size() : (long) rounds * perRound;
-    List<String> steps = List.of(
-        "read " + in.path() + " (" + in.format().id() + "): " + names.size() + " columns " + names,
-        String.format(Locale.ROOT, "budget: epsilon=%s delta=%s -> rho=%.6g zCDP; dataset '%s' has spent rho=%.6g "
-            + "over %d other release(s)%s", epsilon, delta, rho, datasetId, decision.priorRho(),
-            decision.priorReleases(), decision.replay() ? " (this run is recorded: replay)" : ""),
-        "workload " + workload + ": " + workloads.size() + " workloads, " + queries.size() + " queries, counted in one "
-            + "pass",
-        mode.equals("one-shot") ? "measure all " + nMeasured + " workloads once (discrete Gaussian, rho/" + nMeasured
-            + " each)" : "adaptive: " + rounds + " rounds x " + perRound + " workload(s): half selection (Gumbel "
-            + "noisy max), half measurement",
-        "genetic algorithm: " + rows + " rows, population " + population + ", elite " + elite + ", up to "
-            + generations + " generations per fit",
-        (decision.replay() ? "ledger: already recorded" : "record the release in --ledger " + ledger)
-            + ", then write " + common.output + " (" + out.format().id() + ")");
-    return new Plan(steps, c -> execute(c, in, domain, queries, data, schema, decision, fingerprint, book, out));
+    return schema;
   }
 
-  private void execute(JobContext c, SourceTable in, Domain domain, QuerySet queries, Dataset<Row> data,
-      StructType schema, BudgetLedger.Decision decision, String fingerprint, BudgetLedger book,
-      TableIO.WriteSpec out) {
-    String table = "--input " + in.path();
-    TrueAnswers.Counts truth = c.phase("count the workload's true answers", () ->
-        TrueAnswers.compute(data, domain, queries));
-    checkEncoded(truth, domain, table);
-    long n = truth.rows();
-    if (!decision.replay()) {
-      c.phase("record the release in the ledger", () -> book.record(datasetId, c.runId(), rho, epsilon, delta,
-          c.command(), fingerprint, c.provenance().toJson(), c.provenance()));
+  private static boolean castable(String v, DataType t) {
+    try {
+      if (t instanceof IntegralType) {
+        Long.parseLong(v);
+      } else if (t instanceof NumericType) {
+        Double.parseDouble(v);
+      } else if (t.equals(DataTypes.BooleanType)) {
+        return v.equals("true") || v.equals("false");
+      }
+      return true;
+    } catch (NumberFormatException e) {
+      return false;
     }
-    RandomGenerator noise = noiseSeed != null ? new SplittableRandom(noiseStream(c.runId())) : new SecureRandom();
-    ZcdpAccountant accountant = ZcdpAccountant.withBudget(rho);
-    int d = domain.size();
-    int m = queries.workloads().size();
-    double[] noisy = new double[queries.size()];
-    double[] weight = new double[queries.size()];
-    boolean[] measured = new boolean[m];
-    List<GaussianMeasurement> measurements = new ArrayList<>();
-    SplittableRandom gaRandom = new SplittableRandom(common.seed);
-    double[] start = GeneticSynthesizer.uniformRows(domain, rows, gaRandom.split());
-    SyntheticStatistics stats = SyntheticStatistics.of(queries, start, rows, d, new double[queries.size()],
-        new double[queries.size()]);
-    GeneticSynthesizer.Settings settings = new GeneticSynthesizer.Settings(population, elite, generations,
-        stallWindow > 0 ? stallWindow : rows, threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
-    List<GeneticSynthesizer.Result> fits = new ArrayList<>();
-    if (mode.equals("one-shot")) {
-      for (int w = 0; w < m; w++) {
-        measure(w, rho / m, queries, truth, n, noisy, weight, measured, measurements, accountant, noise);
-      }
-      stats.reweight(noisy, weight);
-      fits.add(c.phase("genetic algorithm", () -> GeneticSynthesizer.of(stats, domain, settings, gaRandom.nextLong())
-          .run(line -> System.err.println(c.command() + " " + c.runId() + ": " + line))));
-    } else {
-      double[] trueAnswers = new double[queries.size()];
-      for (int j = 0; j < trueAnswers.length; j++) {
-        trueAnswers[j] = truth.counts()[j] / (double) n;
-      }
-      for (int t = 0; t < rounds; t++) {
-        double[] syn = stats.answers();
-        double[] scores = new double[m];
-        boolean[] candidate = new boolean[m];
-        for (int w = 0; w < m; w++) {
-          candidate[w] = !measured[w];
-          for (int j = queries.start(w); j < queries.start(w + 1); j++) {
-            scores[w] = Math.max(scores[w], Math.abs(trueAnswers[j] - syn[j]));
-          }
-        }
-        double rhoSelect = rho / (2.0 * rounds);
-        accountant.charge("round " + (t + 1) + ": select " + perRound + " workload(s) by Gumbel noisy max", rhoSelect);
-        List<Integer> chosen = GumbelSelection.topK(scores, candidate, perRound,
-            GumbelSelection.scale(perRound, rhoSelect, n), noise);
-        for (int w : chosen) {
-          measure(w, rho / (2.0 * rounds * perRound), queries, truth, n, noisy, weight, measured, measurements,
-              accountant, noise);
-        }
-        stats.reweight(noisy, weight);
-        int round = t + 1;
-        fits.add(c.phase("genetic algorithm, round " + round, () -> GeneticSynthesizer.of(stats, domain, settings,
-            gaRandom.nextLong()).run(line -> System.err.println(c.command() + " " + c.runId() + " round " + round
-                + ": " + line))));
-      }
-    }
-    Dataset<Row> synthetic = decode(c, domain, schema, stats.data());
-    c.write(synthetic, common.output, out);
-    report(c, domain, queries, truth, n, noisy, measured, measurements, accountant, stats, fits, decision);
-  }
-
-  private static void measure(int w, double share, QuerySet queries, TrueAnswers.Counts truth, long n, double[] noisy,
-      double[] weight, boolean[] measured, List<GaussianMeasurement> measurements, ZcdpAccountant accountant,
-      RandomGenerator noise) {
-    Workload wl = queries.workloads().get(w);
-    GaussianMeasurement g = GaussianMeasurement.of(w, wl, share);
-    accountant.charge("measure " + wl.name() + String.format(Locale.ROOT, " (sensitivity %.4g/n, sigma %.4g/n)",
-        g.countSensitivity(), g.countSigma()), g.cost());
-    g.measure(truth.counts(), n, queries.start(w), noisy, noise);
-    Arrays.fill(weight, queries.start(w), queries.start(w + 1), 1.0);
-    measured[w] = true;
-    measurements.add(g);
   }
 
   private static void checkEncoded(TrueAnswers.Counts truth, Domain domain, String table) {
@@ -414,157 +353,21 @@ public final class GsdSynthesizeCommand extends JobCommand {
   }
 
   /**
-   * The noise generator's seed: 64 bits of SHA-256 over the secret, the dataset and the run, so every release of a
-   * schedule that reuses one secret draws independent noise (identical noise in two releases would cancel in their
-   * difference), and only a re-run of the same release repeats it.
+   * A hash of every parameter that shapes the release (not where it is written), and of the noise: "secure-random"
+   * or a slow derivation of the secret, so a replay is recognised without the secret being recoverable from it.
    */
-  private long noiseStream(String runId) {
-    byte[] h = sha256(noiseSeed + "\u0000" + datasetId + "\u0000" + runId);
-    long seed = 0;
-    for (int i = 0; i < 8; i++) {
-      seed = (seed << 8) | (h[i] & 0xff);
-    }
-    return seed;
-  }
-
-  private static byte[] sha256(String text) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /** A hash of every parameter that shapes the release (not where it is written), and of the noise seed. */
   private String fingerprint(JobContext ctx) {
     Map<String, String> p = new TreeMap<>(ctx.provenance().parameters());
     for (String k : List.of("output", "output-format", "write-mode", "report-dir", "config", "master", "run-id",
         "ledger", "budget-cap", "dry-run", "noise-seed", "threads")) {
       p.remove(k);
     }
-    p.put("noise-seed", noiseSeed == null ? "secure-random" : HexFormat.of().formatHex(sha256(noiseSeed)));
-    return HexFormat.of().formatHex(sha256(p.toString()));
-  }
-
-  private void report(JobContext c, Domain domain, QuerySet queries, TrueAnswers.Counts truth, long n,
-      double[] noisy, boolean[] measured, List<GaussianMeasurement> measurements, ZcdpAccountant accountant,
-      SyntheticStatistics stats, List<GeneticSynthesizer.Result> fits, BudgetLedger.Decision decision) {
-    int d = domain.size();
-    SplittableRandom baselineRandom = new SplittableRandom(common.seed ^ 0x6A09E667F3BCC909L);
-    double[] independent = IndependentBaseline.rows(domain, queries, noisy, measured, rows, baselineRandom.split());
-    double[] uniform = GeneticSynthesizer.uniformRows(domain, rows, baselineRandom.split());
-    Map<String, double[]> methods = new LinkedHashMap<>();
-    methods.put("Private-GSD", stats.answers());
-    methods.put("independent marginals", answers(queries, independent, rows, d));
-    methods.put("uniform", answers(queries, uniform, rows, d));
-    List<List<Object>> table = new ArrayList<>();
-    Map<String, Map<String, WorkloadErrors.Error>> vsNoisy = new LinkedHashMap<>();
-    methods.forEach((name, a) -> vsNoisy.put(name, WorkloadErrors.of(queries, a, noisy, measured)));
-    addRows(table, vsNoisy, "noisy answers (measured workloads)");
-    Map<String, Map<String, WorkloadErrors.Error>> vsTrue = new LinkedHashMap<>();
-    if (nonPrivateEvaluation) {
-      double[] trueAnswers = new double[queries.size()];
-      for (int j = 0; j < trueAnswers.length; j++) {
-        trueAnswers[j] = truth.counts()[j] / (double) n;
-      }
-      boolean[] all = new boolean[queries.workloads().size()];
-      Arrays.fill(all, true);
-      methods.forEach((name, a) -> vsTrue.put(name, WorkloadErrors.of(queries, a, trueAnswers, all)));
-      addRows(table, vsTrue, "TRUE answers, all workloads (NOT PRIVATE)");
+    p.put("noise-seed", secret.commitment(datasetId, ctx.runId()));
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+          .digest(p.toString().getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
-    c.report().table("Workload error (max = l-infinity, mean = average absolute error per query)",
-        List.of("against", "method", "query class", "queries", "max error", "mean error"), table);
-    Map<String, double[]> perKind = new LinkedHashMap<>();
-    for (GaussianMeasurement g : measurements) {
-      String kind = queries.workloads().get(g.workload()).kind();
-      double[] a = perKind.computeIfAbsent(kind, k -> new double[4]);
-      a[0]++;
-      a[1] += g.cost();
-      a[2] = g.answerSigma(n);
-      a[3] = g.countSensitivity();
-    }
-    List<List<Object>> budget = new ArrayList<>();
-    perKind.forEach((kind, a) -> budget.add(List.of("measure " + (long) a[0] + " " + kind + " workload(s)",
-        fmt(a[1]), "sensitivity " + fmt(a[3]) + "/n, sigma " + fmt(a[2]) + " per answer")));
-    double selection = accountant.charges().stream().filter(ch -> ch.label().contains("select"))
-        .mapToDouble(ZcdpAccountant.Charge::rho).sum();
-    if (selection > 0) {
-      budget.add(List.of("adaptive selection (" + rounds + " rounds)", fmt(selection), "Gumbel noisy max"));
-    }
-    budget.add(List.of("total spent", fmt(accountant.spent()), "of budget rho " + fmt(rho) + " = (" + epsilon + ", "
-        + delta + ")-DP"));
-    c.report().table("Privacy budget (zCDP, composed by addition)", List.of("item", "rho", "detail"), budget);
-    GeneticSynthesizer.Result last = fits.get(fits.size() - 1);
-    SvgPlot plot = SvgPlot.xy("Fitness (squared L2 to noisy answers) over generations", "generation", "fitness")
-        .logY();
-    for (int i = 0; i < fits.size(); i++) {
-      GeneticSynthesizer.Result f = fits.get(i);
-      if (fits.size() <= 6 || i == fits.size() - 1 || i % Math.max(1, fits.size() / 5) == 0) {
-        plot.line(fits.size() == 1 ? "Private-GSD" : "round " + (i + 1), f.historyGenerations(),
-            positive(f.historyFitness()));
-      }
-    }
-    c.report().plot(plot);
-    List<String> labels = new ArrayList<>(vsNoisy.keySet());
-    double[] means = labels.stream().mapToDouble(k -> vsNoisy.get(k).get("all").mean()).toArray();
-    c.report().plot(SvgPlot.bars("Mean absolute error against the noisy answers", "mean error", labels, means));
-    long gens = fits.stream().mapToLong(GeneticSynthesizer.Result::generations).sum();
-    long evals = fits.stream().mapToLong(GeneticSynthesizer.Result::childEvaluations).sum();
-    double secs = fits.stream().mapToDouble(GeneticSynthesizer.Result::seconds).sum();
-    c.report().metric("epsilon", epsilon).metric("delta", delta).metric("rho", rho)
-        .metric("rho_spent", accountant.spent()).metric("dataset_id", datasetId)
-        .metric("dataset_rho_total", decision.priorRho() + rho)
-        .metric("dataset_epsilon_total_at_delta", ZcdpAccountant.epsilon(decision.priorRho() + rho, delta))
-        .metric("ledger_replay", decision.replay()).metric("mode", mode).metric("workloads", queries.workloads().size())
-        .metric("workloads_measured", measurements.size()).metric("queries", queries.size())
-        .metric("synthetic_rows", rows).metric("generations", gens).metric("child_evaluations", evals)
-        .metric("child_evaluations_per_second", secs > 0 ? evals / secs : 0).metric("fitness", last.fitness())
-        .metric("stalled", last.stalled()).metric("noise", noiseSeed != null ? "seeded (--noise-seed)" : "SecureRandom")
-        .metric("error_vs_noisy", errorMap(vsNoisy));
-    if (nonPrivateEvaluation) {
-      c.report().metric("error_vs_true_NOT_PRIVATE", errorMap(vsTrue));
-      c.report().note("--non-private-evaluation: the errors against TRUE answers are computed from the private data "
-          + "without noise. They are for evaluating the method and must not be released.");
-    }
-    c.report().note("The independent-marginals baseline draws each column from a 1-way marginal summed out of the "
-        + "same noisy answers, so it costs no extra privacy; uniform draws every cell uniformly from the domain.");
-    c.report().note("n = " + n + " rows is public under replace-one neighbours (it scales the sensitivity).");
-    spec.commandLine().getOut().printf(Locale.ROOT, "synthesised %d rows into %s: rho %.6g (epsilon %s, delta %s), "
-        + "%d workloads measured, %d generations, mean error to noisy answers %.4g%n", rows, common.output,
-        accountant.spent(), epsilon, delta, measurements.size(), gens, vsNoisy.get("Private-GSD").get("all").mean());
-  }
-
-  private static double[] positive(double[] v) {
-    return Arrays.stream(v).map(x -> Math.max(x, 1e-12)).toArray();
-  }
-
-  private static Map<String, Object> errorMap(Map<String, Map<String, WorkloadErrors.Error>> errors) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    errors.forEach((method, byKind) -> {
-      Map<String, Object> k = new LinkedHashMap<>();
-      byKind.forEach((kind, e) -> k.put(kind, Map.of("max", e.max(), "mean", e.mean(), "queries", e.queries())));
-      m.put(method, k);
-    });
-    return m;
-  }
-
-  private static void addRows(List<List<Object>> table, Map<String, Map<String, WorkloadErrors.Error>> errors,
-      String against) {
-    errors.forEach((method, byKind) -> byKind.forEach((kind, e) -> table.add(List.of(against, method, kind,
-        e.queries(), fmt(e.max()), fmt(e.mean())))));
-  }
-
-  static double[] answers(QuerySet q, double[] data, int rows, int d) {
-    long[] counts = new long[q.size()];
-    q.count(data, rows, d, counts);
-    double[] a = new double[counts.length];
-    for (int j = 0; j < a.length; j++) {
-      a[j] = counts[j] / (double) rows;
-    }
-    return a;
-  }
-
-  private static String fmt(double v) {
-    return String.format(Locale.ROOT, "%.4g", v);
   }
 }

@@ -156,6 +156,11 @@ public final class SyntheticStatistics {
     recomputeFitness();
   }
 
+  /** The synthetic count S_j of query j. */
+  public int count(int j) {
+    return counts[j];
+  }
+
   /** The synthetic answers S_j/N′. */
   public double[] answers() {
     double[] a = new double[counts.length];

@@ -16,11 +16,16 @@ public record Workload(String name, String kind, List<Cells> parts) implements S
 
   /** L2 sensitivity of the workload's counts under replace-one neighbours. */
   public double countSensitivity() {
-    double s = 0;
+    return Math.sqrt(countSensitivitySquared());
+  }
+
+  /** The squared L2 sensitivity, an integer: Σ over partitions of min(cells, 2). */
+  public long countSensitivitySquared() {
+    long s = 0;
     for (Cells c : parts) {
       s += Math.min(c.size(), 2);
     }
-    return Math.sqrt(s);
+    return s;
   }
 
   /** Number of queries. */

@@ -18,6 +18,7 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.catalog.ExternalCatalogUtils;
 import org.apache.spark.sql.delta.DeltaLog;
+import org.apache.spark.sql.types.StructType;
 import org.samplingprivacy.jobs.validate.InputException;
 import scala.Option;
 
@@ -43,7 +44,7 @@ public final class TableIO {
     if (path == null || path.isBlank()) {
       throw new InputException("missing required option " + option);
     }
-    TableFormat f = format != null ? checkFormat(spark, option, path, format) : detect(spark, option, path);
+    TableFormat f = locate(spark, option, path, format);
     try {
       return switch (f) {
         case DELTA -> {
@@ -60,6 +61,17 @@ public final class TableIO {
     } catch (Exception e) {
       throw new InputException(option + " " + path + " could not be read as " + f.id() + ": " + firstLine(e), e);
     }
+  }
+
+  /**
+   * The format of the table at {@code path} ({@code format} checked, or detected when null) from the file system's
+   * metadata alone: no data file is opened, so a job can check its input exists before it may read it.
+   */
+  public static TableFormat locate(SparkSession spark, String option, String path, TableFormat format) {
+    if (path == null || path.isBlank()) {
+      throw new InputException("missing required option " + option);
+    }
+    return format != null ? checkFormat(spark, option, path, format) : detect(spark, option, path);
   }
 
   /** The CSV reader every job uses: header row, RFC 4180 quoting, empty field = null. */
@@ -217,35 +229,62 @@ public final class TableIO {
   }
 
   /**
-   * Appends the rows of {@code rows} whose {@code keys} are not yet in the Delta table at {@code path} (creating it if
-   * absent), in one commit carrying {@code provenance}: a Delta MERGE with insert-when-not-matched, so re-running the
-   * same append records nothing twice. Returns the Delta version after the commit.
-   */
-  public static long insertNew(Dataset<Row> rows, String path, java.util.List<String> keys, Provenance provenance) {
-    SparkSession spark = rows.sparkSession();
-    if (readDeltaIfExists(spark, "table", path).isEmpty()) {
-      rows.write().format("delta").mode(SaveMode.Append).option("userMetadata", provenance.toJson()).save(path);
-    } else {
-      String on = keys.stream().map(k -> "t.`" + k + "` = s.`" + k + "`").reduce((a, b) -> a + " AND " + b)
-          .orElseThrow();
-      merge(rows, path, on, m -> m.whenNotMatched().insertAll(), provenance);
-    }
-    return DeltaLog.forTable(spark, path).update(false, Option.empty(), Option.empty()).version();
-  }
-
-  /**
    * Merges {@code source} into the Delta table at {@code path} on {@code condition} (aliases {@code t} for the table,
    * {@code s} for the source) with the given clauses, as one commit carrying {@code provenance}.
    */
   public static long merge(Dataset<Row> source, String path, String condition,
       java.util.function.UnaryOperator<io.delta.tables.DeltaMergeBuilder> clauses, Provenance provenance) {
     SparkSession spark = source.sparkSession();
+    withCommitMetadata(spark, provenance, () -> clauses.apply(io.delta.tables.DeltaTable.forPath(spark, path).as("t")
+        .merge(source.as("s"), condition)).execute());
+    return DeltaLog.forTable(spark, path).update(false, Option.empty(), Option.empty()).version();
+  }
+
+  /**
+   * Creates an empty Delta table with {@code schema} at {@code path} unless one is there. Two processes creating it at
+   * once race for the first commit; the loser finds the winner's table and goes on.
+   */
+  public static void createDeltaIfAbsent(SparkSession spark, String option, String path, StructType schema,
+      Provenance provenance) {
+    if (readDeltaIfExists(spark, option, path).isPresent()) {
+      return;
+    }
+    try {
+      spark.createDataFrame(java.util.List.of(), schema).write().format("delta").mode(SaveMode.Append)
+          .option("userMetadata", provenance.toJson()).save(path);
+    } catch (RuntimeException e) {
+      if (readDeltaIfExists(spark, option, path).isEmpty()) {
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * Appends {@code rows} to the Delta table at {@code path} as an idempotent write of application {@code appId} at
+   * {@code version} (Delta's txnAppId/txnVersion): Delta skips the write if that application has already committed
+   * this or a later version, and fails it with a ConcurrentTransactionException if a concurrent commit of the same
+   * application wins. Used as a compare-and-set: the caller checks afterwards whether its rows landed.
+   */
+  public static void appendIdempotent(Dataset<Row> rows, String path, String appId, long version,
+      Provenance provenance) {
+    rows.coalesce(1).write().format("delta").mode(SaveMode.Append).option("txnAppId", appId)
+        .option("txnVersion", version).option("mergeSchema", "true").option("userMetadata", provenance.toJson())
+        .save(path);
+  }
+
+  /** Updates the rows of the Delta table at {@code path} matching {@code condition}, as one commit. */
+  public static void update(SparkSession spark, String path, String condition,
+      java.util.Map<String, org.apache.spark.sql.Column> set, Provenance provenance) {
+    withCommitMetadata(spark, provenance, () -> io.delta.tables.DeltaTable.forPath(spark, path)
+        .update(org.apache.spark.sql.functions.expr(condition), set));
+  }
+
+  private static void withCommitMetadata(SparkSession spark, Provenance provenance, Runnable commit) {
     String key = "spark.databricks.delta.commitInfo.userMetadata";
     String previous = spark.conf().getOption(key).getOrElse(() -> null);
     spark.conf().set(key, provenance.toJson());
     try {
-      clauses.apply(io.delta.tables.DeltaTable.forPath(spark, path).as("t").merge(source.as("s"), condition))
-          .execute();
+      commit.run();
     } finally {
       if (previous == null) {
         spark.conf().unset(key);
@@ -253,7 +292,6 @@ public final class TableIO {
         spark.conf().set(key, previous);
       }
     }
-    return DeltaLog.forTable(spark, path).update(false, Option.empty(), Option.empty()).version();
   }
 
   /**

@@ -83,12 +83,19 @@ public final class JobContext {
     }
   }
 
+  /** The format of {@code --input}, checked from file-system metadata only (nothing is read). */
+  public TableFormat locateInput() {
+    return TableIO.locate(spark, "--input", options.input, inputFormat());
+  }
+
+  private TableFormat inputFormat() {
+    return TableFormat.parse("--format", options.inputFormat, TableFormat.DELTA, TableFormat.PARQUET, TableFormat.CSV,
+        TableFormat.JSON);
+  }
+
   /** Reads a table named by {@code option} (e.g. {@code --behaviors}), detecting its format, and records it. */
   public SourceTable read(String option, String path) {
-    TableFormat f = option.equals("--input")
-        ? TableFormat.parse("--format", options.inputFormat, TableFormat.DELTA, TableFormat.PARQUET, TableFormat.CSV,
-            TableFormat.JSON)
-        : null;
+    TableFormat f = option.equals("--input") ? inputFormat() : null;
     SourceTable t = TableIO.read(spark, option, path, f);
     recordInput(t.describe());
     return t;

@@ -36,7 +36,7 @@ class GeneticSynthesizerTest {
     QuerySet q = new QuerySet(w, dom.size());
     int rows = 500;
     double[] data = GeneticSynthesizer.uniformRows(dom, rows, new SplittableRandom(1));
-    double[] a = GsdSynthesizeCommand.answers(q, data, rows, dom.size());
+    double[] a = GsdReport.answers(q, data, rows, dom.size());
     for (int k = 0; k < 6; k++) {
       double sum = 0;
       for (int j = q.start(k); j < q.start(k + 1); j++) {
@@ -115,7 +115,7 @@ class GeneticSynthesizerTest {
       truth[r * d + 2] = Math.min(1, a * 0.3 + 0.2 * rng.nextDouble());
       truth[r * d + 3] = rng.nextDouble() * truth[r * d + 2];
     }
-    double[] target = GsdSynthesizeCommand.answers(q, truth, n, d);
+    double[] target = GsdReport.answers(q, truth, n, d);
     double[] weight = new double[q.size()];
     java.util.Arrays.fill(weight, 1);
     int rows = 200;

@@ -15,6 +15,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.samplingprivacy.jobs.SparkTestBase;
+import org.samplingprivacy.jobs.privacy.ZcdpConversion;
 
 /**
  * The command end to end on the real datasets of the note (§6): the independent-marginals baseline and the true
@@ -50,7 +51,7 @@ class GsdSynthesizeCommandTest extends SparkTestBase {
     Result r = spp(args);
     assertEquals(0, r.code(), r.err());
     JsonNode m = metrics(dir.resolve("report"));
-    assertEquals(ZcdpAccountant.rho(1, 1 / (n * n)), m.get("rho").asDouble(), 1e-15);
+    assertEquals(ZcdpConversion.rho(1, 1 / (n * n)), m.get("rho").asDouble(), 1e-15);
     assertEquals(1.427e-2, m.get("rho").asDouble(), 1.427e-4); // note, "What a test can assert" 2
     Assertions.assertTrue(m.get("rho_spent").asDouble() <= m.get("rho").asDouble() * (1 + 1e-12));
     assertEquals(35, m.get("workloads_measured").asInt()); // C(7, 3)
@@ -79,6 +80,8 @@ class GsdSynthesizeCommandTest extends SparkTestBase {
     assertEquals(1, ledger.count());
     Row entry = ledger.first();
     assertEquals("adult", entry.getAs("dataset_id"));
+    assertEquals("committed", entry.getAs("status"));
+    Assertions.assertNotNull(entry.getAs("committed_at"));
     assertEquals(m.get("rho").asDouble(), entry.<Double>getAs("rho"), 0);
     String params = entry.getAs("parameters");
     Assertions.assertTrue(params.contains("\"noise-seed\":\"<redacted>\"") && !params.contains("test-noise-secret"), params);
@@ -102,7 +105,7 @@ class GsdSynthesizeCommandTest extends SparkTestBase {
     Result one = spp(with(base, "--epsilon", "1", "--run-id", "a", "--output", dir.resolve("a").toString()));
     assertEquals(0, one.code(), one.err());
     // A second release of epsilon 1: rho composes additively, and 2 x rho(1) is past the cap's rho(1.3).
-    Assertions.assertTrue(2 * ZcdpAccountant.rho(1, 1e-9) > ZcdpAccountant.rho(1.3, 1e-9));
+    Assertions.assertTrue(2 * ZcdpConversion.rho(1, 1e-9) > ZcdpConversion.rho(1.3, 1e-9));
     Result two = spp(with(base, "--epsilon", "1", "--run-id", "b", "--output", dir.resolve("b").toString()));
     assertEquals(2, two.code(), two.out());
     Assertions.assertTrue(two.err().contains("--budget-cap") && two.err().contains("rho=0.0149")
@@ -119,7 +122,7 @@ class GsdSynthesizeCommandTest extends SparkTestBase {
     assertEquals(2, SPARK.read().format("delta").load(ledger).count());
     double spent = SPARK.read().format("delta").load(ledger).agg(org.apache.spark.sql.functions.sum("rho"))
         .first().getDouble(0);
-    assertEquals(ZcdpAccountant.rho(1, 1e-9) + ZcdpAccountant.rho(0.2, 1e-9), spent, 1e-15);
+    assertEquals(ZcdpConversion.rho(1, 1e-9) + ZcdpConversion.rho(0.2, 1e-9), spent, 1e-15);
   }
 
   @Test
@@ -134,8 +137,9 @@ class GsdSynthesizeCommandTest extends SparkTestBase {
     assertEquals(0, r.code(), r.err());
     JsonNode m = metrics(dir.resolve("report"));
     assertEquals(18, m.get("workloads_measured").asInt());
-    double rho = ZcdpAccountant.rho(2, 1e-6);
+    double rho = ZcdpConversion.rho(2, 1e-6);
     assertEquals(rho, m.get("rho_spent").asDouble(), rho * 1e-9); // T (rho/2T + K rho/2TK) = rho
+    assertEquals(m.get("rho_exact").asText(), m.get("rho_spent_exact").asText(), "the charges sum to rho exactly");
     Dataset<Row> out = SPARK.read().format("delta").load(dir.resolve("out").toString());
     assertEquals(500, out.count());
     assertEquals(DataTypes.IntegerType, out.schema().apply("age").dataType());
@@ -158,7 +162,12 @@ class GsdSynthesizeCommandTest extends SparkTestBase {
     assertEquals(2, bad.code());
     Assertions.assertTrue(bad.err().contains("column 'age' has 116 null values"), bad.err());
     assertFalse(Files.exists(dir.resolve("bad")));
-    assertFalse(Files.exists(dir.resolve("ledger")), "nothing recorded for a failed release");
+    // The reservation was made before the data was read, then refunded: the ledger counts nothing.
+    Dataset<Row> ledger = SPARK.read().format("delta").load(dir.resolve("ledger").toString());
+    assertEquals(1, ledger.count());
+    Row refunded = ledger.first();
+    assertEquals("refunded", refunded.getAs("status"));
+    Assertions.assertTrue(refunded.<String>getAs("refund_reason").contains("116 null values"));
     Result ok = spp(with(base, "--domain", repoFile("data/pums/pums-null-domain.json").toString(), "--columns",
         "sex,educ,race,married", "--output", dir.resolve("ok").toString()));
     assertEquals(0, ok.code(), ok.err());
@@ -185,8 +194,8 @@ class GsdSynthesizeCommandTest extends SparkTestBase {
             "marginals:2:a+zz"), "column 'zz'"},
         {List.of("--input", missing, "--epsilon", "1", "--delta", "1e-6", "--columns", "a,c"),
             "column 'c' (--columns) is missing from --domain"},
-        {List.of("--input", input.toString(), "--epsilon", "1", "--delta", "1e-6"),
-            "column 'c' of --input"},
+        {List.of("--input", input.toString(), "--epsilon", "1", "--delta", "1e-6", "--columns", "a,c"),
+            "column 'c' (--columns) is missing from --domain"},
     };
     for (Object[] c : cases) {
       @SuppressWarnings("unchecked")
@@ -199,6 +208,30 @@ class GsdSynthesizeCommandTest extends SparkTestBase {
       assertFalse(Files.exists(dir.resolve("out")));
       assertFalse(Files.exists(dir.resolve("ledger")));
     }
+  }
+
+  @Test
+  void anInputMissingADomainColumnIsBadInputFoundAfterTheReservationAndRefunded() throws Exception {
+    Path dir = tempDir("gsd-missing");
+    Path domain = dir.resolve("d.json");
+    Files.writeString(domain, "{\"a\": 3, \"b\": 2}");
+    Path input = dir.resolve("t.csv");
+    Files.writeString(input, "a,c\n0,5\n1,2\n");
+    Result r = spp("gsd-synthesize", "--input", input.toString(), "--domain", domain.toString(), "--epsilon", "1",
+        "--delta", "1e-6", "--rows", "10", "--ledger", dir.resolve("ledger").toString(), "--dataset-id", "t",
+        "--budget-cap", "1.2", "--output", dir.resolve("out").toString());
+    assertEquals(2, r.code(), r.err());
+    Assertions.assertTrue(r.err().contains("no column 'b'"), r.err());
+    assertFalse(Files.exists(dir.resolve("out")));
+    Dataset<Row> ledger = SPARK.read().format("delta").load(dir.resolve("ledger").toString());
+    assertEquals(List.of("refunded"), ledger.select("status").as(org.apache.spark.sql.Encoders.STRING())
+        .collectAsList());
+    // Refunded budget is free again: a release that needs the whole cap still fits.
+    Files.writeString(input, "a,b\n0,1\n1,0\n2,1\n");
+    Result ok = spp("gsd-synthesize", "--input", input.toString(), "--domain", domain.toString(), "--epsilon", "1.2",
+        "--delta", "1e-6", "--rows", "10", "--generations", "200", "--ledger", dir.resolve("ledger").toString(),
+        "--dataset-id", "t", "--budget-cap", "1.2", "--output", dir.resolve("out").toString());
+    assertEquals(0, ok.code(), ok.err());
   }
 
   private static String[] with(List<String> base, String... more) {

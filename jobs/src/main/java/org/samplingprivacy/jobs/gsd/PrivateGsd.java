@@ -1,0 +1,105 @@
+package org.samplingprivacy.jobs.gsd;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import org.samplingprivacy.jobs.privacy.DiscreteGaussianMechanism;
+import org.samplingprivacy.jobs.privacy.ExponentialSelection;
+import org.samplingprivacy.jobs.privacy.ZcdpAccountant;
+import org.samplingprivacy.jobs.privacy.ZcdpBudget;
+
+/**
+ * Private-GSD (Liu, Tang, Vietri &amp; Wu, ICML 2023, Algorithms 1 and 2) on the workload's true counts, without Spark:
+ * measure the workloads through the accountant, then fit N′ synthetic rows to the noisy answers with the genetic
+ * algorithm. One-shot: every workload measured once at ρ/m. Adaptive: T rounds, each an exponential-mechanism
+ * selection of K unmeasured workloads at ρ/(2T) (score: a workload's largest absolute error of the current synthetic
+ * answers, in integer units of 1/(n·N′), sensitivity N′) and K measurements at ρ/(2TK) each, then a GA fit. Either
+ * way the shares sum to ρ exactly. Everything after the measurements is post-processing (docs/design/private-gsd.md).
+ */
+final class PrivateGsd {
+  private PrivateGsd() {}
+
+  /** The release's shape. */
+  record Settings(boolean adaptive, int rounds, int perRound, int rows, GeneticSynthesizer.Settings ga, long seed) {}
+
+  /** One workload's measurement. */
+  record Measurement(int workload, String kind, DiscreteGaussianMechanism mechanism) {}
+
+  /** What a release produced: the noisy answers (clipped to [0, 1]), what was measured, the fitted rows. */
+  record Release(double[] noisy, boolean[] measured, List<Measurement> measurements, SyntheticStatistics stats,
+      List<GeneticSynthesizer.Result> fits) {}
+
+  /** Names a phase of the run (Spark UI, logs) around work that has no result. */
+  interface Phases {
+    void run(String phase, Runnable work);
+  }
+
+  static Release run(Domain domain, QuerySet queries, TrueAnswers.Counts truth, Settings s, ZcdpAccountant accountant,
+      Phases phases, Consumer<String> progress) {
+    int m = queries.workloads().size();
+    long n = truth.rows();
+    double[] noisy = new double[queries.size()];
+    double[] weight = new double[queries.size()];
+    boolean[] measured = new boolean[m];
+    List<Measurement> measurements = new ArrayList<>();
+    SplittableRandom gaRandom = new SplittableRandom(s.seed());
+    double[] start = GeneticSynthesizer.uniformRows(domain, s.rows(), gaRandom.split());
+    SyntheticStatistics stats = SyntheticStatistics.of(queries, start, s.rows(), domain.size(),
+        new double[queries.size()], new double[queries.size()]);
+    List<GeneticSynthesizer.Result> fits = new ArrayList<>();
+    ZcdpBudget rho = accountant.budget();
+    if (!s.adaptive()) {
+      ZcdpBudget share = rho.share(m);
+      for (int w = 0; w < m; w++) {
+        measurements.add(measure(w, share, queries, truth, noisy, weight, measured, accountant));
+      }
+      stats.reweight(noisy, weight);
+      phases.run("genetic algorithm", () -> fits.add(GeneticSynthesizer.of(stats, domain, s.ga(), gaRandom.nextLong())
+          .run(progress)));
+    } else {
+      ZcdpBudget selectShare = rho.share(2L * s.rounds());
+      ZcdpBudget measureShare = rho.share(2L * s.rounds() * s.perRound());
+      for (int t = 0; t < s.rounds(); t++) {
+        long[] scores = new long[m];
+        boolean[] candidate = new boolean[m];
+        for (int w = 0; w < m; w++) {
+          candidate[w] = !measured[w];
+          for (int j = queries.start(w); j < queries.start(w + 1); j++) {
+            // |true_j − syn_j| · n·N′ = |count_j·N′ − S_j·n|: an integer, changed by at most N′ by one row.
+            long gap = Math.abs(Math.subtractExact(Math.multiplyExact(truth.counts()[j], (long) s.rows()),
+                Math.multiplyExact((long) stats.count(j), n)));
+            scores[w] = Math.max(scores[w], gap);
+          }
+        }
+        List<Integer> chosen = accountant.select("round " + (t + 1) + ": select " + s.perRound() + " workload(s)",
+            ExponentialSelection.forShare(s.perRound(), s.rows(), selectShare), scores, candidate);
+        for (int w : chosen) {
+          measurements.add(measure(w, measureShare, queries, truth, noisy, weight, measured, accountant));
+        }
+        stats.reweight(noisy, weight);
+        int round = t + 1;
+        phases.run("genetic algorithm, round " + round, () -> fits.add(GeneticSynthesizer.of(stats, domain, s.ga(),
+            gaRandom.nextLong()).run(line -> progress.accept("round " + round + ": " + line))));
+      }
+    }
+    return new Release(noisy, measured, measurements, stats, fits);
+  }
+
+  private static Measurement measure(int w, ZcdpBudget share, QuerySet queries, TrueAnswers.Counts truth,
+      double[] noisy, double[] weight, boolean[] measured, ZcdpAccountant accountant) {
+    Workload wl = queries.workloads().get(w);
+    DiscreteGaussianMechanism g = DiscreteGaussianMechanism.forShare(wl.countSensitivitySquared(), wl.size(), share);
+    int from = queries.start(w);
+    long[] counts = accountant.measure("measure " + wl.name(), g, truth.counts(), from);
+    long n = truth.rows();
+    for (int j = 0; j < counts.length; j++) {
+      double a = counts[j] / (double) n; // post-processing of the integer release
+      noisy[from + j] = a < 0 ? 0 : a > 1 ? 1 : a;
+    }
+    Arrays.fill(weight, from, from + counts.length, 1.0);
+    measured[w] = true;
+    return new Measurement(w, wl.kind(), g);
+  }
+}

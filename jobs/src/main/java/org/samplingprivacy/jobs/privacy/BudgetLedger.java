@@ -1,0 +1,371 @@
+package org.samplingprivacy.jobs.privacy;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.current_timestamp;
+import static org.apache.spark.sql.functions.lit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.samplingprivacy.jobs.io.Provenance;
+import org.samplingprivacy.jobs.io.TableIO;
+import org.samplingprivacy.jobs.runner.JobFailure;
+import org.samplingprivacy.jobs.validate.InputException;
+
+/**
+ * The privacy budget ledger: a Delta table with one row per reservation of a dataset's budget (docs/tables.md §2.7,
+ * docs/design/privacy-core.md §3). A release <b>reserves</b> its ρ before reading any data, <b>commits</b> the
+ * reservation just before its first noise draw, and is <b>refunded</b> only if it fails before that. Reserved and
+ * committed rows both count against the dataset: a process that dies after measuring leaves its ρ counted.
+ *
+ * <p>Reservations of one dataset are serialised by a compare-and-set on Delta's idempotent-write transaction ids: the
+ * n-th reservation of dataset D is appended as transaction version n of application {@code spp-ledger:D}, after
+ * checking the cap against a snapshot whose last reservation was n − 1. Delta commits at most one write per
+ * (application, version): a concurrent reservation that read the same snapshot is skipped or fails with a
+ * ConcurrentTransactionException, re-reads the ledger and re-checks the cap. This needs no table isolation level and
+ * holds wherever Delta's commits are mutually exclusive (HDFS, local disks; S3 with the DynamoDB log store).
+ */
+public final class BudgetLedger {
+  public static final StructType SCHEMA = new StructType()
+      .add("dataset_id", DataTypes.StringType, false)
+      .add("run_id", DataTypes.StringType, false)
+      .add("sequence", DataTypes.LongType, false)
+      .add("reservation_id", DataTypes.StringType, false)
+      .add("status", DataTypes.StringType, false)
+      .add("rho", DataTypes.DoubleType, false)
+      .add("rho_exact", DataTypes.StringType, false)
+      .add("epsilon", DataTypes.DoubleType, false)
+      .add("delta", DataTypes.DoubleType, false)
+      .add("budget_cap_epsilon", DataTypes.DoubleType, true)
+      .add("recorded_at", DataTypes.TimestampType, false)
+      .add("committed_at", DataTypes.TimestampType, true)
+      .add("refunded_at", DataTypes.TimestampType, true)
+      .add("refund_reason", DataTypes.StringType, true)
+      .add("command", DataTypes.StringType, false)
+      .add("fingerprint", DataTypes.StringType, false)
+      .add("parameters", DataTypes.StringType, false);
+
+  public static final String RESERVED = "reserved";
+  public static final String COMMITTED = "committed";
+  public static final String REFUNDED = "refunded";
+
+  /** Test hook (a JVM system property, never an option): a folder where concurrent reservers meet. */
+  static final String BARRIER_DIR = "spp.ledger.testBarrierDir";
+  static final String BARRIER_PARTIES = "spp.ledger.testBarrierParties";
+
+  private static final int ATTEMPTS = 12;
+  private static final long MAX_BACKOFF_MILLIS = 4_000;
+
+  /** One ledger row as the ledger logic reads it. */
+  public record Entry(String runId, long sequence, String reservationId, String status, ZcdpBudget rho,
+      String fingerprint, Timestamp recordedAt) {
+    boolean counts() {
+      return !REFUNDED.equals(status);
+    }
+  }
+
+  /** What a release asks of the ledger. */
+  public record Request(String datasetId, String runId, ZcdpBudget rho, double epsilon, double delta,
+      Double capEpsilon, String command, String fingerprint, boolean reproducible, Provenance provenance) {}
+
+  /** The check's outcome: what the dataset has counted before this release, and whether it is a replay. */
+  public record Decision(boolean replay, ZcdpBudget prior, long priorReleases) {}
+
+  /** A reservation held by a running release (or the recorded row a replay re-uses). */
+  public record Reservation(String datasetId, String reservationId, long sequence, Decision decision) {
+    public boolean replay() {
+      return decision.replay();
+    }
+  }
+
+  private final SparkSession spark;
+  private final String path;
+
+  private BudgetLedger(SparkSession spark, String path) {
+    this.spark = spark;
+    this.path = path;
+  }
+
+  public static BudgetLedger at(SparkSession spark, String path) {
+    return new BudgetLedger(spark, path);
+  }
+
+  public String path() {
+    return path;
+  }
+
+  /** Every row of the ledger in the current contract's columns (older ledgers' missing columns are null). */
+  public Dataset<Row> rows() {
+    return TableIO.readDeltaIfExists(spark, "--ledger", path).map(this::normalise)
+        .orElseGet(() -> spark.createDataFrame(List.of(), SCHEMA));
+  }
+
+  private Dataset<Row> normalise(Dataset<Row> df) {
+    List<String> present = List.of(df.columns());
+    for (String required : new String[] {"dataset_id", "run_id", "rho", "fingerprint"}) {
+      if (!present.contains(required)) {
+        throw new InputException("--ledger " + path + " is not a budget ledger: no column '" + required + "'");
+      }
+    }
+    List<Column> cols = new ArrayList<>();
+    for (StructField f : SCHEMA.fields()) {
+      cols.add((present.contains(f.name()) ? col(f.name()) : lit(null)).cast(f.dataType()).as(f.name()));
+    }
+    return df.select(cols.toArray(new Column[0]));
+  }
+
+  /** Every row as the ledger summary reads it (one dataset's if {@code datasetId} is not null); a small table. */
+  public List<LedgerSummary.Line> lines(String datasetId) {
+    Dataset<Row> rows = rows();
+    if (datasetId != null) {
+      rows = rows.filter(col("dataset_id").equalTo(datasetId));
+    }
+    List<LedgerSummary.Line> out = new ArrayList<>();
+    for (Row r : rows.select("dataset_id", "run_id", "status", "rho", "rho_exact", "delta", "budget_cap_epsilon",
+        "recorded_at").collectAsList()) {
+      out.add(new LedgerSummary.Line(r.getString(0), r.getString(1), r.isNullAt(2) ? COMMITTED : r.getString(2),
+          r.isNullAt(4) ? ZcdpBudget.ofRecorded(r.getDouble(3)) : ZcdpBudget.ofRho(Rational.parse(r.getString(4))),
+          r.getDouble(5), r.isNullAt(6) ? null : r.getDouble(6), r.isNullAt(7) ? null : r.getTimestamp(7)));
+    }
+    return out;
+  }
+
+  /** The dataset's rows, oldest reservation first. A ledger written before statuses existed reads as committed. */
+  List<Entry> entries(String datasetId) {
+    List<Entry> out = new ArrayList<>();
+    List<Row> rows = rows().filter(col("dataset_id").equalTo(datasetId))
+        .select("run_id", "sequence", "reservation_id", "status", "rho", "rho_exact", "fingerprint", "recorded_at")
+        .collectAsList(); // one row per reservation of one dataset: small
+    for (Row r : rows) {
+      ZcdpBudget rho = r.isNullAt(5) ? ZcdpBudget.ofRecorded(r.getDouble(4))
+          : ZcdpBudget.ofRho(Rational.parse(r.getString(5)));
+      out.add(new Entry(r.getString(0), r.isNullAt(1) ? 0 : r.getLong(1), r.isNullAt(2) ? "" : r.getString(2),
+          r.isNullAt(3) ? COMMITTED : r.getString(3), rho, r.getString(6), r.isNullAt(7) ? null : r.getTimestamp(7)));
+    }
+    out.sort(java.util.Comparator.comparingLong(Entry::sequence));
+    return out;
+  }
+
+  /**
+   * Checks a release against the ledger without writing: a replay if the run id holds a counted row with the same
+   * fingerprint and reproducible noise; otherwise refuses a counted run id, and a spend past the cap.
+   */
+  public Decision check(Request req) {
+    return decide(req, entries(req.datasetId()));
+  }
+
+  private Decision decide(Request req, List<Entry> entries) {
+    ZcdpBudget prior = ZcdpBudget.ZERO;
+    long releases = 0;
+    Entry same = null;
+    for (Entry e : entries) {
+      if (!e.counts()) {
+        continue;
+      }
+      if (e.runId().equals(req.runId())) {
+        same = e;
+      } else {
+        prior = prior.plus(e.rho());
+        releases++;
+      }
+    }
+    if (same != null) {
+      if (same.fingerprint().equals(req.fingerprint()) && req.reproducible()) {
+        return new Decision(true, prior, releases);
+      }
+      throw new InputException("run '" + req.runId() + "' of dataset '" + req.datasetId() + "' is already in --ledger "
+          + path + " (" + same.status() + ")" + (same.fingerprint().equals(req.fingerprint())
+              ? "; re-running it without --noise-seed would draw new noise, a second release: give a new --run-id"
+              : " with other parameters: give a new --run-id"));
+    }
+    if (req.capEpsilon() != null) {
+      ZcdpBudget cap = ZcdpBudget.fromEpsilonDelta(req.capEpsilon(), req.delta());
+      ZcdpBudget total = prior.plus(req.rho());
+      if (total.exceeds(cap)) {
+        long reserved = entries.stream().filter(e -> RESERVED.equals(e.status())).count();
+        throw new InputException(String.format(Locale.ROOT, "--budget-cap refuses this release: dataset '%s' has "
+            + "spent rho=%.6g over %d release(s)%s; this one (rho=%.6g) would take it to rho=%.6g, i.e. epsilon=%.6g "
+            + "at delta=%.3g, past the cap epsilon=%s (rho=%.6g)", req.datasetId(), prior.rhoUp(), releases,
+            reserved > 0 ? " (" + reserved + " of them reserved by running or stopped releases)" : "",
+            req.rho().rhoUp(), total.rhoUp(), total.epsilonAt(req.delta()), req.delta(), req.capEpsilon(),
+            cap.rhoDown()));
+      }
+    }
+    return new Decision(false, prior, releases);
+  }
+
+  /**
+   * Reserves the release's ρ (or recognises a replay), retrying lost compare-and-sets with backoff; each attempt
+   * re-reads the ledger and re-checks the cap. Throws {@link InputException} when the cap refuses, and {@link
+   * JobFailure} when conflicts outlive the retries.
+   */
+  public Reservation reserve(Request req) {
+    TableIO.createDeltaIfAbsent(spark, "--ledger", path, SCHEMA, req.provenance());
+    RuntimeException last = null;
+    for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+      List<Entry> entries = entries(req.datasetId());
+      Decision decision = decide(req, entries);
+      if (decision.replay()) {
+        Entry same = entries.stream().filter(e -> e.counts() && e.runId().equals(req.runId())).findFirst()
+            .orElseThrow();
+        return new Reservation(req.datasetId(), same.reservationId(), same.sequence(), decision);
+      }
+      long sequence = entries.stream().mapToLong(Entry::sequence).max().orElse(0) + 1;
+      String id = UUID.randomUUID().toString();
+      if (attempt == 0) {
+        awaitTestBarrier();
+      }
+      try {
+        TableIO.appendIdempotent(spark.createDataFrame(List.of(row(req, sequence, id)), SCHEMA), path,
+            "spp-ledger:" + req.datasetId(), sequence, req.provenance());
+        if (!rows().filter(col("reservation_id").equalTo(id)).isEmpty()) {
+          return new Reservation(req.datasetId(), id, sequence, decision);
+        }
+        // Skipped: another reservation of this dataset took sequence n first.
+      } catch (RuntimeException e) {
+        if (!isConflict(e)) {
+          throw e;
+        }
+        last = e;
+      }
+      backoff(attempt);
+    }
+    throw new JobFailure("the budget ledger " + path + " stayed contended by concurrent releases of dataset '"
+        + req.datasetId() + "' through " + ATTEMPTS + " attempts; nothing was reserved or read: run the release again "
+        + "(or schedule releases of one dataset one at a time)", last);
+  }
+
+  /** Marks the reservation committed: its noise is about to be drawn. A replay's committed row is left as it is. */
+  public void commit(Reservation r) {
+    retrying("commit the reservation of run " + r.reservationId(), () -> {
+      TableIO.update(spark, path, "reservation_id = '" + r.reservationId() + "' AND status = '" + RESERVED + "'",
+          Map.of("status", lit(COMMITTED), "committed_at", current_timestamp()), provenanceOf(r));
+      return null;
+    }, "the reservation stays 'reserved' and keeps counting against dataset '" + r.datasetId() + "'; no noise was "
+        + "drawn and nothing was written: run the release again under a new --run-id");
+  }
+
+  /**
+   * Returns a reservation's ρ to the dataset: only for a release that failed before drawing any noise. A replay is
+   * never refunded (its recorded release did measure). If the refund itself cannot be written the reservation stays
+   * counted: an over-count, never an under-count.
+   */
+  public boolean refund(Reservation r, String reason) {
+    if (r.replay()) {
+      return false;
+    }
+    try {
+      retrying("refund", () -> {
+        TableIO.update(spark, path, "reservation_id = '" + r.reservationId() + "' AND status = '" + RESERVED + "'",
+            Map.of("status", lit(REFUNDED), "refunded_at", current_timestamp(), "refund_reason",
+                lit(reason.length() > 500 ? reason.substring(0, 500) : reason)), provenanceOf(r));
+        return null;
+      }, "");
+      return true;
+    } catch (RuntimeException e) {
+      org.slf4j.LoggerFactory.getLogger(BudgetLedger.class).warn("could not refund reservation {} in {}: {}; it stays "
+          + "counted", r.reservationId(), path, e.toString());
+      return false;
+    }
+  }
+
+  private Provenance provenanceOf(Reservation r) {
+    return new Provenance("ledger", r.reservationId(), 0, Map.of("dataset-id", r.datasetId()), List.of());
+  }
+
+  private <T> T retrying(String what, Supplier<T> work, String consequence) {
+    RuntimeException last = null;
+    for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+      try {
+        return work.get();
+      } catch (RuntimeException e) {
+        if (!isConflict(e)) {
+          throw e;
+        }
+        last = e;
+      }
+      backoff(attempt);
+    }
+    throw new JobFailure("could not " + what + " in the budget ledger " + path + ": concurrent writers conflicted "
+        + "through " + ATTEMPTS + " attempts; " + consequence, last);
+  }
+
+  private static Row row(Request req, long sequence, String id) {
+    return RowFactory.create(req.datasetId(), req.runId(), sequence, id, RESERVED, req.rho().rhoUp(),
+        req.rho().rho().toString(), req.epsilon(), req.delta(), req.capEpsilon(),
+        new Timestamp(System.currentTimeMillis()), null, null, null, req.command(), req.fingerprint(),
+        req.provenance().toJson());
+  }
+
+  /** Delta's optimistic-concurrency losers (and a lost race to create the table). */
+  static boolean isConflict(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String name = t.getClass().getName();
+      if (t instanceof java.util.ConcurrentModificationException && (name.startsWith("io.delta.")
+          || name.startsWith("org.apache.spark.sql.delta."))) {
+        return true;
+      }
+      if (t instanceof java.nio.file.FileAlreadyExistsException
+          || t instanceof org.apache.hadoop.fs.FileAlreadyExistsException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void backoff(int attempt) {
+    long cap = Math.min(MAX_BACKOFF_MILLIS, 100L << Math.min(attempt, 10));
+    try {
+      Thread.sleep(cap / 2 + ThreadLocalRandom.current().nextLong(cap / 2 + 1)); // jitter is not a privacy decision
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting to retry the ledger", e);
+    }
+  }
+
+  /** Test hook: when the system property names a folder, wait there until the given number of reservers arrive. */
+  private static void awaitTestBarrier() {
+    String dir = System.getProperty(BARRIER_DIR);
+    if (dir == null) {
+      return;
+    }
+    int parties = Integer.parseInt(System.getProperty(BARRIER_PARTIES, "2"));
+    Path folder = Paths.get(dir);
+    try {
+      Files.createDirectories(folder);
+      Files.createFile(folder.resolve(UUID.randomUUID().toString()));
+      long deadline = System.nanoTime() + 120_000_000_000L;
+      while (System.nanoTime() < deadline) {
+        try (Stream<Path> s = Files.list(folder)) {
+          if (s.count() >= parties) {
+            return;
+          }
+        }
+        Thread.sleep(10);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
