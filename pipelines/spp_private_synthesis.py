@@ -4,9 +4,12 @@ recorded in the privacy budget ledger, then exported as CSV for the consumers. U
 conf/pums-domain.json in spp_conf_dir (a copy of data/pums/pums-domain.json).
 
 Privacy: each week is one release of dataset "survey" at epsilon 1; the ledger refuses a release that would take the
-dataset past epsilon 8 (zCDP composition). The noise secret comes from the Airflow Variable spp_noise_seed through
-the environment (never on the command line), so a retry of the same ds replays the same release instead of drawing
-new noise, and the ledger records each week once.
+dataset past epsilon 8 (zCDP composition). The release reserves its budget in the ledger before it reads the extract,
+so backfills or parallel runs cannot overspend it together (the loser of a race re-checks the cap, and fails with the
+numbers if it no longer fits). The noise secret comes from the Airflow Variable spp_noise_seed through the environment
+(never on the command line), so a retry of the same ds replays the same release instead of drawing new noise, and the
+ledger records each week once. After the release, privacy-ledger writes the dataset's budget (spent, reserved,
+remaining under the cap) as a slice of warehouse/privacy_budget and a report.
 """
 from datetime import datetime
 
@@ -20,7 +23,7 @@ with DAG(
     schedule="@weekly",
     start_date=datetime(2026, 1, 1),
     catchup=False,
-    max_active_runs=1,  # releases of one dataset are checked against the ledger one at a time
+    max_active_runs=1,  # one release a week; the ledger would also keep concurrent runs within the cap
     default_args=DEFAULT_ARGS,
     tags=["spp", "privacy", "synthetic-data"],
 ) as dag:
@@ -35,7 +38,8 @@ with DAG(
     ]
     noise = {"SPP_NOISE_SEED": "{{ var.value.spp_noise_seed }}"}
     # The ledger check alone: --dry-run validates the release against the budget cap (exit 2 with the numbers if it
-    # would exceed it) without reading the data or writing anything, so an over-budget week fails visibly here.
+    # would exceed it) without reading the data or writing anything, so an over-budget week fails visibly here. The
+    # release itself checks again when it reserves its budget, atomically.
     check = spp_task("check_budget", "gsd-synthesize", release + ["--dry-run"], config="gsd-synthesize.conf",
                      env_vars=noise)
     synthesize = spp_task(
@@ -55,4 +59,14 @@ with DAG(
         ],
         config="export.conf",
     )
-    check >> synthesize >> export
+    budget = spp_task(
+        "budget_report",
+        "privacy-ledger",
+        [
+            "--ledger", WAREHOUSE + "/privacy_ledger", "--dataset-id", "survey", "--delta", "1e-6",
+            "--budget-cap", "8", "--output", WAREHOUSE + "/privacy_budget", "--write-mode", "slice",
+            "--report-dir", REPORTS + "/privacy-ledger/{{ ds }}",
+        ],
+        config="privacy-ledger.conf",
+    )
+    check >> synthesize >> [export, budget]

@@ -86,7 +86,11 @@ class DagStructureTest(unittest.TestCase):
         self.assertEqual({"synthesize"}, dag.task_dict["check_budget"].downstream_task_ids)
         self.assertIn("--dry-run", dag.task_dict["check_budget"].application_args)
         synth = dag.task_dict["synthesize"]
-        self.assertEqual({"export_synthetic"}, synth.downstream_task_ids)
+        self.assertEqual({"export_synthetic", "budget_report"}, synth.downstream_task_ids)
+        budget = dag.task_dict["budget_report"].application_args
+        self.assertEqual("privacy-ledger", budget[0])
+        self.assertEqual(synth.application_args[synth.application_args.index("--ledger") + 1],
+                         budget[budget.index("--ledger") + 1])
         args = synth.application_args
         self.assertEqual("env:SPP_NOISE_SEED", args[args.index("--noise-seed") + 1])
         self.assertNotIn("spp_noise_seed", " ".join(args))

@@ -45,7 +45,8 @@ import picocli.CommandLine.Spec;
         SdimFeaturesCommand.class, TargetAttentionFeaturesCommand.class, org.samplingprivacy.jobs.sdim.SdimBseCommand.class,
         org.samplingprivacy.jobs.sdim.SdimGenerateCommand.class, org.samplingprivacy.jobs.sdim.CtrEvalCommand.class,
         org.samplingprivacy.jobs.sdim.Item2VecCommand.class, org.samplingprivacy.jobs.sdim.SdimImpressionsCommand.class,
-        BenchGenerateCommand.class, BenchEpsilonCommand.class, BenchGsdCommand.class, BenchAmbientCommand.class,
+        BenchGenerateCommand.class, BenchEpsilonCommand.class, BenchGsdCommand.class, org.samplingprivacy.jobs.bench.BenchNoiseCommand.class,
+        BenchAmbientCommand.class,
         BenchCompareCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @Spec

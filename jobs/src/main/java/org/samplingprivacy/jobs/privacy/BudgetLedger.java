@@ -72,6 +72,7 @@ public final class BudgetLedger {
   static final String BARRIER_DIR = "spp.ledger.testBarrierDir";
   static final String BARRIER_PARTIES = "spp.ledger.testBarrierParties";
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BudgetLedger.class);
   private static final int ATTEMPTS = 12;
   private static final long MAX_BACKOFF_MILLIS = 4_000;
 
@@ -247,6 +248,8 @@ public final class BudgetLedger {
         }
         last = e;
       }
+      LOG.info("ledger {}: reservation {} of dataset '{}' lost the race for sequence {} (attempt {}); re-reading",
+          path, req.runId(), req.datasetId(), sequence, attempt + 1);
       backoff(attempt);
     }
     throw new JobFailure("the budget ledger " + path + " stayed contended by concurrent releases of dataset '"
@@ -282,7 +285,7 @@ public final class BudgetLedger {
       }, "");
       return true;
     } catch (RuntimeException e) {
-      org.slf4j.LoggerFactory.getLogger(BudgetLedger.class).warn("could not refund reservation {} in {}: {}; it stays "
+      LOG.warn("could not refund reservation {} in {}: {}; it stays "
           + "counted", r.reservationId(), path, e.toString());
       return false;
     }
