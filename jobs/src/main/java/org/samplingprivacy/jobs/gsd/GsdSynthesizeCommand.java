@@ -219,11 +219,11 @@ public final class GsdSynthesizeCommand extends JobCommand {
       truth = c.phase("count the workload's true answers", () -> TrueAnswers.compute(data, domain, queries));
       checkEncoded(truth, domain, "--input " + in.path());
     } catch (RuntimeException e) {
-      refund(c, book, reservation, e);
+      refund(c, book, reservation, request, e);
       throw e;
     }
     ZcdpAccountant accountant = ZcdpAccountant.of(rho, secret.open(datasetId, c.runId()),
-        () -> c.phase("commit the reservation", () -> book.commit(reservation)));
+        () -> c.phase("commit the reservation", () -> book.commit(reservation, request, c.provenance())));
     PrivateGsd.Settings settings = new PrivateGsd.Settings(mode.equals("adaptive"), rounds, perRound, rows,
         new GeneticSynthesizer.Settings(population, elite, generations, stallWindow > 0 ? stallWindow : rows,
             threads > 0 ? threads : Runtime.getRuntime().availableProcessors()), common.seed);
@@ -234,7 +234,7 @@ public final class GsdSynthesizeCommand extends JobCommand {
       release = PrivateGsd.run(domain, queries, truth, settings, accountant, c::phase, progress);
     } catch (RuntimeException e) {
       if (!accountant.hasDrawn()) {
-        refund(c, book, reservation, e);
+        refund(c, book, reservation, request, e);
       }
       throw e;
     }
@@ -247,10 +247,11 @@ public final class GsdSynthesizeCommand extends JobCommand {
         s.spent().rhoUp(), epsilon, delta, s.measured(), s.generations(), s.meanErrorToNoisy());
   }
 
-  private static void refund(JobContext c, BudgetLedger book, BudgetLedger.Reservation r, RuntimeException cause) {
+  private static void refund(JobContext c, BudgetLedger book, BudgetLedger.Reservation r, BudgetLedger.Request req,
+      RuntimeException cause) {
     String reason = cause instanceof InputException ? "bad input: " + cause.getMessage() : "failed: " + cause;
     c.phase("refund the reservation", () -> {
-      book.refund(r, reason);
+      book.refund(r, req, reason);
     });
   }
 

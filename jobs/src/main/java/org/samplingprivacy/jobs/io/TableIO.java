@@ -18,7 +18,6 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.catalog.ExternalCatalogUtils;
 import org.apache.spark.sql.delta.DeltaLog;
-import org.apache.spark.sql.types.StructType;
 import org.samplingprivacy.jobs.validate.InputException;
 import scala.Option;
 
@@ -219,8 +218,12 @@ public final class TableIO {
       if (!fs.exists(p) || (fs.getFileStatus(p).isDirectory() && fs.listStatus(p).length == 0)) {
         return java.util.Optional.empty();
       }
-      if (!fs.exists(new Path(p, DELTA_LOG))) {
+      Path log = new Path(p, DELTA_LOG);
+      if (!fs.exists(log)) {
         throw new InputException(option + " " + path + " exists but is not a Delta table");
+      }
+      if (fs.listStatus(log, f -> f.getName().endsWith(".json") || f.getName().endsWith(".parquet")).length == 0) {
+        return java.util.Optional.empty(); // being created by another process: no commit yet
       }
     } catch (IOException e) {
       throw new InputException(option + " " + path + " cannot be accessed: " + e.getMessage(), e);
@@ -241,25 +244,6 @@ public final class TableIO {
   }
 
   /**
-   * Creates an empty Delta table with {@code schema} at {@code path} unless one is there. Two processes creating it at
-   * once race for the first commit; the loser finds the winner's table and goes on.
-   */
-  public static void createDeltaIfAbsent(SparkSession spark, String option, String path, StructType schema,
-      Provenance provenance) {
-    if (readDeltaIfExists(spark, option, path).isPresent()) {
-      return;
-    }
-    try {
-      spark.createDataFrame(java.util.List.of(), schema).write().format("delta").mode(SaveMode.Append)
-          .option("userMetadata", provenance.toJson()).save(path);
-    } catch (RuntimeException e) {
-      if (readDeltaIfExists(spark, option, path).isEmpty()) {
-        throw e;
-      }
-    }
-  }
-
-  /**
    * Appends {@code rows} to the Delta table at {@code path} as an idempotent write of application {@code appId} at
    * {@code version} (Delta's txnAppId/txnVersion): Delta skips the write if that application has already committed
    * this or a later version, and fails it with a ConcurrentTransactionException if a concurrent commit of the same
@@ -272,11 +256,36 @@ public final class TableIO {
         .save(path);
   }
 
-  /** Updates the rows of the Delta table at {@code path} matching {@code condition}, as one commit. */
-  public static void update(SparkSession spark, String path, String condition,
-      java.util.Map<String, org.apache.spark.sql.Column> set, Provenance provenance) {
-    withCommitMetadata(spark, provenance, () -> io.delta.tables.DeltaTable.forPath(spark, path)
-        .update(org.apache.spark.sql.functions.expr(condition), set));
+  /** The current version of the Delta table at {@code path}, or -1 if there is none yet. */
+  public static long deltaVersion(SparkSession spark, String path) {
+    return DeltaLog.forTable(spark, path).update(false, Option.empty(), Option.empty()).version();
+  }
+
+  /**
+   * The commit metadata ({@code userMetadata}, empty if none) of every commit of the Delta table at {@code path}
+   * after version {@code after}, read from the transaction log without a Spark job.
+   */
+  public static java.util.List<String> commitsSince(SparkSession spark, String path, long after) {
+    DeltaLog log = DeltaLog.forTable(spark, path);
+    log.update(false, Option.empty(), Option.empty());
+    java.util.List<String> out = new java.util.ArrayList<>();
+    scala.collection.Iterator<scala.Tuple2<Object, scala.collection.Seq<org.apache.spark.sql.delta.actions.Action>>>
+        changes = log.getChanges(after + 1, false);
+    while (changes.hasNext()) {
+      scala.collection.Iterator<org.apache.spark.sql.delta.actions.Action> actions = changes.next()._2().iterator();
+      while (actions.hasNext()) {
+        if (actions.next() instanceof org.apache.spark.sql.delta.actions.CommitInfo info) {
+          out.add(info.userMetadata().isDefined() ? info.userMetadata().get() : "");
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Appends {@code rows} to the Delta table at {@code path} as one blind append (it conflicts with no other). */
+  public static void append(Dataset<Row> rows, String path, Provenance provenance) {
+    rows.coalesce(1).write().format("delta").mode(SaveMode.Append).option("mergeSchema", "true")
+        .option("userMetadata", provenance.toJson()).save(path);
   }
 
   private static void withCommitMetadata(SparkSession spark, Provenance provenance, Runnable commit) {

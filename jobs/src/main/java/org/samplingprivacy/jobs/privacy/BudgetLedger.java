@@ -1,7 +1,6 @@
 package org.samplingprivacy.jobs.privacy;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.lit;
 
 import java.io.IOException;
@@ -32,10 +31,11 @@ import org.samplingprivacy.jobs.runner.JobFailure;
 import org.samplingprivacy.jobs.validate.InputException;
 
 /**
- * The privacy budget ledger: a Delta table with one row per reservation of a dataset's budget (docs/tables.md §2.7,
- * docs/design/privacy-core.md §3). A release <b>reserves</b> its ρ before reading any data, <b>commits</b> the
- * reservation just before its first noise draw, and is <b>refunded</b> only if it fails before that. Reserved and
- * committed rows both count against the dataset: a process that dies after measuring leaves its ρ counted.
+ * The privacy budget ledger: an append-only Delta table of events on reservations of a dataset's budget
+ * (docs/tables.md §2.7, docs/design/privacy-core.md §3). A release <b>reserves</b> its ρ before reading any data,
+ * <b>commits</b> the reservation just before its first noise draw, and is <b>refunded</b> only if it fails before
+ * that; each is a row, nothing is ever rewritten. A reservation's status is its last event; reserved and committed
+ * reservations both count against the dataset: a process that dies after measuring leaves its ρ counted.
  *
  * <p>Reservations of one dataset are serialised by a compare-and-set on Delta's idempotent-write transaction ids: the
  * n-th reservation of dataset D is appended as transaction version n of application {@code spp-ledger:D}, after
@@ -57,9 +57,7 @@ public final class BudgetLedger {
       .add("delta", DataTypes.DoubleType, false)
       .add("budget_cap_epsilon", DataTypes.DoubleType, true)
       .add("recorded_at", DataTypes.TimestampType, false)
-      .add("committed_at", DataTypes.TimestampType, true)
-      .add("refunded_at", DataTypes.TimestampType, true)
-      .add("refund_reason", DataTypes.StringType, true)
+      .add("note", DataTypes.StringType, true)
       .add("command", DataTypes.StringType, false)
       .add("fingerprint", DataTypes.StringType, false)
       .add("parameters", DataTypes.StringType, false);
@@ -92,7 +90,8 @@ public final class BudgetLedger {
   public record Decision(boolean replay, ZcdpBudget prior, long priorReleases) {}
 
   /** A reservation held by a running release (or the recorded row a replay re-uses). */
-  public record Reservation(String datasetId, String reservationId, long sequence, Decision decision) {
+  public record Reservation(String datasetId, String reservationId, long sequence, Decision decision,
+      String replayedStatus) {
     public boolean replay() {
       return decision.replay();
     }
@@ -134,36 +133,73 @@ public final class BudgetLedger {
     return df.select(cols.toArray(new Column[0]));
   }
 
-  /** Every row as the ledger summary reads it (one dataset's if {@code datasetId} is not null); a small table. */
+  /** Every reservation as the ledger summary reads it (one dataset's if {@code datasetId} is not null). */
   public List<LedgerSummary.Line> lines(String datasetId) {
-    Dataset<Row> rows = rows();
+    List<String> datasets = datasetId != null ? List.of(datasetId)
+        : rows().select("dataset_id").distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    Map<String, Double> deltas = new java.util.HashMap<>();
+    Map<String, Double> caps = new java.util.HashMap<>();
+    Dataset<Row> all = rows();
     if (datasetId != null) {
-      rows = rows.filter(col("dataset_id").equalTo(datasetId));
+      all = all.filter(col("dataset_id").equalTo(datasetId));
+    }
+    for (Row r : all.filter(col("status").isNull().or(col("status").equalTo(RESERVED)))
+        .select("dataset_id", "run_id", "reservation_id", "delta", "budget_cap_epsilon").collectAsList()) {
+      String key = r.getString(0) + "\u0000" + (r.isNullAt(2) ? "run:" + r.getString(1) : r.getString(2));
+      deltas.put(key, r.getDouble(3));
+      caps.put(key, r.isNullAt(4) ? null : r.getDouble(4));
     }
     List<LedgerSummary.Line> out = new ArrayList<>();
-    for (Row r : rows.select("dataset_id", "run_id", "status", "rho", "rho_exact", "delta", "budget_cap_epsilon",
-        "recorded_at").collectAsList()) {
-      out.add(new LedgerSummary.Line(r.getString(0), r.getString(1), r.isNullAt(2) ? COMMITTED : r.getString(2),
-          r.isNullAt(4) ? ZcdpBudget.ofRecorded(r.getDouble(3)) : ZcdpBudget.ofRho(Rational.parse(r.getString(4))),
-          r.getDouble(5), r.isNullAt(6) ? null : r.getDouble(6), r.isNullAt(7) ? null : r.getTimestamp(7)));
+    for (String d : datasets) {
+      for (Entry e : entries(d)) {
+        String key = d + "\u0000" + e.reservationId();
+        out.add(new LedgerSummary.Line(d, e.runId(), e.status(), e.rho(), deltas.getOrDefault(key, Double.NaN),
+            caps.get(key), e.recordedAt()));
+      }
     }
     return out;
   }
 
-  /** The dataset's rows, oldest reservation first. A ledger written before statuses existed reads as committed. */
+  /**
+   * The dataset's reservations, oldest first, each with the status of its last event (committed wins over refunded,
+   * which cannot both happen). A ledger written before statuses existed reads as committed rows of sequence 0.
+   */
   List<Entry> entries(String datasetId) {
     List<Entry> out = new ArrayList<>();
+    if (TableIO.readDeltaIfExists(spark, "--ledger", path).isEmpty()) {
+      return out;
+    }
     List<Row> rows = rows().filter(col("dataset_id").equalTo(datasetId))
         .select("run_id", "sequence", "reservation_id", "status", "rho", "rho_exact", "fingerprint", "recorded_at")
-        .collectAsList(); // one row per reservation of one dataset: small
+        .collectAsList(); // a few rows per release of one dataset: small
+    Map<String, Entry> byReservation = new java.util.LinkedHashMap<>();
     for (Row r : rows) {
       ZcdpBudget rho = r.isNullAt(5) ? ZcdpBudget.ofRecorded(r.getDouble(4))
           : ZcdpBudget.ofRho(Rational.parse(r.getString(5)));
-      out.add(new Entry(r.getString(0), r.isNullAt(1) ? 0 : r.getLong(1), r.isNullAt(2) ? "" : r.getString(2),
-          r.isNullAt(3) ? COMMITTED : r.getString(3), rho, r.getString(6), r.isNullAt(7) ? null : r.getTimestamp(7)));
+      String id = r.isNullAt(2) ? "run:" + r.getString(0) : r.getString(2);
+      Entry e = new Entry(r.getString(0), r.isNullAt(1) ? 0 : r.getLong(1), id,
+          r.isNullAt(3) ? COMMITTED : r.getString(3), rho, r.getString(6), r.isNullAt(7) ? null : r.getTimestamp(7));
+      byReservation.merge(id, e, BudgetLedger::fold);
     }
+    out.addAll(byReservation.values());
     out.sort(java.util.Comparator.comparingLong(Entry::sequence));
     return out;
+  }
+
+  /** Two events of one reservation: the later status (committed over refunded over reserved), the first time. */
+  private static Entry fold(Entry a, Entry b) {
+    String status = rank(a.status()) >= rank(b.status()) ? a.status() : b.status();
+    Timestamp first = a.recordedAt() == null ? b.recordedAt() : b.recordedAt() == null ? a.recordedAt()
+        : a.recordedAt().before(b.recordedAt()) ? a.recordedAt() : b.recordedAt();
+    return new Entry(a.runId(), a.sequence(), a.reservationId(), status, a.rho(), a.fingerprint(), first);
+  }
+
+  private static int rank(String status) {
+    return switch (status) {
+      case COMMITTED -> 2;
+      case REFUNDED -> 1;
+      default -> 0;
+    };
   }
 
   /**
@@ -171,8 +207,15 @@ public final class BudgetLedger {
    * fingerprint and reproducible noise; otherwise refuses a counted run id, and a spend past the cap.
    */
   public Decision check(Request req) {
-    return decide(req, entries(req.datasetId()));
+    List<Entry> entries = entries(req.datasetId());
+    lastRead = new Snapshot(req.datasetId(), entries);
+    return decide(req, entries);
   }
+
+  /** What check() read, for reserve()'s first attempt. */
+  private record Snapshot(String datasetId, List<Entry> entries) {}
+
+  private Snapshot lastRead;
 
   private Decision decide(Request req, List<Entry> entries) {
     ZcdpBudget prior = ZcdpBudget.ZERO;
@@ -220,15 +263,17 @@ public final class BudgetLedger {
    * JobFailure} when conflicts outlive the retries.
    */
   public Reservation reserve(Request req) {
-    TableIO.createDeltaIfAbsent(spark, "--ledger", path, SCHEMA, req.provenance());
     RuntimeException last = null;
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-      List<Entry> entries = entries(req.datasetId());
+      // The first attempt may use what check() read: the compare-and-set makes any snapshot safe, a fresh one only
+      // makes losing less likely. A new ledger is created by its first reservation's append.
+      List<Entry> entries = attempt == 0 && lastRead != null && lastRead.datasetId().equals(req.datasetId())
+          ? lastRead.entries() : entries(req.datasetId());
       Decision decision = decide(req, entries);
       if (decision.replay()) {
         Entry same = entries.stream().filter(e -> e.counts() && e.runId().equals(req.runId())).findFirst()
             .orElseThrow();
-        return new Reservation(req.datasetId(), same.reservationId(), same.sequence(), decision);
+        return new Reservation(req.datasetId(), same.reservationId(), same.sequence(), decision, same.status());
       }
       long sequence = entries.stream().mapToLong(Entry::sequence).max().orElse(0) + 1;
       String id = UUID.randomUUID().toString();
@@ -236,10 +281,11 @@ public final class BudgetLedger {
         awaitTestBarrier();
       }
       try {
+        long before = TableIO.deltaVersion(spark, path);
         TableIO.appendIdempotent(spark.createDataFrame(List.of(row(req, sequence, id)), SCHEMA), path,
-            "spp-ledger:" + req.datasetId(), sequence, req.provenance());
-        if (!rows().filter(col("reservation_id").equalTo(id)).isEmpty()) {
-          return new Reservation(req.datasetId(), id, sequence, decision);
+            "spp-ledger:" + req.datasetId(), sequence, withReservation(req.provenance(), id));
+        if (TableIO.commitsSince(spark, path, before).stream().anyMatch(m -> m.contains(id))) {
+          return new Reservation(req.datasetId(), id, sequence, decision, RESERVED);
         }
         // Skipped: another reservation of this dataset took sequence n first.
       } catch (RuntimeException e) {
@@ -257,11 +303,17 @@ public final class BudgetLedger {
         + "(or schedule releases of one dataset one at a time)", last);
   }
 
-  /** Marks the reservation committed: its noise is about to be drawn. A replay's committed row is left as it is. */
-  public void commit(Reservation r) {
-    retrying("commit the reservation of run " + r.reservationId(), () -> {
-      TableIO.update(spark, path, "reservation_id = '" + r.reservationId() + "' AND status = '" + RESERVED + "'",
-          Map.of("status", lit(COMMITTED), "committed_at", current_timestamp()), provenanceOf(r));
+  /**
+   * Records that the reservation is committed: its noise is about to be drawn. The event carries the run's provenance
+   * as it stands then, with the versions of the inputs it read. A replay of a committed release records nothing.
+   */
+  public void commit(Reservation r, Request req, Provenance run) {
+    if (r.replay() && r.replayedStatus().equals(COMMITTED)) {
+      return;
+    }
+    retrying("record the commit of reservation " + r.reservationId(), () -> {
+      TableIO.append(spark.createDataFrame(List.of(event(req, r, COMMITTED, null, run)), SCHEMA), path,
+          provenanceOf(r));
       return null;
     }, "the reservation stays 'reserved' and keeps counting against dataset '" + r.datasetId() + "'; no noise was "
         + "drawn and nothing was written: run the release again under a new --run-id");
@@ -272,23 +324,35 @@ public final class BudgetLedger {
    * never refunded (its recorded release did measure). If the refund itself cannot be written the reservation stays
    * counted: an over-count, never an under-count.
    */
-  public boolean refund(Reservation r, String reason) {
+  public boolean refund(Reservation r, Request req, String reason) {
     if (r.replay()) {
       return false;
     }
     try {
       retrying("refund", () -> {
-        TableIO.update(spark, path, "reservation_id = '" + r.reservationId() + "' AND status = '" + RESERVED + "'",
-            Map.of("status", lit(REFUNDED), "refunded_at", current_timestamp(), "refund_reason",
-                lit(reason.length() > 500 ? reason.substring(0, 500) : reason)), provenanceOf(r));
+        TableIO.append(spark.createDataFrame(List.of(event(req, r, REFUNDED,
+            reason.length() > 500 ? reason.substring(0, 500) : reason, req.provenance())), SCHEMA), path,
+            provenanceOf(r));
         return null;
       }, "");
       return true;
     } catch (RuntimeException e) {
-      LOG.warn("could not refund reservation {} in {}: {}; it stays "
-          + "counted", r.reservationId(), path, e.toString());
+      LOG.warn("could not refund reservation {} in {}: {}; it stays counted", r.reservationId(), path, e.toString());
       return false;
     }
+  }
+
+  private static Row event(Request req, Reservation r, String status, String note, Provenance run) {
+    return RowFactory.create(req.datasetId(), req.runId(), r.sequence(), r.reservationId(), status, req.rho().rhoUp(),
+        req.rho().rho().toString(), req.epsilon(), req.delta(), req.capEpsilon(),
+        new Timestamp(System.currentTimeMillis()), note, req.command(), req.fingerprint(), run.toJson());
+  }
+
+  /** The run's provenance with the reservation id, which the append's commit carries: how we find our commit. */
+  private static Provenance withReservation(Provenance p, String id) {
+    Map<String, String> params = new java.util.LinkedHashMap<>(p.parameters());
+    params.put("ledger-reservation-id", id);
+    return new Provenance(p.command(), p.runId(), p.seed(), params, p.inputs());
   }
 
   private Provenance provenanceOf(Reservation r) {
@@ -315,8 +379,7 @@ public final class BudgetLedger {
   private static Row row(Request req, long sequence, String id) {
     return RowFactory.create(req.datasetId(), req.runId(), sequence, id, RESERVED, req.rho().rhoUp(),
         req.rho().rho().toString(), req.epsilon(), req.delta(), req.capEpsilon(),
-        new Timestamp(System.currentTimeMillis()), null, null, null, req.command(), req.fingerprint(),
-        req.provenance().toJson());
+        new Timestamp(System.currentTimeMillis()), null, req.command(), req.fingerprint(), req.provenance().toJson());
   }
 
   /** Delta's optimistic-concurrency losers (and a lost race to create the table). */

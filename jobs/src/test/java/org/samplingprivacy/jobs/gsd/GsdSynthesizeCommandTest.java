@@ -77,11 +77,9 @@ class GsdSynthesizeCommandTest extends SparkTestBase {
     assertEquals(0, out.filter("sex not in (0, 1) or race < 0 or race >= 5 or `education-num` >= 16").count());
 
     Dataset<Row> ledger = SPARK.read().format("delta").load(dir.resolve("ledger").toString());
-    assertEquals(1, ledger.count());
-    Row entry = ledger.first();
+    assertEquals(List.of("reserved", "committed"), statuses(dir.resolve("ledger")));
+    Row entry = ledger.filter("status = 'committed'").first();
     assertEquals("adult", entry.getAs("dataset_id"));
-    assertEquals("committed", entry.getAs("status"));
-    Assertions.assertNotNull(entry.getAs("committed_at"));
     assertEquals(m.get("rho").asDouble(), entry.<Double>getAs("rho"), 0);
     String params = entry.getAs("parameters");
     Assertions.assertTrue(params.contains("\"noise-seed\":\"<redacted>\"") && !params.contains("test-noise-secret"), params);
@@ -90,7 +88,7 @@ class GsdSynthesizeCommandTest extends SparkTestBase {
     List<Row> first = out.orderBy(out.columns()[0], out.columns()).collectAsList();
     Result again = spp(args);
     assertEquals(0, again.code(), again.err());
-    assertEquals(1, SPARK.read().format("delta").load(dir.resolve("ledger").toString()).count());
+    assertEquals(List.of("reserved", "committed"), statuses(dir.resolve("ledger")), "a replay records nothing");
     Dataset<Row> out2 = SPARK.read().format("delta").load(dir.resolve("synthetic").toString());
     assertEquals(first, out2.orderBy(out2.columns()[0], out2.columns()).collectAsList());
   }
@@ -111,17 +109,17 @@ class GsdSynthesizeCommandTest extends SparkTestBase {
     Assertions.assertTrue(two.err().contains("--budget-cap") && two.err().contains("rho=0.0149")
         && two.err().contains("cap epsilon=1.3"), two.err());
     assertFalse(Files.exists(dir.resolve("b")));
-    assertEquals(1, SPARK.read().format("delta").load(ledger).count());
+    assertEquals(1, reservations(ledger));
     // A small release that fits is recorded; re-running it unseeded would be new noise: refused.
     Result three = spp(with(base, "--epsilon", "0.2", "--run-id", "c", "--output", dir.resolve("c").toString()));
     assertEquals(0, three.code(), three.err());
-    assertEquals(2, SPARK.read().format("delta").load(ledger).count());
+    assertEquals(2, reservations(ledger));
     Result rerun = spp(with(base, "--epsilon", "0.2", "--run-id", "c", "--output", dir.resolve("c").toString()));
     assertEquals(2, rerun.code());
     Assertions.assertTrue(rerun.err().contains("--noise-seed"), rerun.err());
-    assertEquals(2, SPARK.read().format("delta").load(ledger).count());
-    double spent = SPARK.read().format("delta").load(ledger).agg(org.apache.spark.sql.functions.sum("rho"))
-        .first().getDouble(0);
+    assertEquals(2, reservations(ledger));
+    double spent = SPARK.read().format("delta").load(ledger).filter("status = 'committed'")
+        .agg(org.apache.spark.sql.functions.sum("rho")).first().getDouble(0);
     assertEquals(ZcdpConversion.rho(1, 1e-9) + ZcdpConversion.rho(0.2, 1e-9), spent, 1e-15);
   }
 
@@ -163,11 +161,10 @@ class GsdSynthesizeCommandTest extends SparkTestBase {
     Assertions.assertTrue(bad.err().contains("column 'age' has 116 null values"), bad.err());
     assertFalse(Files.exists(dir.resolve("bad")));
     // The reservation was made before the data was read, then refunded: the ledger counts nothing.
-    Dataset<Row> ledger = SPARK.read().format("delta").load(dir.resolve("ledger").toString());
-    assertEquals(1, ledger.count());
-    Row refunded = ledger.first();
-    assertEquals("refunded", refunded.getAs("status"));
-    Assertions.assertTrue(refunded.<String>getAs("refund_reason").contains("116 null values"));
+    assertEquals(List.of("reserved", "refunded"), statuses(dir.resolve("ledger")));
+    Row refunded = SPARK.read().format("delta").load(dir.resolve("ledger").toString()).filter("status = 'refunded'")
+        .first();
+    Assertions.assertTrue(refunded.<String>getAs("note").contains("116 null values"));
     Result ok = spp(with(base, "--domain", repoFile("data/pums/pums-null-domain.json").toString(), "--columns",
         "sex,educ,race,married", "--output", dir.resolve("ok").toString()));
     assertEquals(0, ok.code(), ok.err());
@@ -223,15 +220,50 @@ class GsdSynthesizeCommandTest extends SparkTestBase {
     assertEquals(2, r.code(), r.err());
     Assertions.assertTrue(r.err().contains("no column 'b'"), r.err());
     assertFalse(Files.exists(dir.resolve("out")));
-    Dataset<Row> ledger = SPARK.read().format("delta").load(dir.resolve("ledger").toString());
-    assertEquals(List.of("refunded"), ledger.select("status").as(org.apache.spark.sql.Encoders.STRING())
-        .collectAsList());
+    assertEquals(List.of("reserved", "refunded"), statuses(dir.resolve("ledger")));
     // Refunded budget is free again: a release that needs the whole cap still fits.
     Files.writeString(input, "a,b\n0,1\n1,0\n2,1\n");
     Result ok = spp("gsd-synthesize", "--input", input.toString(), "--domain", domain.toString(), "--epsilon", "1.2",
         "--delta", "1e-6", "--rows", "10", "--generations", "200", "--ledger", dir.resolve("ledger").toString(),
         "--dataset-id", "t", "--budget-cap", "1.2", "--output", dir.resolve("out").toString());
     assertEquals(0, ok.code(), ok.err());
+  }
+
+  @Test
+  void aLedgerWrittenBeforeStatusesExistedCountsItsReleases() throws Exception {
+    Path dir = tempDir("gsd-old-ledger");
+    String ledger = dir.resolve("ledger").toString();
+    double oldRho = ZcdpConversion.rho(1, 1e-6);
+    org.apache.spark.sql.types.StructType old = new org.apache.spark.sql.types.StructType()
+        .add("dataset_id", "string").add("run_id", "string").add("rho", "double").add("epsilon", "double")
+        .add("delta", "double").add("recorded_at", "timestamp").add("command", "string").add("fingerprint", "string")
+        .add("parameters", "string");
+    SPARK.createDataFrame(List.of(org.apache.spark.sql.RowFactory.create("pums", "2024-01-01", oldRho, 1.0, 1e-6,
+        new java.sql.Timestamp(0), "gsd-synthesize", "f", "{}")), old).write().format("delta").save(ledger);
+    List<String> base = List.of("gsd-synthesize", "--input", repoFile("data/pums/PUMS.csv").toString(), "--domain",
+        repoFile("data/pums/pums-domain.json").toString(), "--delta", "1e-6", "--workload", "marginals:1", "--rows",
+        "50", "--generations", "300", "--ledger", ledger, "--dataset-id", "pums", "--budget-cap", "1.3");
+    // Two releases of epsilon 1 compose to epsilon 1.45 at 1e-6: past 1.3. With 0.3 they make about 1.05.
+    Result tooMuch = spp(with(base, "--epsilon", "1", "--run-id", "new", "--output", dir.resolve("a").toString()));
+    assertEquals(2, tooMuch.code(), tooMuch.err());
+    Assertions.assertTrue(tooMuch.err().contains("over 1 release(s)"), tooMuch.err());
+    Result fits = spp(with(base, "--epsilon", "0.3", "--run-id", "new", "--output", dir.resolve("b").toString()));
+    assertEquals(0, fits.code(), fits.err());
+    Dataset<Row> rows = SPARK.read().format("delta").load(ledger);
+    assertEquals(3, rows.count());
+    Row added = rows.filter("status = 'committed'").first();
+    assertEquals(1L, (long) added.getAs("sequence"));
+    Assertions.assertTrue(added.<String>getAs("parameters").contains("\"inputs\""), "provenance with the inputs read");
+  }
+
+  /** The ledger's events in the order they were written (Delta version, then row). */
+  private static List<String> statuses(Path ledger) {
+    return SPARK.read().format("delta").load(ledger.toString()).orderBy("recorded_at").select("status")
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+  }
+
+  private static long reservations(String ledger) {
+    return SPARK.read().format("delta").load(ledger).filter("status = 'reserved'").count();
   }
 
   private static String[] with(List<String> base, String... more) {

@@ -58,6 +58,9 @@ class ZeppelinNotesTest extends SparkTestBase {
         warehouse.resolve("privacy_ledger").toString(), "--dataset-id", "pums", "--noise-seed",
         "demo-only-not-a-secret", "--output", warehouse.resolve("pums_synthetic").toString(), "--run-id", "demo");
     assertEquals(0, g.code(), g.err());
+    Result pl = spp("privacy-ledger", "--ledger", warehouse.resolve("privacy_ledger").toString(), "--output",
+        warehouse.resolve("privacy_budget").toString(), "--run-id", "demo");
+    assertEquals(0, pl.code(), pl.err());
     String pixels = String.join(",", java.util.stream.IntStream.range(0, 64).mapToObj(i -> "p" + i).toList());
     Result am = spp("ambient-mix", "--input", repoFile("data/digits/digits.csv.gz").toString(), "--image-cols",
         pixels, "--pixel-range", "0,16", "--pca", "4", "--clean-fraction", "0.1,1", "--sigma", "1", "--sizes",
