@@ -5,7 +5,7 @@ import java.io.Serializable;
 /**
  * A partition of encoded rows into query cells: each row falls in at most one cell, so the fraction of rows in each
  * cell is one linear counting query and replacing one row moves at most one unit of count out of one cell and into
- * another. Marginals, range bins, prefixes and halfspaces are all of this form (note §3.5). Rows are read from a
+ * another. Marginals, range bins, prefixes and halfspaces are all of this form (docs/design/private-gsd.md). Rows are read from a
  * flat array at {@code base}, so the genetic algorithm evaluates them without copying.
  */
 public interface Cells extends Serializable {

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * The elite of the genetic algorithm: the E lowest-fitness datasets seen, used as crossover donors (note §3.2).
+ * The elite of the genetic algorithm: the E lowest-fitness datasets seen, used as crossover donors (docs/design/private-gsd.md).
  * Every child is one edit of the best dataset B, so members are stored as their few differing cells from B, not as
  * copies of N′ × d values; when B moves, each member's differences are rebased. A member whose differences exceed
  * {@link #MAX_DIFF} cells is dropped: it has fallen far behind B and would not survive selection for long.

@@ -9,7 +9,7 @@ import java.util.function.Consumer;
 import java.util.stream.IntStream;
 
 /**
- * The genetic algorithm of Private-GSD (Liu, Tang, Vietri &amp; Wu, ICML 2023; note §3): a population of children,
+ * The genetic algorithm of Private-GSD (Liu, Tang, Vietri &amp; Wu, ICML 2023; docs/design/private-gsd.md): a population of children,
  * each one edit of the best dataset B — half mutations (a cell re-drawn uniformly from its domain), half crossovers
  * (a cell copied from a random row of a random elite member; numeric cells jittered by N(0, 0.01²) as in the
  * submission code) — scored by incremental fitness against the noisy answers, an elite of the E best, and B replaced
@@ -22,7 +22,7 @@ import java.util.stream.IntStream;
  * pay only for large populations or workloads (bench/gsd.sh measures it); the default is one.
  */
 public final class GeneticSynthesizer {
-  /** Relative improvement below which a stall window stops the run (note §3.3). */
+  /** Relative improvement below which a stall window stops the run (docs/design/private-gsd.md). */
   static final double STALL_IMPROVEMENT = 1e-4;
 
   /** Settings of a run. */

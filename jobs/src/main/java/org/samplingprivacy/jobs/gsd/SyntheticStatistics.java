@@ -2,7 +2,7 @@ package org.samplingprivacy.jobs.gsd;
 
 /**
  * A synthetic dataset with its query counts, kept consistent under one-cell edits: the incremental fitness of
- * Private-GSD (note §3.2). Fitness is the weighted squared L2 distance Σ w_j (a_j − S_j/N′)² between the target
+ * Private-GSD (docs/design/private-gsd.md). Fitness is the weighted squared L2 distance Σ w_j (a_j − S_j/N′)² between the target
  * answers a (the noisy measurements) and the synthetic answers S/N′. A child that changes one cell (r, c) only moves
  * row r between cells of the partitions that read column c, so its fitness change costs O(partitions reading c),
  * independent of N′ and of the number of queries. Each row's current cell per partition is cached.

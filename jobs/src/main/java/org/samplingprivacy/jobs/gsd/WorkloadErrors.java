@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Workload error as Private-GSD reports it (note §4.2): per query class and overall, the maximum absolute error
+ * Workload error as Private-GSD reports it (docs/design/private-gsd.md): per query class and overall, the maximum absolute error
  * (ℓ∞) and the average absolute error (mean ℓ₁) of synthetic answers against reference answers, over the queries
  * of the included workloads.
  */

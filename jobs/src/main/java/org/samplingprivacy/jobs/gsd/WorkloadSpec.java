@@ -21,7 +21,7 @@ import org.samplingprivacy.jobs.validate.InputException;
  * Random queries are drawn from the seed: they are public, chosen without looking at the data.
  */
 public final class WorkloadSpec {
-  /** The resolutions of range workloads (note §3.5). */
+  /** The resolutions of range workloads (docs/design/private-gsd.md). */
   static final int[] RESOLUTIONS = {2, 4, 8, 16, 32};
   /** Upper limit on the total number of queries: the executors hold one count per query. */
   public static final long MAX_QUERIES = 5_000_000;
