@@ -128,7 +128,7 @@ public final class Domain implements Serializable {
   }
 
   /** The text of a small file on any Hadoop file system; the driver reads it before Spark starts. */
-  static String readText(String path) throws IOException {
+  public static String readText(String path) throws IOException {
     org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
     org.apache.hadoop.fs.FileSystem fs = p.getFileSystem(new org.apache.hadoop.conf.Configuration());
     try (java.io.InputStream in = fs.open(p)) {

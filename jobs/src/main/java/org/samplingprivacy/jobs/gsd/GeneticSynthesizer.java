@@ -26,7 +26,8 @@ public final class GeneticSynthesizer {
   static final double STALL_IMPROVEMENT = 1e-4;
 
   /** Settings of a run. */
-  public record Settings(int population, int elite, long generations, long stallWindow, int threads) {
+  public record Settings(int population, int elite, long generations, long stallWindow, int threads)
+      implements java.io.Serializable {
     public Settings {
       if (population < 2 || elite < 1 || generations < 1 || stallWindow < 1 || threads < 1) {
         throw new IllegalArgumentException("invalid GA settings");

@@ -18,25 +18,42 @@ import org.samplingprivacy.jobs.privacy.ZcdpBudget;
  * answers, in integer units of 1/(n·N′), sensitivity N′) and K measurements at ρ/(2TK) each, then a GA fit. Either
  * way the shares sum to ρ exactly. Everything after the measurements is post-processing (docs/design/private-gsd.md).
  */
-final class PrivateGsd {
+public final class PrivateGsd {
   private PrivateGsd() {}
 
+  /**
+   * Bugs an audit must catch, planted by tests only (privacy-audit's power tests): no option or configuration reaches
+   * this field, and production code never sets it.
+   */
+  enum PlantedBug {
+    NONE,
+    /** σ three times too small: the share is treated as 9 times larger. */
+    SIGMA_DIVIDED_BY_3,
+    /** The L2 sensitivity understated by √2: Δ² halved. */
+    SENSITIVITY_UNDERSTATED,
+    /** The genetic algorithm fitted to the true answers: the noise is drawn and ignored. */
+    NO_NOISE
+  }
+
+  static volatile PlantedBug plantedBug = PlantedBug.NONE;
+
   /** The release's shape. */
-  record Settings(boolean adaptive, int rounds, int perRound, int rows, GeneticSynthesizer.Settings ga, long seed) {}
+  public record Settings(boolean adaptive, int rounds, int perRound, int rows, GeneticSynthesizer.Settings ga,
+      long seed) implements java.io.Serializable {}
 
   /** One workload's measurement. */
-  record Measurement(int workload, String kind, DiscreteGaussianMechanism mechanism) {}
+  public record Measurement(int workload, String kind, DiscreteGaussianMechanism mechanism) {}
 
   /** What a release produced: the noisy answers (clipped to [0, 1]), what was measured, the fitted rows. */
-  record Release(double[] noisy, boolean[] measured, List<Measurement> measurements, SyntheticStatistics stats,
+  public record Release(double[] noisy, boolean[] measured, List<Measurement> measurements, SyntheticStatistics stats,
       List<GeneticSynthesizer.Result> fits) {}
 
   /** Names a phase of the run (Spark UI, logs) around work that has no result. */
-  interface Phases {
+  public interface Phases {
     void run(String phase, Runnable work);
   }
 
-  static Release run(Domain domain, QuerySet queries, TrueAnswers.Counts truth, Settings s, ZcdpAccountant accountant,
+  public static Release run(Domain domain, QuerySet queries, TrueAnswers.Counts truth, Settings s, ZcdpAccountant accountant,
       Phases phases, Consumer<String> progress) {
     int m = queries.workloads().size();
     long n = truth.rows();
@@ -87,15 +104,30 @@ final class PrivateGsd {
     return new Release(noisy, measured, measurements, stats, fits);
   }
 
+  /**
+   * The measurement of one workload at a budget share: the release's mechanism, and the one privacy-audit simulates,
+   * so an audit tests the code that releases.
+   */
+  public static DiscreteGaussianMechanism mechanismFor(Workload wl, ZcdpBudget share) {
+    return switch (plantedBug) {
+      case SIGMA_DIVIDED_BY_3 -> DiscreteGaussianMechanism.forShare(wl.countSensitivitySquared(), wl.size(),
+          share.times(9));
+      case SENSITIVITY_UNDERSTATED -> DiscreteGaussianMechanism.forShare(
+          Math.max(1, wl.countSensitivitySquared() / 2), wl.size(), share);
+      default -> DiscreteGaussianMechanism.forShare(wl.countSensitivitySquared(), wl.size(), share);
+    };
+  }
+
   private static Measurement measure(int w, ZcdpBudget share, QuerySet queries, TrueAnswers.Counts truth,
       double[] noisy, double[] weight, boolean[] measured, ZcdpAccountant accountant) {
     Workload wl = queries.workloads().get(w);
-    DiscreteGaussianMechanism g = DiscreteGaussianMechanism.forShare(wl.countSensitivitySquared(), wl.size(), share);
+    DiscreteGaussianMechanism g = mechanismFor(wl, share);
     int from = queries.start(w);
     long[] counts = accountant.measure("measure " + wl.name(), g, truth.counts(), from);
     long n = truth.rows();
     for (int j = 0; j < counts.length; j++) {
-      double a = counts[j] / (double) n; // post-processing of the integer release
+      long c = plantedBug == PlantedBug.NO_NOISE ? truth.counts()[from + j] : counts[j];
+      double a = c / (double) n; // post-processing of the integer release
       noisy[from + j] = a < 0 ? 0 : a > 1 ? 1 : a;
     }
     Arrays.fill(weight, from, from + counts.length, 1.0);

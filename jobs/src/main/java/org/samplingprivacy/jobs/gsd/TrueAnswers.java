@@ -33,42 +33,11 @@ public final class TrueAnswers {
     }
 
     Acc add(Row r, Domain domain, QuerySet q) {
-      int d = domain.size();
       if (row == null) {
-        row = new double[d];
-      }
-      boolean ok = true;
-      for (int c = 0; c < d; c++) {
-        Domain.Column col = domain.column(c);
-        Object v = r.get(c);
-        if (col.kind == Domain.Kind.NUMERIC) {
-          if (v == null) {
-            nulls[c]++;
-            ok = false;
-            continue;
-          }
-          double x = ((Number) v).doubleValue();
-          if (Double.isNaN(x)) {
-            nans[c]++;
-            ok = false;
-            continue;
-          }
-          row[c] = col.scale(x);
-        } else {
-          int code = col.code(v);
-          if (code == -2) {
-            nulls[c]++;
-            ok = false;
-          } else if (code < 0) {
-            undeclared[c]++;
-            ok = false;
-          } else {
-            row[c] = code;
-          }
-        }
+        row = new double[domain.size()];
       }
       rows++;
-      if (ok) {
+      if (encode(r, domain, row, this)) {
         q.countRow(row, 0, counts);
       }
       return this;
@@ -86,6 +55,58 @@ public final class TrueAnswers {
       }
       return this;
     }
+  }
+
+  /**
+   * Encodes one row of the domain's columns (in domain order) as the genetic algorithm represents it: categorical
+   * codes, numerics scaled to [0, 1]. Returns whether every column encoded; failures are counted in {@code acc} if
+   * it is not null.
+   */
+  static boolean encode(Row r, Domain domain, double[] row, Acc acc) {
+    boolean ok = true;
+    for (int c = 0; c < domain.size(); c++) {
+      Domain.Column col = domain.column(c);
+      Object v = r.get(c);
+      if (col.kind == Domain.Kind.NUMERIC) {
+        if (v == null) {
+          ok = false;
+          if (acc != null) {
+            acc.nulls[c]++;
+          }
+          continue;
+        }
+        double x = ((Number) v).doubleValue();
+        if (Double.isNaN(x)) {
+          ok = false;
+          if (acc != null) {
+            acc.nans[c]++;
+          }
+          continue;
+        }
+        row[c] = col.scale(x);
+      } else {
+        int code = col.code(v);
+        if (code < 0) {
+          ok = false;
+          if (acc != null) {
+            if (code == -2) {
+              acc.nulls[c]++;
+            } else {
+              acc.undeclared[c]++;
+            }
+          }
+        } else {
+          row[c] = code;
+        }
+      }
+    }
+    return ok;
+  }
+
+  /** {@link #encode(Row, Domain, double[], Acc)} of one row, or null if the domain cannot encode it. */
+  public static double[] encode(Row r, Domain domain) {
+    double[] row = new double[domain.size()];
+    return encode(r, domain, row, null) ? row : null;
   }
 
   /** Counts over {@code data}, whose columns are the domain's columns in order. */

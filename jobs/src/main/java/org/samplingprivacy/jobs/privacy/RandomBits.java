@@ -33,6 +33,24 @@ public abstract class RandomBits {
     return new Buffered(drbg::generate);
   }
 
+  /**
+   * SplitMix64 words keyed by {@code key}: fast and reproducible, for simulating a mechanism many times (audits),
+   * never for a release's noise (its state is recoverable from its output).
+   */
+  public static RandomBits simulation(long key) {
+    return new RandomBits() {
+      private long state = key;
+
+      @Override
+      protected long nextWord() {
+        long z = (state += 0x9E3779B97F4A7C15L);
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+      }
+    };
+  }
+
   /** One fair bit. */
   public final boolean nextBit() {
     if (left == 0) {
