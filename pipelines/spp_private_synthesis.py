@@ -9,7 +9,8 @@ so backfills or parallel runs cannot overspend it together (the loser of a race 
 numbers if it no longer fits). The noise secret comes from the Airflow Variable spp_noise_seed through the environment
 (never on the command line), so a retry of the same ds replays the same release instead of drawing new noise, and the
 ledger records each week once. After the release, privacy-ledger writes the dataset's budget (spent, reserved,
-remaining under the cap) as a slice of warehouse/privacy_budget and a report.
+remaining under the cap) as a slice of warehouse/privacy_budget and a report. Before all of it, privacy-audit attacks
+the same mechanism on the bundled public table and fails the run on a VIOLATION.
 """
 from datetime import datetime
 
@@ -27,11 +28,28 @@ with DAG(
     default_args=DEFAULT_ARGS,
     tags=["spp", "privacy", "synthetic-data"],
 ) as dag:
+    # The mechanism of the release: what the audit attacks and the release runs.
+    mechanism = [
+        "--domain", CONF + "/pums-domain.json",
+        "--epsilon", "1", "--delta", "1e-6",
+        "--workload", "marginals:2,range:income|sex,range:age",
+    ]
+    # Before the release: audit the configuration on the bundled public table of the same domain (an audit is not
+    # private, so never on the survey itself); a VIOLATION fails the run before anything is released.
+    audit = spp_task(
+        "audit_configuration",
+        "privacy-audit",
+        ["--input", CONF + "/pums-public.csv", "--audit", "white-box", "--trials", "100000"] + mechanism + [
+            "--fail-on-violation",
+            "--output", WAREHOUSE + "/privacy_audits/trials", "--estimates", WAREHOUSE + "/privacy_audits/estimates",
+            "--report-dir", REPORTS + "/privacy-audit/{{ ds }}",
+        ],
+        config="privacy-audit.conf",
+    )
     release = [
         "--input", LANDING + "/survey/{{ ds }}/survey.csv", "--format", "csv",
-        "--domain", CONF + "/pums-domain.json",
-        "--epsilon", "1", "--delta", "1e-6", "--rows", "2000",
-        "--workload", "marginals:2,range:income|sex,range:age",
+    ] + mechanism + [
+        "--rows", "2000",
         "--ledger", WAREHOUSE + "/privacy_ledger", "--dataset-id", "survey", "--budget-cap", "8",
         "--noise-seed", "env:SPP_NOISE_SEED",
         "--output", WAREHOUSE + "/survey_synthetic", "--write-mode", "slice",
@@ -69,4 +87,4 @@ with DAG(
         ],
         config="privacy-ledger.conf",
     )
-    check >> synthesize >> [export, budget]
+    audit >> check >> synthesize >> [export, budget]

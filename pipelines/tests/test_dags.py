@@ -83,6 +83,10 @@ class DagStructureTest(unittest.TestCase):
 
     def test_private_synthesis_releases_then_exports_with_the_secret_off_the_command_line(self):
         dag = self.dags["spp_private_synthesis"]
+        self.assertEqual({"check_budget"}, dag.task_dict["audit_configuration"].downstream_task_ids)
+        audit = dag.task_dict["audit_configuration"].application_args
+        self.assertIn("--fail-on-violation", audit)
+        self.assertNotIn("--ledger", audit)
         self.assertEqual({"synthesize"}, dag.task_dict["check_budget"].downstream_task_ids)
         self.assertIn("--dry-run", dag.task_dict["check_budget"].application_args)
         synth = dag.task_dict["synthesize"]
@@ -98,6 +102,12 @@ class DagStructureTest(unittest.TestCase):
         self.assertEqual(self.variables["spp_noise_seed"], rendered)
         for option in ("--ledger", "--dataset-id", "--budget-cap", "--epsilon", "--delta"):
             self.assertIn(option, args)
+        # The audit attacks exactly the mechanism the release runs.
+        for option in ("--domain", "--epsilon", "--delta", "--workload"):
+            self.assertEqual(args[args.index(option) + 1], audit[audit.index(option) + 1], option)
+        with open(os.path.join(dagtools.REPO, "conf", "pums-public.csv")) as a, \
+                open(os.path.join(dagtools.REPO, "data", "pums", "PUMS.csv")) as b:
+            self.assertEqual(b.read(), a.read())
         # The deployed domain file is the one bundled with the data.
         with open(os.path.join(dagtools.REPO, "conf", "pums-domain.json")) as a, \
                 open(os.path.join(dagtools.REPO, "data", "pums", "pums-domain.json")) as b:

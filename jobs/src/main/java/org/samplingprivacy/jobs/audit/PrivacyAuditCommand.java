@@ -119,6 +119,10 @@ public final class PrivacyAuditCommand extends JobCommand {
       + "(default: <output>_estimates).")
   String estimates;
 
+  @Option(names = "--fail-on-violation", description = "Exit 1 (after writing the trials, estimates and report) when "
+      + "the verdict is VIOLATION, so a scheduler stops the release that follows.")
+  boolean failOnViolation;
+
   @Option(names = "--domain", paramLabel = "FILE", description = "Public domain JSON, as gsd-synthesize takes it.")
   String domainFile;
 
@@ -256,19 +260,21 @@ public final class PrivacyAuditCommand extends JobCommand {
       default -> c.spark().createDataFrame(c.phase("one-run release", () -> oneRun(c, domain, queries, truth)),
           TRIALS);
     };
-    Dataset<Row> trials = made.withColumn("audit_id", lit(auditId))
-        .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
-    try {
-      c.phase("run the trials", () -> c.write(trials, common.output, out));
-      // Thresholds: fixed normal quantiles for the white-box score; score quantiles otherwise (Bonferroni either way).
-      double[] thresholds = audit.equals("white-box")
-          ? Arrays.stream(WHITE_BOX_FPR).map(f -> NormalDistribution.of(0, 1).inverseSurvivalProbability(f)).toArray()
-          : sweep(trials);
-      AttackCounts[] counts = c.phase("count outcomes per threshold", () -> counts(trials, thresholds));
-      finish(c, domain, nb, estimatesPath, out, claimedMu, auditId, thresholds, counts);
-    } finally {
-      trials.unpersist();
-    }
+    long start = System.nanoTime();
+    c.phase("run the trials", () -> c.write(made.withColumn("audit_id", lit(auditId)), common.output, out));
+    double seconds = (System.nanoTime() - start) / 1e9;
+    long runs = audit.equals("one-run") ? 1 : 2 * trials;
+    c.report().metric("trial_seconds", seconds).metric(audit.equals("white-box") ? "trials_per_second"
+        : "releases_per_minute", audit.equals("white-box") ? runs / seconds : 60 * runs / seconds);
+    // The written table is the record: count from it (this run's slice), not from a second run of the trials.
+    Dataset<Row> trials = TableIO.read(c.spark(), "--output", common.output, out.format()).data()
+        .filter(col("audit_id").equalTo(auditId));
+    // Thresholds: fixed normal quantiles for the white-box score; score quantiles otherwise (Bonferroni either way).
+    double[] thresholds = audit.equals("white-box")
+        ? Arrays.stream(WHITE_BOX_FPR).map(f -> NormalDistribution.of(0, 1).inverseSurvivalProbability(f)).toArray()
+        : sweep(trials);
+    AttackCounts[] counts = c.phase("count outcomes per threshold", () -> counts(trials, thresholds));
+    finish(c, domain, nb, estimatesPath, out, claimedMu, auditId, thresholds, counts);
   }
 
   private void finish(JobContext c, Domain domain, Neighbours nb, String estimatesPath, TableIO.WriteSpec out,
@@ -283,6 +289,18 @@ public final class PrivacyAuditCommand extends JobCommand {
         + "%s)%s%n", auditId, audit, est.verdict(), est.epsilonLowerBound(), epsilon, est.whiteBox()
             ? String.format(Locale.ROOT, ", mu in [%.4f, %.4f] (claimed %.4f)", est.muLo(), est.muHi(), claimedMu)
             : "");
+    if (failOnViolation && (est.epsilonViolation() || est.muViolation())) {
+      // Written and reported first: the evidence stays for whoever looks at the failed run.
+      if (common.reportDir != null) {
+        try {
+          c.report().provenance(c.provenance()).writeTo(common.reportDir, TableIO.hadoopConf(c.spark()));
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+      throw new org.samplingprivacy.jobs.runner.JobFailure("--fail-on-violation: " + est.verdict() + " (trials in "
+          + common.output + ", estimates in " + estimatesPath + ")", null);
+    }
   }
 
   private long trials() {
@@ -315,16 +333,21 @@ public final class PrivacyAuditCommand extends JobCommand {
     }
     WhiteBoxTrials t = new WhiteBoxTrials(nb.touched(), actual, claimed, common.seed);
     long k = trials;
-    double e = epsilon;
-    double d = delta;
-    double r = rho.rhoUp();
-    double mu = Math.sqrt(2 * rho.rhoDown());
-    String name = audit;
     int slices = Math.max(1, (int) Math.min(10_000, 2 * k / 50_000 + c.spark().sparkContext().defaultParallelism()));
-    return c.spark().range(0, 2 * k, 1, slices).map((org.apache.spark.api.java.function.MapFunction<Long, Row>) id -> {
-      boolean member = (id & 1) == 1;
-      return RowFactory.create("", name, id >>> 1, member ? 1 : 0, t.score(id >>> 1, member), e, d, r, mu);
-    }, org.apache.spark.sql.Encoders.row(TRIALS));
+    // A narrow projection of the trial ids: the score by a UDF, the audit's constants as literals (no Row per trial).
+    org.apache.spark.sql.expressions.UserDefinedFunction score = org.apache.spark.sql.functions.udf(
+        (org.apache.spark.sql.api.java.UDF1<Long, Double>) id -> t.score(id >>> 1, (id & 1) == 1),
+        DataTypes.DoubleType).asNondeterministic();
+    return withConstants(c.spark().range(0, 2 * k, 1, slices).select(
+        col("id").divide(2).cast("bigint").as("trial"), col("id").bitwiseAND(1).cast("int").as("is_member"),
+        score.apply(col("id")).as("score")));
+  }
+
+  /** The trial table's columns: (trial, is_member, score) plus the audit's parameters, in the contract's order. */
+  private Dataset<Row> withConstants(Dataset<Row> trialScores) {
+    return trialScores.select(lit("").as("audit_id"), lit(audit).as("audit"), col("trial"), col("is_member"),
+        col("score"), lit(epsilon).as("epsilon"), lit(delta).as("delta"), lit(rho.rhoUp()).as("rho"),
+        lit(Math.sqrt(2 * rho.rhoDown())).as("mu_claimed"));
   }
 
   private PrivateGsd.Settings settings() {

@@ -61,7 +61,7 @@ public final class ExactSampling {
     long k = 1;
     while (true) {
       boolean a;
-      if (den <= (1L << 62) / k) {
+      if (k == 1 || (Math.multiplyHigh(den, k) == 0 && den * k <= (1L << 62) && den * k > 0)) {
         a = bits.bernoulli(num, den * k);
       } else {
         a = bits.bernoulli(num, den) && bits.bernoulli(1, k); // Bernoulli(pq) = Bernoulli(p) ∧ Bernoulli(q)

@@ -65,6 +65,18 @@ public abstract class RandomBits {
 
   /** {@code k} fair bits as a non-negative long, 0 ≤ k ≤ 63. */
   public final long nextBits(int k) {
+    if (k < 0 || k > 63) {
+      throw new IllegalArgumentException("bits must be in 0..63, got " + k);
+    }
+    if (k == 0) {
+      return 0;
+    }
+    if (left >= k) { // the common case: k bits of the buffered word at once
+      long x = word & ((1L << k) - 1);
+      word >>>= k;
+      left -= k;
+      return x;
+    }
     long x = 0;
     for (int i = 0; i < k; i++) {
       x = (x << 1) | (nextBit() ? 1L : 0L);

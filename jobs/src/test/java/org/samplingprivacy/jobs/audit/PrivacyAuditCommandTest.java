@@ -86,8 +86,10 @@ class PrivacyAuditCommandTest extends SparkTestBase {
   void anUnderstatedSensitivityIsAViolationOfMu() throws Exception {
     PlantedBugs.plant("SENSITIVITY_UNDERSTATED");
     Path dir = tempDir("audit-sens");
-    Result r = run(base(dir, "1"), "--trials", "100000");
-    assertEquals(0, r.code(), r.err());
+    Result r = run(base(dir, "1"), "--trials", "100000", "--fail-on-violation");
+    assertEquals(1, r.code(), "--fail-on-violation fails the run: " + r.err());
+    Assertions.assertTrue(r.err().contains("VIOLATION") && !r.err().contains("\tat "), r.err());
+    Assertions.assertTrue(Files.exists(dir.resolve("trials")) && Files.exists(dir.resolve("trials_estimates")));
     JsonNode m = metrics(dir);
     Assertions.assertTrue(m.get("verdict").asText().startsWith("VIOLATION"), m.toString());
     // sigma / sqrt(2): the interval is centred near sqrt(2) mu.

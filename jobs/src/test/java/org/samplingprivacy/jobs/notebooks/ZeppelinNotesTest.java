@@ -61,6 +61,11 @@ class ZeppelinNotesTest extends SparkTestBase {
     Result pl = spp("privacy-ledger", "--ledger", warehouse.resolve("privacy_ledger").toString(), "--output",
         warehouse.resolve("privacy_budget").toString(), "--run-id", "demo");
     assertEquals(0, pl.code(), pl.err());
+    Result pa = spp("privacy-audit", "--input", repoFile("data/pums/PUMS.csv").toString(), "--domain",
+        repoFile("data/pums/pums-domain.json").toString(), "--epsilon", "1", "--delta", "1e-6", "--workload",
+        "marginals:2", "--trials", "20000", "--output", warehouse.resolve("privacy_audits/trials").toString(),
+        "--estimates", warehouse.resolve("privacy_audits/estimates").toString(), "--run-id", "demo");
+    assertEquals(0, pa.code(), pa.err());
     String pixels = String.join(",", java.util.stream.IntStream.range(0, 64).mapToObj(i -> "p" + i).toList());
     Result am = spp("ambient-mix", "--input", repoFile("data/digits/digits.csv.gz").toString(), "--image-cols",
         pixels, "--pixel-range", "0,16", "--pca", "4", "--clean-fraction", "0.1,1", "--sigma", "1", "--sizes",
