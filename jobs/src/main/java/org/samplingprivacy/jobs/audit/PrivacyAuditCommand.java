@@ -25,25 +25,24 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.samplingprivacy.jobs.epsilon.AttackCounts;
 import org.samplingprivacy.jobs.gsd.Domain;
-import org.samplingprivacy.jobs.gsd.GeneticSynthesizer;
 import org.samplingprivacy.jobs.gsd.GsdInput;
+import org.samplingprivacy.jobs.gsd.GsdMechanismOptions;
 import org.samplingprivacy.jobs.gsd.PrivateGsd;
 import org.samplingprivacy.jobs.gsd.QuerySet;
 import org.samplingprivacy.jobs.gsd.TrueAnswers;
 import org.samplingprivacy.jobs.gsd.Workload;
-import org.samplingprivacy.jobs.gsd.WorkloadSpec;
 import org.samplingprivacy.jobs.io.SourceTable;
 import org.samplingprivacy.jobs.io.TableFormat;
 import org.samplingprivacy.jobs.io.TableIO;
 import org.samplingprivacy.jobs.privacy.Rational;
 import org.samplingprivacy.jobs.privacy.ZcdpBudget;
-import org.samplingprivacy.jobs.report.SvgPlot;
 import org.samplingprivacy.jobs.runner.JobCommand;
 import org.samplingprivacy.jobs.runner.JobContext;
 import org.samplingprivacy.jobs.runner.Plan;
 import org.samplingprivacy.jobs.validate.InputException;
 import org.samplingprivacy.jobs.validate.Params;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -59,6 +58,9 @@ import picocli.CommandLine.Option;
     + "neighbouring datasets and report the epsilon the attack demonstrates against the epsilon claimed. NOT "
     + "differentially private itself: run it on a public table of the same domain, or inside the trusted environment.")
 public final class PrivacyAuditCommand extends JobCommand {
+  @Mixin
+  GsdMechanismOptions mechanism;
+
   public static final StructType TRIALS = new StructType()
       .add("audit_id", DataTypes.StringType, false)
       .add("audit", DataTypes.StringType, false)
@@ -123,72 +125,28 @@ public final class PrivacyAuditCommand extends JobCommand {
       + "the verdict is VIOLATION, so a scheduler stops the release that follows.")
   boolean failOnViolation;
 
-  @Option(names = "--domain", paramLabel = "FILE", description = "Public domain JSON, as gsd-synthesize takes it.")
-  String domainFile;
-
-  @Option(names = "--columns", paramLabel = "C1,C2", description = "Columns of the release (default: every column "
-      + "of --domain).")
-  String columns;
-
-  @Option(names = "--epsilon", paramLabel = "E", description = "The release's claimed epsilon (> 0).")
-  Double epsilon;
-
-  @Option(names = "--delta", paramLabel = "D", description = "The release's delta, in (0, 1).")
-  Double delta;
-
-  @Option(names = "--workload", paramLabel = "W", defaultValue = "marginals:2", description = "The release's "
-      + "workload, as gsd-synthesize takes it.")
-  String workload;
-
-  @Option(names = "--mode", paramLabel = "M", defaultValue = "one-shot", description = "The release's mode: "
-      + "one-shot or adaptive (black-box and one-run only).")
-  String mode;
-
-  @Option(names = "--rounds", paramLabel = "T", defaultValue = "10", description = "Adaptive rounds.")
-  int rounds;
-
-  @Option(names = "--per-round", paramLabel = "K", defaultValue = "1", description = "Adaptive: workloads per round.")
-  int perRound;
-
   @Option(names = "--rows", paramLabel = "N", description = "Synthetic rows of each release (black-box, one-run; "
       + "small: a one-row change below 1/N' of the synthetic table is invisible to the attack).")
   Integer rows;
-
-  @Option(names = "--population", paramLabel = "P", defaultValue = "100", description = "GA children per generation.")
-  int population;
-
-  @Option(names = "--elite", paramLabel = "E", defaultValue = "5", description = "GA elite archive size.")
-  int elite;
 
   @Option(names = "--generations", paramLabel = "G", defaultValue = "2000", description = "GA generation cap per fit "
       + "(black-box, one-run).")
   long generations;
 
-  @Option(names = "--stall-window", paramLabel = "G", defaultValue = "0", description = "GA stall window (0: --rows).")
-  long stallWindow;
-
-  private Domain fullDomain;
   private ZcdpBudget rho;
+  private double epsilon;
+  private double delta;
 
   @Override
   protected void validateParameters() {
     Params.requirePresent("--input", common.input);
     Params.requirePresent("--output", common.output);
-    Params.requirePresent("--domain", domainFile);
-    Params.requirePresent("--epsilon", epsilon);
-    Params.requirePresent("--delta", delta);
     Params.requireOneOf("--audit", audit, "white-box", "black-box", "one-run");
-    Params.requireOneOf("--mode", mode, "one-shot", "adaptive");
-    if (!(epsilon > 0) || !Double.isFinite(epsilon)) {
-      throw new InputException("--epsilon must be positive and finite, got " + epsilon);
-    }
-    if (!(delta > 0 && delta < 1)) {
-      throw new InputException("--delta must be in (0, 1), got " + delta);
-    }
+    mechanism.validate();
     if (!(alpha > 0 && alpha < 0.5)) {
       throw new InputException("--alpha must be in (0, 0.5), got " + alpha);
     }
-    if (audit.equals("white-box") && mode.equals("adaptive")) {
+    if (audit.equals("white-box") && mechanism.adaptive()) {
       throw new InputException("--audit white-box audits one-shot releases: in adaptive mode which workloads are "
           + "measured depends on the data; audit it with --audit black-box or one-run");
     }
@@ -199,28 +157,20 @@ public final class PrivacyAuditCommand extends JobCommand {
     long k = trials != null ? trials : audit.equals("white-box") ? 100_000 : 200;
     trials = Params.requireInRange("--trials", k, 10, 100_000_000L);
     Params.requireInRange("--canaries", canaries, 10, 100_000);
-    Params.requireInRange("--rounds", rounds, 1, 10_000);
-    Params.requireInRange("--per-round", perRound, 1, 10_000);
-    Params.requireInRange("--population", population, 2, 100_000);
-    Params.requireInRange("--elite", elite, 1, 1_000);
     Params.requireInRange("--generations", generations, 1, 1_000_000_000L);
-    Params.requireInRange("--stall-window", stallWindow, 0, 1_000_000_000L);
-    rho = ZcdpBudget.fromEpsilonDelta(epsilon, delta);
-    fullDomain = Domain.read(domainFile);
+    rho = mechanism.rho();
+    epsilon = mechanism.epsilon();
+    delta = mechanism.delta();
   }
 
   @Override
   protected Plan plan(JobContext ctx) {
     TableIO.WriteSpec out = ctx.writeSpec(TableFormat.DELTA, TableFormat.PARQUET);
-    List<String> names = columns != null ? Params.requireList("--columns", columns)
-        : fullDomain.columns().stream().map(c -> c.name).toList();
-    Domain domain = fullDomain.select(names, "(--columns)");
-    List<Workload> workloads = WorkloadSpec.parse(workload, domain, common.seed);
-    if (mode.equals("adaptive") && (long) rounds * perRound > workloads.size()) {
-      throw new InputException("--rounds " + rounds + " x --per-round " + perRound + " exceeds the "
-          + workloads.size() + " workloads of --workload");
-    }
-    QuerySet queries = new QuerySet(workloads, domain.size());
+    GsdMechanismOptions.Resolved resolved = mechanism.resolve(common.seed);
+    List<String> names = resolved.names();
+    Domain domain = resolved.domain();
+    List<Workload> workloads = resolved.workloads();
+    QuerySet queries = resolved.queries();
     double[] canaryRow = canary.equals("auto") ? null : readCanary(domain, canary);
     SourceTable in = ctx.readInput();
     GsdInput.check(in, domain, names);
@@ -351,9 +301,7 @@ public final class PrivacyAuditCommand extends JobCommand {
   }
 
   private PrivateGsd.Settings settings() {
-    return new PrivateGsd.Settings(mode.equals("adaptive"), rounds, perRound, rows,
-        new GeneticSynthesizer.Settings(population, elite, generations, stallWindow > 0 ? stallWindow : rows, 1),
-        common.seed);
+    return mechanism.settings(rows, generations, 1, common.seed);
   }
 
   private Dataset<Row> blackBox(JobContext c, Domain domain, QuerySet queries, TrueAnswers.Counts truth,

@@ -32,6 +32,7 @@ import org.samplingprivacy.jobs.runner.Plan;
 import org.samplingprivacy.jobs.validate.InputException;
 import org.samplingprivacy.jobs.validate.Params;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -46,39 +47,11 @@ import picocli.CommandLine.Option;
     description = "Differentially private synthetic data by a genetic algorithm fitted to noisy workload answers "
         + "(Private-GSD).")
 public final class GsdSynthesizeCommand extends JobCommand {
-  @Option(names = "--domain", paramLabel = "FILE", description = "Public domain JSON: categories, numeric bounds and "
-      + "bins (docs/tables.md §2.7; private-pgm's {\"col\": size} also accepted). Never derived from the data.")
-  String domainFile;
-
-  @Option(names = "--columns", paramLabel = "C1,C2",
-      description = "Columns to synthesise, in this order (default: every column of --domain; each must be in the input).")
-  String columns;
-
-  @Option(names = "--epsilon", paramLabel = "E", description = "Privacy budget epsilon of this release (> 0).")
-  Double epsilon;
-
-  @Option(names = "--delta", paramLabel = "D", description = "Privacy parameter delta, in (0, 1); 1/n^2 is usual.")
-  Double delta;
-
-  @Option(names = "--workload", paramLabel = "W", defaultValue = "marginals:2",
-      description = "Queries to preserve: marginals:K[:a+b+c], range:COL[|CAT], prefix:M, halfspace:M, "
-          + "comma-separated, or @FILE with one item per line.")
-  String workload;
+  @Mixin
+  GsdMechanismOptions mechanism;
 
   @Option(names = "--rows", paramLabel = "N", description = "Rows of the synthetic table (public; 1..1000000).")
   Integer rows;
-
-  @Option(names = "--mode", paramLabel = "M", defaultValue = "one-shot",
-      description = "one-shot: measure every workload once, rho split equally; adaptive: --rounds rounds of "
-          + "noisy-max selection and measurement.")
-  String mode;
-
-  @Option(names = "--rounds", paramLabel = "T", defaultValue = "10", description = "Adaptive rounds.")
-  int rounds;
-
-  @Option(names = "--per-round", paramLabel = "K", defaultValue = "1",
-      description = "Adaptive: workloads selected and measured per round.")
-  int perRound;
 
   @Option(names = "--ledger", paramLabel = "PATH", description = "Delta table of the budget's reservations and releases (created if absent; "
       + "docs/tables.md 2.7). Read it with privacy-ledger.")
@@ -98,21 +71,9 @@ public final class GsdSynthesizeCommand extends JobCommand {
       + "from the operating system's CSPRNG.")
   String noiseSeed;
 
-  @Option(names = "--population", paramLabel = "P", defaultValue = "100",
-      description = "Children per generation (half mutation, half crossover).")
-  int population;
-
-  @Option(names = "--elite", paramLabel = "E", defaultValue = "5", description = "Elite archive size.")
-  int elite;
-
   @Option(names = "--generations", paramLabel = "G", defaultValue = "100000",
       description = "Generation cap per fit (per round in adaptive mode).")
   long generations;
-
-  @Option(names = "--stall-window", paramLabel = "G", defaultValue = "0",
-      description = "Stop when fitness improves by less than 1e-4 (relative) over this many generations "
-          + "(0: --rows).")
-  long stallWindow;
 
   @Option(names = "--threads", paramLabel = "T", defaultValue = "1",
       description = "Driver threads scoring children (0: all cores). Results do not depend on it.")
@@ -122,7 +83,6 @@ public final class GsdSynthesizeCommand extends JobCommand {
       + "private: for evaluating the method, never for a release.")
   boolean nonPrivateEvaluation;
 
-  private Domain fullDomain;
   private NoiseSecret secret;
   private ZcdpBudget rho;
 
@@ -135,69 +95,51 @@ public final class GsdSynthesizeCommand extends JobCommand {
   protected void validateParameters() {
     Params.requirePresent("--input", common.input);
     Params.requirePresent("--output", common.output);
-    Params.requirePresent("--domain", domainFile);
-    Params.requirePresent("--epsilon", epsilon);
-    Params.requirePresent("--delta", delta);
     Params.requirePresent("--rows", rows);
     Params.requirePresent("--ledger", ledger);
     Params.requirePresent("--dataset-id", datasetId);
-    if (!(epsilon > 0) || !Double.isFinite(epsilon)) {
-      throw new InputException("--epsilon must be positive and finite, got " + epsilon);
-    }
-    if (!(delta > 0 && delta < 1)) {
-      throw new InputException("--delta must be in (0, 1), got " + delta);
-    }
+    mechanism.validate();
     Params.requireInRange("--rows", rows, 1, 1_000_000);
-    Params.requireOneOf("--mode", mode, "one-shot", "adaptive");
-    Params.requireInRange("--rounds", rounds, 1, 10_000);
-    Params.requireInRange("--per-round", perRound, 1, 10_000);
-    Params.requireInRange("--population", population, 2, 100_000);
-    Params.requireInRange("--elite", elite, 1, 1_000);
     Params.requireInRange("--generations", generations, 1, 1_000_000_000L);
-    Params.requireInRange("--stall-window", stallWindow, 0, 1_000_000_000L);
     Params.requireInRange("--threads", threads, 0, 1024);
     Params.requireRunId("--dataset-id", datasetId);
     if (budgetCap != null && (!(budgetCap > 0) || !Double.isFinite(budgetCap))) {
       throw new InputException("--budget-cap must be positive and finite, got " + budgetCap);
     }
     secret = NoiseSecret.resolve(noiseSeed);
-    rho = ZcdpBudget.fromEpsilonDelta(epsilon, delta);
-    fullDomain = Domain.read(domainFile);
+    rho = mechanism.rho();
   }
 
   @Override
   protected Plan plan(JobContext ctx) {
     TableIO.WriteSpec out = ctx.writeSpec(TableFormat.DELTA, TableFormat.PARQUET);
-    List<String> names = columns != null ? Params.requireList("--columns", columns)
-        : fullDomain.columns().stream().map(c -> c.name).toList();
-    Domain domain = fullDomain.select(names, "(--columns)");
-    List<Workload> workloads = WorkloadSpec.parse(workload, domain, common.seed);
-    if (mode.equals("adaptive") && (long) rounds * perRound > workloads.size()) {
-      throw new InputException("--rounds " + rounds + " x --per-round " + perRound + " exceeds the "
-          + workloads.size() + " workloads of --workload");
-    }
-    QuerySet queries = new QuerySet(workloads, domain.size());
+    GsdMechanismOptions.Resolved r = mechanism.resolve(common.seed);
+    List<String> names = r.names();
+    Domain domain = r.domain();
+    List<Workload> workloads = r.workloads();
+    QuerySet queries = r.queries();
     TableFormat format = ctx.locateInput(); // exists and is a table: metadata only, nothing read before the ledger
     BudgetLedger book = BudgetLedger.at(ctx.spark(), ledger);
-    BudgetLedger.Request request = new BudgetLedger.Request(datasetId, ctx.runId(), rho, epsilon, delta, budgetCap,
+    BudgetLedger.Request request = new BudgetLedger.Request(datasetId, ctx.runId(), rho, mechanism.epsilon(), mechanism.delta(), budgetCap,
         ctx.command(), fingerprint(ctx), secret.reproducible(), ctx.provenance());
     BudgetLedger.Decision decision = ctx.phase("check budget ledger", () -> book.check(request));
-    long measured = mode.equals("one-shot") ? workloads.size() : (long) rounds * perRound;
+    long measured = !mechanism.adaptive() ? workloads.size() : (long) mechanism.rounds() * mechanism.perRound();
     List<String> steps = List.of(
         String.format(Locale.ROOT, "budget: epsilon=%s delta=%s -> rho=%.6g zCDP; dataset '%s' counts rho=%.6g over "
-            + "%d other release(s)%s", epsilon, delta, rho.rhoDown(), datasetId, decision.prior().rhoUp(),
+            + "%d other release(s)%s", mechanism.epsilon(), mechanism.delta(), rho.rhoDown(), datasetId, decision.prior().rhoUp(),
             decision.priorReleases(), budgetCap != null ? ", cap epsilon=" + budgetCap : ""),
         decision.replay() ? "ledger " + ledger + ": this run is recorded with the same noise: a replay, nothing new is "
             + "reserved" : "reserve rho in --ledger " + ledger + " before reading any data (refunded if the input "
             + "turns out bad)",
         "read " + common.input + " (" + format.id() + "): " + names.size() + " columns " + names,
-        "workload " + workload + ": " + workloads.size() + " workloads, " + queries.size() + " queries, counted in one "
+        "workload " + mechanism.workload() + ": " + workloads.size() + " workloads, " + queries.size() + " queries, counted in one "
             + "pass",
-        (mode.equals("one-shot") ? "measure all " + measured + " workloads once (exact discrete Gaussian, rho/"
-            + measured + " each)" : "adaptive: " + rounds + " rounds x " + perRound + " workload(s): half selection "
+        (!mechanism.adaptive() ? "measure all " + measured + " workloads once (exact discrete Gaussian, rho/"
+            + measured + " each)" : "adaptive: " + mechanism.rounds() + " rounds x " + mechanism.perRound() + " workload(s): half selection "
             + "(exact exponential mechanism), half measurement (exact discrete Gaussian)")
             + "; the reservation is committed before the first noise draw",
-        "genetic algorithm: " + rows + " rows, population " + population + ", elite " + elite + ", up to "
+        "genetic algorithm: " + rows + " rows, population " + mechanism.population() + ", elite "
+            + mechanism.elite() + ", up to "
             + generations + " generations per fit",
         "write " + common.output + " (" + out.format().id() + ")");
     return new Plan(steps, c -> execute(c, domain, names, queries, book, request, out));
@@ -220,9 +162,8 @@ public final class GsdSynthesizeCommand extends JobCommand {
     }
     ZcdpAccountant accountant = ZcdpAccountant.of(rho, secret.open(datasetId, c.runId()),
         () -> c.phase("commit the reservation", () -> book.commit(reservation, request, c.provenance())));
-    PrivateGsd.Settings settings = new PrivateGsd.Settings(mode.equals("adaptive"), rounds, perRound, rows,
-        new GeneticSynthesizer.Settings(population, elite, generations, stallWindow > 0 ? stallWindow : rows,
-            threads > 0 ? threads : Runtime.getRuntime().availableProcessors()), common.seed);
+    PrivateGsd.Settings settings = mechanism.settings(rows, generations,
+        threads > 0 ? threads : Runtime.getRuntime().availableProcessors(), common.seed);
     java.util.function.Consumer<String> progress = line -> System.err.println(c.command() + " " + c.runId() + ": "
         + line);
     PrivateGsd.Release release;
@@ -235,12 +176,13 @@ public final class GsdSynthesizeCommand extends JobCommand {
       throw e;
     }
     c.write(decode(c, domain, schema, release.stats().data()), common.output, out);
-    GsdReport.Summary s = GsdReport.write(c.report(), new GsdReport.Facts(epsilon, delta, rho, datasetId, mode, rounds,
+    GsdReport.Summary s = GsdReport.write(c.report(), new GsdReport.Facts(mechanism.epsilon(), mechanism.delta(), rho, datasetId, mechanism.mode(),
+        mechanism.rounds(),
         rows, common.seed, secret.reproducible(), nonPrivateEvaluation), domain, queries, truth, release, accountant,
         reservation);
     spec.commandLine().getOut().printf(Locale.ROOT, "synthesised %d rows into %s: rho %.6g (epsilon %s, delta %s), "
         + "%d workloads measured, %d generations, mean error to noisy answers %.4g%n", rows, common.output,
-        s.spent().rhoUp(), epsilon, delta, s.measured(), s.generations(), s.meanErrorToNoisy());
+        s.spent().rhoUp(), mechanism.epsilon(), mechanism.delta(), s.measured(), s.generations(), s.meanErrorToNoisy());
   }
 
   private static void refund(JobContext c, BudgetLedger book, BudgetLedger.Reservation r, BudgetLedger.Request req,
