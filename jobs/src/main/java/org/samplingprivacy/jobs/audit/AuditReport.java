@@ -72,8 +72,9 @@ final class AuditReport {
     roc.line("claimed mu-GDP", gx, gy);
     report.plot(roc);
     List<List<Object>> canary = new ArrayList<>();
+    java.util.Map<String, Object> removed = PrivacyAuditCommand.describe(domain, nb.removed());
     PrivacyAuditCommand.describe(domain, nb.canary()).forEach((k, v) -> canary.add(List.of(k, String.valueOf(v),
-        String.valueOf(PrivacyAuditCommand.describe(domain, nb.removed()).get(k)))));
+        String.valueOf(removed.get(k)))));
     report.table("Neighbours: D' replaces the removed row by the canary (" + nb.partitionsDiffering() + " of "
         + nb.partitions() + " query partitions differ; " + nb.occupancy() + " input rows share the canary's cells, "
         + "summed over partitions; " + nb.touched().size() + " queries touched)", List.of("column", "canary",

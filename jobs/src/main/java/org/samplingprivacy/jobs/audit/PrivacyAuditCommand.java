@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.commons.statistics.distribution.NormalDistribution;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -311,18 +310,14 @@ public final class PrivacyAuditCommand extends JobCommand {
     long[] countsD = truth.counts();
     long[] countsD2 = nb.neighbourCounts(countsD);
     long n = truth.rows();
-    List<Long> ids = new ArrayList<>();
-    for (long i = 0; i < 2 * trials; i++) {
-      ids.add(i);
-    }
     double e = epsilon;
     double d = delta;
     double r = rho.rhoUp();
     double mu = Math.sqrt(2 * rho.rhoDown());
     String name = audit;
-    int slices = (int) Math.min(ids.size(), 100_000);
-    return c.spark().createDataFrame(JavaSparkContext.fromSparkContext(c.spark().sparkContext())
-        .parallelize(ids, slices).map(id -> { // one release per task
+    int slices = (int) Math.min(2 * trials, 100_000);
+    return c.spark().createDataFrame(c.spark().range(0, 2 * trials, 1, slices).javaRDD()
+        .map(id -> { // one release per task
           boolean member = (id & 1) == 1;
           double[] syn = releases.release(member ? countsD2 : countsD, n, id >>> 1, member);
           return RowFactory.create("", name, id >>> 1, member ? 1 : 0, attack.score(syn, releases.rows(),

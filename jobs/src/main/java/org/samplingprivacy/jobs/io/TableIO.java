@@ -40,14 +40,11 @@ public final class TableIO {
 
   /** Reads the table at {@code path}; {@code option} names the option it came from, for messages. */
   public static SourceTable read(SparkSession spark, String option, String path, TableFormat format) {
-    if (path == null || path.isBlank()) {
-      throw new InputException("missing required option " + option);
-    }
     TableFormat f = locate(spark, option, path, format);
     try {
       return switch (f) {
         case DELTA -> {
-          long version = DeltaLog.forTable(spark, path).update(false, Option.empty(), Option.empty()).version();
+          long version = deltaVersion(spark, path);
           Dataset<Row> df = spark.read().format("delta").option("versionAsOf", version).load(path);
           yield new SourceTable(path, f, version, df);
         }
@@ -188,7 +185,7 @@ public final class TableIO {
           w = w.option("overwriteSchema", "true");
         }
         w.save(path);
-        return DeltaLog.forTable(spark, path).update(false, Option.empty(), Option.empty()).version();
+        return deltaVersion(spark, path);
       }
       case PARQUET, CSV, JSON -> {
         Path target = new Path(path);
@@ -240,7 +237,7 @@ public final class TableIO {
     SparkSession spark = source.sparkSession();
     withCommitMetadata(spark, provenance, () -> clauses.apply(io.delta.tables.DeltaTable.forPath(spark, path).as("t")
         .merge(source.as("s"), condition)).execute());
-    return DeltaLog.forTable(spark, path).update(false, Option.empty(), Option.empty()).version();
+    return deltaVersion(spark, path);
   }
 
   /**
@@ -266,8 +263,8 @@ public final class TableIO {
    * after version {@code after}, read from the transaction log without a Spark job.
    */
   public static java.util.List<String> commitsSince(SparkSession spark, String path, long after) {
+    deltaVersion(spark, path); // brings the log's snapshot up to date
     DeltaLog log = DeltaLog.forTable(spark, path);
-    log.update(false, Option.empty(), Option.empty());
     java.util.List<String> out = new java.util.ArrayList<>();
     scala.collection.Iterator<scala.Tuple2<Object, scala.collection.Seq<org.apache.spark.sql.delta.actions.Action>>>
         changes = log.getChanges(after + 1, false);

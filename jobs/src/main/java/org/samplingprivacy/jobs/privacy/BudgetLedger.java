@@ -135,28 +135,25 @@ public final class BudgetLedger {
 
   /** Every reservation as the ledger summary reads it (one dataset's if {@code datasetId} is not null). */
   public List<LedgerSummary.Line> lines(String datasetId) {
-    List<String> datasets = datasetId != null ? List.of(datasetId)
-        : rows().select("dataset_id").distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
-    Map<String, Double> deltas = new java.util.HashMap<>();
-    Map<String, Double> caps = new java.util.HashMap<>();
-    Dataset<Row> all = rows();
-    if (datasetId != null) {
-      all = all.filter(col("dataset_id").equalTo(datasetId));
-    }
-    for (Row r : all.filter(col("status").isNull().or(col("status").equalTo(RESERVED)))
-        .select("dataset_id", "run_id", "reservation_id", "delta", "budget_cap_epsilon").collectAsList()) {
-      String key = r.getString(0) + "\u0000" + (r.isNullAt(2) ? "run:" + r.getString(1) : r.getString(2));
-      deltas.put(key, r.getDouble(3));
-      caps.put(key, r.isNullAt(4) ? null : r.getDouble(4));
+    Map<String, List<Row>> byDataset = new java.util.TreeMap<>();
+    for (Row r : read(datasetId)) {
+      byDataset.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(r);
     }
     List<LedgerSummary.Line> out = new ArrayList<>();
-    for (String d : datasets) {
-      for (Entry e : entries(d)) {
-        String key = d + "\u0000" + e.reservationId();
-        out.add(new LedgerSummary.Line(d, e.runId(), e.status(), e.rho(), deltas.getOrDefault(key, Double.NaN),
-            caps.get(key), e.recordedAt()));
+    byDataset.forEach((d, rows) -> {
+      Map<String, Row> reservedEvent = new java.util.HashMap<>();
+      for (Row r : rows) {
+        if (r.isNullAt(EVENT_STATUS) || r.getString(EVENT_STATUS).equals(RESERVED)) {
+          reservedEvent.put(reservationKey(r), r); // the reservation's δ and cap
+        }
       }
-    }
+      for (Entry e : fold(rows)) {
+        Row first = reservedEvent.get(e.reservationId());
+        out.add(new LedgerSummary.Line(d, e.runId(), e.status(), e.rho(),
+            first == null ? Double.NaN : first.getDouble(EVENT_DELTA),
+            first == null || first.isNullAt(EVENT_CAP) ? null : first.getDouble(EVENT_CAP), e.recordedAt()));
+      }
+    });
     return out;
   }
 
@@ -165,23 +162,43 @@ public final class BudgetLedger {
    * which cannot both happen). A ledger written before statuses existed reads as committed rows of sequence 0.
    */
   List<Entry> entries(String datasetId) {
-    List<Entry> out = new ArrayList<>();
+    return fold(read(datasetId));
+  }
+
+  // Columns of read()'s rows.
+  private static final int EVENT_STATUS = 4;
+  private static final int EVENT_DELTA = 8;
+  private static final int EVENT_CAP = 9;
+
+  /** The ledger's events (one dataset's, or all if null) in one read: a few rows per release, small. */
+  private List<Row> read(String datasetId) {
     if (TableIO.readDeltaIfExists(spark, "--ledger", path).isEmpty()) {
-      return out;
+      return List.of();
     }
-    List<Row> rows = rows().filter(col("dataset_id").equalTo(datasetId))
-        .select("run_id", "sequence", "reservation_id", "status", "rho", "rho_exact", "fingerprint", "recorded_at")
-        .collectAsList(); // a few rows per release of one dataset: small
+    Dataset<Row> rows = rows();
+    if (datasetId != null) {
+      rows = rows.filter(col("dataset_id").equalTo(datasetId));
+    }
+    return rows.select("dataset_id", "run_id", "sequence", "reservation_id", "status", "rho", "rho_exact",
+        "fingerprint", "delta", "budget_cap_epsilon", "recorded_at").collectAsList();
+  }
+
+  private static String reservationKey(Row r) {
+    return r.isNullAt(3) ? "run:" + r.getString(1) : r.getString(3);
+  }
+
+  /** Events folded per reservation, oldest reservation first. */
+  private static List<Entry> fold(List<Row> rows) {
     Map<String, Entry> byReservation = new java.util.LinkedHashMap<>();
     for (Row r : rows) {
-      ZcdpBudget rho = r.isNullAt(5) ? ZcdpBudget.ofRecorded(r.getDouble(4))
-          : ZcdpBudget.ofRho(Rational.parse(r.getString(5)));
-      String id = r.isNullAt(2) ? "run:" + r.getString(0) : r.getString(2);
-      Entry e = new Entry(r.getString(0), r.isNullAt(1) ? 0 : r.getLong(1), id,
-          r.isNullAt(3) ? COMMITTED : r.getString(3), rho, r.getString(6), r.isNullAt(7) ? null : r.getTimestamp(7));
-      byReservation.merge(id, e, BudgetLedger::fold);
+      ZcdpBudget rho = r.isNullAt(6) ? ZcdpBudget.ofRecorded(r.getDouble(5))
+          : ZcdpBudget.ofRho(Rational.parse(r.getString(6)));
+      Entry e = new Entry(r.getString(1), r.isNullAt(2) ? 0 : r.getLong(2), reservationKey(r),
+          r.isNullAt(EVENT_STATUS) ? COMMITTED : r.getString(EVENT_STATUS), rho, r.getString(7),
+          r.isNullAt(10) ? null : r.getTimestamp(10));
+      byReservation.merge(e.reservationId(), e, BudgetLedger::fold);
     }
-    out.addAll(byReservation.values());
+    List<Entry> out = new ArrayList<>(byReservation.values());
     out.sort(java.util.Comparator.comparingLong(Entry::sequence));
     return out;
   }
@@ -315,8 +332,8 @@ public final class BudgetLedger {
       TableIO.append(spark.createDataFrame(List.of(event(req, r, COMMITTED, null, run)), SCHEMA), path,
           provenanceOf(r));
       return null;
-    }, "the reservation stays 'reserved' and keeps counting against dataset '" + r.datasetId() + "'; no noise was "
-        + "drawn and nothing was written: run the release again under a new --run-id");
+    }, "no noise was drawn and nothing was written; the release refunds its reservation if the ledger lets it "
+        + "(otherwise it keeps counting against dataset '" + r.datasetId() + "'): run the release again");
   }
 
   /**
