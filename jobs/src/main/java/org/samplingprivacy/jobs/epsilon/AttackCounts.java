@@ -4,7 +4,7 @@ package org.samplingprivacy.jobs.epsilon;
  * The outcome of a membership-inference attack on P members and N non-members: TP, FN (members guessed in / out),
  * TN, FP (non-members guessed out / in).
  */
-public record AttackCounts(long tp, long fn, long tn, long fp) {
+public record AttackCounts(long tp, long fn, long tn, long fp) implements java.io.Serializable {
   public AttackCounts {
     if (tp < 0 || fn < 0 || tn < 0 || fp < 0) {
       throw new IllegalArgumentException("counts must be >= 0, got " + this);

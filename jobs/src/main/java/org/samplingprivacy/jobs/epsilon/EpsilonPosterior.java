@@ -2,6 +2,7 @@ package org.samplingprivacy.jobs.epsilon;
 
 import java.util.function.DoubleUnaryOperator;
 import org.apache.commons.statistics.distribution.BetaDistribution;
+import org.apache.commons.statistics.distribution.NormalDistribution;
 
 /**
  * The posterior of ε given an attack's counts (Zanella-Béguelin et al., "Bayesian Estimation of Differential
@@ -21,14 +22,20 @@ public final class EpsilonPosterior {
   private static final double ABS_TOL = 1e-12;
   private static final double REL_TOL = 1e-9;
   private static final double ROOT_TOL = 1e-9;
+  private static final double NEWTON_TOL = 1e-11;
 
   private final AttackCounts counts;
   private final double delta;
   private final double kappa;
   private final BetaDistribution a;
   private final BetaDistribution b;
-  private final BetaWeightedIntegral overB;
+  /** The adaptive integral over b, built on first use (its quantile cuts cost more than a fast quantile). */
+  private BetaWeightedIntegral overB;
   private double median = Double.NaN;
+  private FixedCdfRule rule;
+  private FixedCdfRule.Value centre;
+  private double centreAt;
+  private static final NormalDistribution NORMAL = NormalDistribution.of(0, 1);
   private final GaussKronrod quadrature = new GaussKronrod(ABS_TOL, REL_TOL);
 
   private EpsilonPosterior(AttackCounts counts, double kappa, double delta) {
@@ -43,7 +50,6 @@ public final class EpsilonPosterior {
     this.kappa = kappa;
     this.a = BetaDistribution.of(counts.fp() + kappa, counts.tn() + kappa);
     this.b = BetaDistribution.of(counts.fn() + kappa, counts.tp() + kappa);
-    this.overB = new BetaWeightedIntegral(b, quadrature);
   }
 
   /** Posterior under the Beta(κ, κ) prior: κ = ½ is Jeffreys' (the paper's), κ = 1 uniform. */
@@ -79,9 +85,113 @@ public final class EpsilonPosterior {
     }));
   }
 
-  /** Q(q) = inf{e ≥ 0 : F(e) ≥ q}, for 0 < q < 1. */
+  /**
+   * Q(q) = inf{e ≥ 0 : F(e) ≥ q}, for 0 < q < 1: Newton's method on the probit scale, Φ⁻¹(F(e)) = Φ⁻¹(q) (with S(e)
+   * above the median, so upper quantiles keep their accuracy), with F, S and the density from one {@link FixedCdfRule}
+   * and a bracket as safeguard. On the probit scale a normal posterior is a straight line, so the first step, from the
+   * posterior's centre (evaluated once and shared by all quantiles), lands near the answer and Newton's quadratic
+   * convergence does the rest: 2 to 4 evaluations per quantile against about 17 for Brent's method on the adaptive CDF
+   * ({@link #referenceQuantile}), which it matches to about 1e-9.
+   */
   public double quantile(double q) {
+    return quantile(q, Double.NaN);
+  }
+
+  /**
+   * {@link #quantile(double)} started from {@code hint} (e.g. the same quantile at a neighbouring δ of a curve)
+   * instead of the posterior's centre; the answer is the same to the solver's tolerance (about 1e-11).
+   */
+  public double quantile(double q, double hint) {
+    if (!(q > 0 && q < 1)) {
+      throw new IllegalArgumentException("q must be in (0, 1), got " + q);
+    }
+    FixedCdfRule r = rule();
+    boolean upperHalf = q > 0.5;
+    // z(e) = Φ⁻¹(F(e)), computed as −Φ⁻¹(S(e)) in the upper half; h(e) = z(e) − Φ⁻¹(q) increases to 0 at Q(q).
+    double target = NORMAL.inverseCumulativeProbability(q);
+    double lo = 0;
+    double hi = Double.POSITIVE_INFINITY;
+    boolean zeroChecked = delta == 0;
+    double e;
+    FixedCdfRule.Value v;
+    double vAsSurvival;
+    if (hint > 0 && Double.isFinite(hint)) {
+      e = hint;
+      v = r.evaluate(e, upperHalf);
+      vAsSurvival = v.probability();
+    } else {
+      if (centre == null) {
+        centreAt = startingPoint();
+        centre = r.evaluate(centreAt, false);
+      }
+      e = centreAt;
+      v = centre;
+      vAsSurvival = 1 - centre.probability();
+    }
+    boolean first = true;
+    for (int iter = 0; iter < 200; iter++) {
+      if (!first) {
+        v = r.evaluate(e, upperHalf);
+      }
+      double p = first && upperHalf ? vAsSurvival : v.probability();
+      first = false;
+      double z = upperHalf ? -NORMAL.inverseCumulativeProbability(p) : NORMAL.inverseCumulativeProbability(p);
+      double h = z - target;
+      if (h < 0) {
+        lo = e;
+      } else {
+        hi = e;
+      }
+      // dz/de = p_ε(e) / φ(z).
+      double slope = Math.abs(v.density()) / NORMAL.density(z);
+      double step = h / slope;
+      if (Double.isFinite(step) && Math.abs(step) <= NEWTON_TOL * (1 + e)) {
+        return Math.max(0, e - step);
+      }
+      double next = e - step;
+      if (!(next > lo && next < hi) || !Double.isFinite(next)) {
+        if (lo == 0 && !zeroChecked) {
+          // The atom at 0 (δ > 0): the quantile is 0 when F(0) ≥ q.
+          zeroChecked = true;
+          if (r.evaluate(0, false).probability() >= q) {
+            return 0;
+          }
+        }
+        next = Double.isInfinite(hi) ? Math.max(2 * e, 1) : 0.5 * (lo + hi);
+      }
+      if (hi - lo <= NEWTON_TOL * (1 + lo)) {
+        return 0.5 * (lo + hi);
+      }
+      e = next;
+    }
+    throw new IllegalStateException("quantile " + q + " did not converge for " + counts);
+  }
+
+  /** The posterior of the same counts at another δ, sharing this one's quadrature panels (for ε(δ) curves). */
+  public EpsilonPosterior atDelta(double otherDelta) {
+    EpsilonPosterior p = new EpsilonPosterior(counts, kappa, otherDelta);
+    p.rule = rule().withDelta(otherDelta);
+    return p;
+  }
+
+  /** Q(q) by Brent's method on the adaptive CDF: slower, the reference {@link #quantile} is tested against. */
+  double referenceQuantile(double q) {
     return MonotoneQuantile.find(this::cdf, this::survival, q, 1e6, ROOT_TOL);
+  }
+
+  private FixedCdfRule rule() {
+    if (rule == null) {
+      rule = new FixedCdfRule(counts, kappa, delta);
+    }
+    return rule;
+  }
+
+  /** ε at the posterior means of the two rates: finite for any counts, near the bulk of the posterior. */
+  private double startingPoint() {
+    double meanA = (counts.fp() + kappa) / (counts.nonMembers() + 2 * kappa);
+    double meanB = (counts.fn() + kappa) / (counts.members() + 2 * kappa);
+    double e = PrivacyRegion.epsilon(meanA, meanB, delta);
+    return Double.isFinite(e) && e > 0 ? e : 1;
   }
 
   /** The posterior median (computed once). */
@@ -131,6 +241,9 @@ public final class EpsilonPosterior {
   }
 
   private double integrateOverB(double e, DoubleUnaryOperator g) {
+    if (overB == null) {
+      overB = new BetaWeightedIntegral(b, quadrature);
+    }
     return overB.integrate(g, PrivacyRegion.kinks(e, delta));
   }
 }

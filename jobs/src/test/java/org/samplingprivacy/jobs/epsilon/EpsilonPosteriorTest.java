@@ -67,6 +67,34 @@ class EpsilonPosteriorTest {
   }
 
   @Test
+  void newtonQuantilesOnTheFixedRuleMatchBrentOnTheAdaptiveCdf() {
+    // Oracle: Brent's method on the adaptive CDF (probabilities to 1e-12). Cases: perfect attacks, zero counts, tiny
+    // and huge samples, the reference anchors, reverse and symmetric attacks; both priors; delta 0, 1e-5 and 0.1.
+    AttackCounts[] cases = {new AttackCounts(100, 0, 100, 0), new AttackCounts(487, 0, 1, 512),
+        new AttackCounts(5, 5, 5, 5), new AttackCounts(1, 0, 1, 0), new AttackCounts(200, 0, 200, 3),
+        new AttackCounts(4_000_000, 1_000_000, 4_750_000, 250_000), new AttackCounts(76, 923, 982, 19),
+        new AttackCounts(487, 76, 491, 72), new AttackCounts(7194, 17, 5413, 1798), new AttackCounts(10, 90, 95, 5)};
+    double worst = 0;
+    for (AttackCounts c : cases) {
+      for (double kappa : new double[] {0.5, 1}) {
+        for (double delta : new double[] {0, 1e-5, 0.1}) {
+          EpsilonPosterior p = EpsilonPosterior.of(c, kappa, delta);
+          for (double q : new double[] {0.0125, 0.05, 0.5, 0.975}) {
+            double fast = p.quantile(q);
+            double reference = p.referenceQuantile(q);
+            assertEquals(reference, fast, 1e-7, c + " kappa " + kappa + " delta " + delta + " q " + q);
+            worst = Math.max(worst, Math.abs(fast - reference));
+            // A hint (continuation along a curve) changes nothing beyond the solver's tolerance.
+            assertEquals(fast, p.quantile(q, fast * 1.1 + 0.01), 1e-9);
+          }
+          assertEquals(p.quantile(0.05), p.atDelta(delta).quantile(0.05), 1e-12, "atDelta shares the rule");
+        }
+      }
+    }
+    assertTrue(worst < 1e-7, "worst " + worst);
+  }
+
+  @Test
   void reproducesTheReferenceReadmeInterval() {
     // privacy-estimates README: TP 487, TN 1, FP 512, FN 0, delta 1e-5, alpha 0.1 -> joint-beta [0.145, 6.399];
     // the reference code is accurate to about +-0.02 in epsilon (dblquad epsabs 5e-3, Brent xtol 1e-2).
