@@ -11,46 +11,48 @@ import java.io.Serializable;
  */
 public record EpsilonEstimate(AttackCounts counts, double alpha, double epsPlugin, double bayesLo, double bayesHi,
     double bayesLowerBound, double bayesMedian, double bayesMean, double pExceedsClaim, double cpLo, double cpHi,
-    double cpLowerBound, double gdpMuCp, double gdpEpsCp, double gdpMuBayes, double gdpEpsBayes, double oneRunEps)
+    double cpLowerBound, double gdpMuCp, double gdpEpsCp, double gdpMuBayes, double gdpEpsBayes, double oneRunEps, double oneRunFdpEps)
     implements Serializable {
 
   /**
    * Settings shared by every row of a run.
    *
-   * @param oneRun whether the counts come from one training run with canaries (Steinke et al. 2023)
+   * @param claimedEpsilon the claimed ε at δ for P[ε &gt; claim] (NaN without a claim)
+   * @param oneRun whether the counts come from one training run with canaries (Steinke et al. 2023; and the f-DP
+   *     variant of Mahloujifar et al. 2024)
    */
   public record Settings(double delta, double kappa, double claimedEpsilon, boolean oneRun) implements Serializable {}
 
   /**
    * Estimates at significance {@code alpha}: Bayes two-sided [Q(α/2), Q(1 − α/2)], one-sided lower Q(α), median, mean,
    * P[ε > claim] (NaN without a claim); CP two-sided at α and one-sided lower at α; Gaussian-DP μ lower bounds (CP
-   * both directions, and the Bayesian Q_μ(α)) with their ε at δ; the one-run bound (NaN unless requested).
+   * both directions, and the Bayesian Q_μ(α)) with their ε at δ; the one-run bounds, ε-DP and f-DP (NaN unless
+   * requested).
    */
   public static EpsilonEstimate of(AttackCounts c, double alpha, Settings s) {
     EpsilonPosterior p = EpsilonPosterior.of(c, s.kappa(), s.delta());
     double[] cp = ClopperPearson.interval(c, alpha, s.delta());
     double muCp = GaussianDp.cpLowerBound(c, alpha);
     double muBayes = new GaussianDp.Posterior(c, s.kappa()).quantile(alpha);
-    double oneRun = s.oneRun()
-        ? OneRunAudit.lowerBound(c.members() + c.nonMembers(), c.members() + c.nonMembers(), c.tp() + c.tn(),
-            s.delta(), alpha)
-        : Double.NaN;
+    long m = c.members() + c.nonMembers();
+    double oneRun = s.oneRun() ? OneRunAudit.lowerBound(m, m, c.tp() + c.tn(), s.delta(), alpha) : Double.NaN;
+    double oneRunFdp = s.oneRun() ? OneRunAudit.fdpLowerBound(m, m, c.tp() + c.tn(), s.delta(), alpha) : Double.NaN;
     return new EpsilonEstimate(c, alpha, PrivacyRegion.epsilon(c.fpr(), c.fnr(), s.delta()),
         p.quantile(alpha / 2), p.quantile(1 - alpha / 2), p.quantile(alpha), p.median(), p.mean(),
         Double.isNaN(s.claimedEpsilon()) ? Double.NaN : p.probabilityExceeds(s.claimedEpsilon()),
         cp[0], cp[1], ClopperPearson.lowerBound(c, alpha, s.delta()), muCp, GaussianDp.epsilon(muCp, s.delta()),
-        muBayes, GaussianDp.epsilon(muBayes, s.delta()), oneRun);
+        muBayes, GaussianDp.epsilon(muBayes, s.delta()), oneRun, oneRunFdp);
   }
 
   /** The values the job's output row carries, in {@link #fromValues} order. */
   double[] values() {
     return new double[] {epsPlugin, bayesLo, bayesHi, bayesLowerBound, bayesMedian, bayesMean, pExceedsClaim, cpLo,
-        cpHi, cpLowerBound, gdpMuCp, gdpEpsCp, gdpMuBayes, gdpEpsBayes, oneRunEps};
+        cpHi, cpLowerBound, gdpMuCp, gdpEpsCp, gdpMuBayes, gdpEpsBayes, oneRunEps, oneRunFdpEps};
   }
 
   static EpsilonEstimate fromValues(AttackCounts c, double alpha, java.util.List<Double> v) {
     return new EpsilonEstimate(c, alpha, v.get(0), v.get(1), v.get(2), v.get(3), v.get(4), v.get(5), v.get(6),
-        v.get(7), v.get(8), v.get(9), v.get(10), v.get(11), v.get(12), v.get(13), v.get(14));
+        v.get(7), v.get(8), v.get(9), v.get(10), v.get(11), v.get(12), v.get(13), v.get(14), v.get(15));
   }
 
   /** Bayesian two-sided width over Clopper–Pearson's (NaN when CP's is infinite). */

@@ -116,9 +116,11 @@ public final class RocSummary implements Serializable {
 
   /**
    * From ROC points of P members and N non-members: a histogram when the points are nested (TP and FP both
-   * non-increasing in the threshold), else the trapezoid with Hanley–McNeil's variance.
+   * non-increasing in the threshold), else the trapezoid with Hanley–McNeil's variance. {@code negated}: the
+   * thresholds were negated to order them (a lower score means member); they are reported negated back.
    */
-  public static RocSummary fromPoints(List<RocPoint> rocPoints, long p, long n, double[] fprTargets, double alpha) {
+  public static RocSummary fromPoints(List<RocPoint> rocPoints, long p, long n, double[] fprTargets, double alpha,
+      boolean negated) {
     List<RocPoint> byThreshold = new ArrayList<>(rocPoints);
     byThreshold.sort(Comparator.comparing(RocPoint::threshold, Comparator.nullsLast(Comparator.naturalOrder())));
     int k = byThreshold.size();
@@ -133,8 +135,10 @@ public final class RocSummary implements Serializable {
       h[0][j] = fpHere - fpNext;
       nested &= h[1][j] >= 0 && h[0][j] >= 0;
     }
-    if (nested && byThreshold.stream().allMatch(r -> r.threshold() != null)) {
-      return fromHistogram(h, byThreshold.stream().map(RocPoint::threshold).toArray(Double[]::new), fprTargets, alpha);
+    // One threshold-free point (guesses) is a two-bin histogram; several need thresholds to be ordered.
+    if (nested && (k == 1 || byThreshold.stream().allMatch(r -> r.threshold() != null))) {
+      return fromHistogram(h, byThreshold.stream().map(r -> r.threshold() == null ? null
+          : negated ? -r.threshold() : r.threshold()).toArray(Double[]::new), fprTargets, alpha);
     }
     List<RocPoint> byFpr = new ArrayList<>(rocPoints);
     byFpr.sort(Comparator.comparingLong(RocPoint::fp).thenComparingLong(RocPoint::tp));
@@ -152,8 +156,9 @@ public final class RocSummary implements Serializable {
     double q1 = auc / (2 - auc);
     double q2 = 2 * auc * auc / (1 + auc);
     double var = (auc * (1 - auc) + (p - 1) * (q1 - auc * auc) + (n - 1) * (q2 - auc * auc)) / ((double) p * n);
-    return new RocSummary(auc, Math.sqrt(Math.max(0, var)), "hanley-mcneil", List.copyOf(rocPoints), p, n, fprTargets,
-        alpha);
+    List<RocPoint> shown = rocPoints.stream().map(r -> negated && r.threshold() != null
+        ? new RocPoint(-r.threshold(), r.tp(), r.fp()) : r).toList();
+    return new RocSummary(auc, Math.sqrt(Math.max(0, var)), "hanley-mcneil", shown, p, n, fprTargets, alpha);
   }
 
   public double auroc() {

@@ -66,7 +66,11 @@ public final class JobContext {
 
   /** Reads {@code --input} with {@code --format}, keeping the rows {@code --where} selects. */
   public SourceTable readInput() {
-    SourceTable t = read("--input", options.input);
+    return filterWhere(read("--input", options.input), "--input");
+  }
+
+  /** Keeps the rows of a table (read for {@code option}) that {@code --where} selects; the table itself without it. */
+  public SourceTable filterWhere(SourceTable t, String option) {
     if (options.where == null || options.where.isBlank()) {
       return t;
     }
@@ -78,7 +82,7 @@ public final class JobContext {
       if (!(e instanceof org.apache.spark.sql.AnalysisException)) { // ParseException is one too
         throw e;
       }
-      throw new InputException("--where \"" + options.where + "\" does not apply to --input " + t.path() + ": "
+      throw new InputException("--where \"" + options.where + "\" does not apply to " + option + " " + t.path() + ": "
           + e.getMessage().lines().findFirst().orElse(""), e);
     }
   }
