@@ -1,5 +1,5 @@
-"""Daily privacy audit: epsilon estimates from the day's membership-inference results, then the selected rows
-exported as CSV for the audit team. Upstream drops {{ var.value.spp_landing }}/mia/<ds>/attack-scores.csv with
+"""Daily privacy audit: epsilon estimates (and the epsilon(delta) curve per model) from the day's
+membership-inference results, then the selected rows exported as CSV for the audit team. Upstream drops {{ var.value.spp_landing }}/mia/<ds>/attack-scores.csv with
 columns model, challenge_id, is_member, score (see data/mia-demo for an example). Each run writes its own run_id
 slice of the estimates table, so a retry or a backfill replaces exactly that day.
 """
@@ -26,6 +26,7 @@ with DAG(
             "--input", LANDING + "/mia/{{ ds }}/attack-scores.csv", "--format", "csv",
             "--member-col", "is_member", "--score-col", "score", "--group-cols", "model",
             "--challenge-col", "challenge_id",
+            "--delta-grid", "1e-10:1e-2:50", "--curve-output", WAREHOUSE + "/epsilon_curves",
             "--output", WAREHOUSE + "/epsilon_estimates", "--write-mode", "slice",
             "--report-dir", REPORTS + "/epsilon-estimate/{{ ds }}",
         ],

@@ -30,6 +30,9 @@ public abstract class SparkTestBase extends JavaDataFrameSuiteBase {
     return new SparkConf().setMaster("local[2]").setAppName("spp-tests")
         .set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1")
         .set("spark.ui.enabled", "false").set("spark.sql.shuffle.partitions", "2")
+        // As conf/spark-defaults.conf sets it for every real run: a job that ships records Kryo cannot serialise
+        // must fail here, not on a cluster.
+        .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
         .set("spark.default.parallelism", "2")
         .set("spark.databricks.delta.snapshotPartitions", "2")
         .set("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")

@@ -152,6 +152,29 @@ public final class EpsilonCurve {
     return out;
   }
 
+  /** A curve as doubles (threshold, tp, fn, tn, fp, bound, lo, hi, CP bound per δ), to return it from a task. */
+  static double[] encode(List<Selected> curve) {
+    double[] v = new double[9 * curve.size()];
+    for (int i = 0; i < curve.size(); i++) {
+      Selected s = curve.get(i);
+      AttackCounts c = s.counts();
+      Point p = s.point();
+      System.arraycopy(new double[] {s.threshold(), c.tp(), c.fn(), c.tn(), c.fp(), p.lowerBound(), p.lo(), p.hi(),
+          p.cpLowerBound()}, 0, v, 9 * i, 9);
+    }
+    return v;
+  }
+
+  static List<Selected> decode(double[] v, double[] deltas) {
+    List<Selected> out = new ArrayList<>();
+    for (int i = 0; i < deltas.length; i++) {
+      int o = 9 * i;
+      out.add(new Selected(v[o], new AttackCounts((long) v[o + 1], (long) v[o + 2], (long) v[o + 3], (long) v[o + 4]),
+          new Point(deltas[i], v[o + 5], v[o + 6], v[o + 7], v[o + 8])));
+    }
+    return out;
+  }
+
   /**
    * A mechanism's claimed privacy as an ε(δ) curve: (ε₀, δ₀)-DP, ρ-zCDP or μ-GDP. For (ε₀, δ₀) the curve is the
    * least ε whose region R(ε, δ) contains R(ε₀, δ₀): for δ ≥ δ₀, ε(δ) = max(0, ln((1 − δ)(1 + e^ε₀)/(1 − δ₀) − 1))

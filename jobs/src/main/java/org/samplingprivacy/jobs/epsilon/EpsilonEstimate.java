@@ -4,7 +4,7 @@ import java.io.Serializable;
 
 /**
  * Everything the job reports for one attack's counts at one significance level: the plug-in ε, the Bayesian
- * posterior summaries and the Clopper–Pearson interval (design note §§3, 5). Pure Java, serializable, so executors
+ * posterior summaries and the Clopper–Pearson interval (docs/design/epsilon-estimate.md §§2–4, 8). Pure Java, serializable, so executors
  * compute it row by row.
  *
  * @param alpha the significance level used (after any Bonferroni correction)
@@ -50,9 +50,9 @@ public record EpsilonEstimate(AttackCounts counts, double alpha, double epsPlugi
         cpHi, cpLowerBound, gdpMuCp, gdpEpsCp, gdpMuBayes, gdpEpsBayes, oneRunEps, oneRunFdpEps};
   }
 
-  static EpsilonEstimate fromValues(AttackCounts c, double alpha, java.util.List<Double> v) {
-    return new EpsilonEstimate(c, alpha, v.get(0), v.get(1), v.get(2), v.get(3), v.get(4), v.get(5), v.get(6),
-        v.get(7), v.get(8), v.get(9), v.get(10), v.get(11), v.get(12), v.get(13), v.get(14), v.get(15));
+  static EpsilonEstimate fromValues(AttackCounts c, double alpha, double[] v) {
+    return new EpsilonEstimate(c, alpha, v[0], v[1], v[2], v[3], v[4], v[5], v[6],
+        v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15]);
   }
 
   /** Bayesian two-sided width over Clopper–Pearson's (NaN when CP's is infinite). */

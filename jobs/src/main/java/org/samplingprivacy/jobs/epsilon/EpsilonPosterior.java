@@ -12,7 +12,7 @@ import org.apache.commons.statistics.distribution.NormalDistribution;
  *
  * <pre>F(e) = ∫₀¹ p_b(b) [F_a(U_e(b)) − F_a(L_e(b))] db,   S(e) = 1 − F(e) = ∫₀¹ p_b(b) [F_a(L_e(b)) + S_a(U_e(b))] db.</pre>
  *
- * <p>Computed exactly rather than by the reference code's 2-D quadrature at 5e-3 (design note §4): the outer
+ * <p>Computed exactly rather than by the reference code's 2-D quadrature at 5e-3 (docs/design/epsilon-estimate.md §4): the outer
  * integral over b is split at b's posterior quantiles from 1e-12 to ½ on both sides (fixed per posterior: each piece
  * holds a well-scaled part of the density, so zero-count singularities and both tails resolve) and at the kinks of L
  * and U, each piece by adaptive Gauss–Kronrod; the inner integral over a is the Beta CDF in closed form. Upper tails are integrated directly (no 1 − F cancellation). Quantiles are found by Brent's method
@@ -220,7 +220,7 @@ public final class EpsilonPosterior {
       total += outer.integrate(this::survival, start, end);
       double s = survival(end);
       if (s < 1e-13 || end > 1e4) {
-        // S decays like exp(-(min count + κ) e) (design note §3.2): the remainder is about S(end) / rate.
+        // S decays like exp(-(min count + κ) e) (docs/design/epsilon-estimate.md §4): the remainder is about S(end) / rate.
         long minCount = Math.min(Math.min(counts.tp(), counts.fn()), Math.min(counts.tn(), counts.fp()));
         return total + s / (minCount + kappa);
       }

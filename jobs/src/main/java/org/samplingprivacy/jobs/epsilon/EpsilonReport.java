@@ -1,6 +1,5 @@
 package org.samplingprivacy.jobs.epsilon;
 
-import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -17,11 +16,8 @@ import org.samplingprivacy.jobs.report.SvgPlot;
  * TPR-at-FPR marks, the ε(δ) curves against the claimed curve; and the curve table's rows (docs/tables.md §2.4).
  */
 final class EpsilonReport {
-  /** One group's curve candidates (sent to the executors). */
-  record GroupTask(List<Object> group, List<EpsilonCurve.Candidate> candidates) implements Serializable {}
-
   /** One group's curve. */
-  record GroupCurve(List<Object> group, List<EpsilonCurve.Selected> points) implements Serializable {}
+  record GroupCurve(List<Object> group, List<EpsilonCurve.Selected> points) {}
 
   private final Report report;
   private final List<String> groups;

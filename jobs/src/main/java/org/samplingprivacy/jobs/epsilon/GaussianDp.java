@@ -6,7 +6,7 @@ import org.apache.commons.statistics.distribution.NormalDistribution;
 
 /**
  * Gaussian differential privacy (Dong, Roth, Su 2022) from the same attack counts: μ-GDP means every test has
- * FNR ≥ Φ(Φ⁻¹(1 − FPR) − μ). Two estimates (design note §7): the Clopper–Pearson lower bound of Nasr et al. 2023,
+ * FNR ≥ Φ(Φ⁻¹(1 − FPR) − μ). Two estimates (docs/design/epsilon-estimate.md §8): the Clopper–Pearson lower bound of Nasr et al. 2023,
  * taken in both decision directions under one budget (the {@code abs(μ)} shortcut is invalid on confidence bounds),
  * and a Bayesian posterior of μ(a, b) = |Φ⁻¹(1 − a) − Φ⁻¹(b)| under the same Beta posteriors as ε. Either converts to
  * ε at δ through δ(ε; μ) = Φ(−ε/μ + μ/2) − e^ε Φ(−ε/μ − μ/2). GDP assumes a Gaussian trade-off curve: these are not

@@ -4,7 +4,7 @@ package org.samplingprivacy.jobs.epsilon;
  * The (ε, δ)-DP privacy region in the hypothesis-testing view (Kairouz, Oh, Viswanath 2015): every test of a
  * mechanism has (FPR a, FNR b) with a + e^ε b ≥ 1 − δ, e^ε a + b ≥ 1 − δ, and the two reflected inequalities. For fixed
  * b the region is the band {@link #lower} ≤ a ≤ {@link #upper}; {@link #epsilon} is the smallest ε whose region holds
- * (a, b), the ε an attack with those rates demonstrates (Zanella-Béguelin et al., ICML 2023, §2 of the design note).
+ * (a, b), the ε an attack with those rates demonstrates (Zanella-Béguelin et al., ICML 2023; docs/design/epsilon-estimate.md §2).
  */
 public final class PrivacyRegion {
   private PrivacyRegion() {}

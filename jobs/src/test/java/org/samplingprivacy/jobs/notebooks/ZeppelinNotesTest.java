@@ -40,7 +40,9 @@ class ZeppelinNotesTest extends SparkTestBase {
     Result r = spp("epsilon-estimate", "--input", repoFile("data/mia-demo/attack-scores.csv").toString(),
         "--member-col", "is_member", "--score-col", "score", "--group-cols", "model", "--challenge-col",
         "challenge_id", "--delta", "1e-5", "--alpha", "0.05", "--threshold-sweep", "9", "--selection", "split",
-        "--claimed-epsilon", "1", "--output", warehouse.resolve("epsilon_estimates").toString(), "--run-id", "demo");
+        "--claimed-epsilon", "1", "--delta-grid", "1e-8:0.1:40", "--curve-output",
+        warehouse.resolve("epsilon_curves").toString(), "--output", warehouse.resolve("epsilon_estimates").toString(),
+        "--run-id", "demo");
     assertEquals(0, r.code(), r.err());
     String features = "lncoins,idp,lpi,fmde,physlm,disea,hlthg,hlthf,hlthp";
     String randhie = repoFile("data/randhie/randhie.csv").toString();
