@@ -222,6 +222,15 @@ public final class EpsilonEstimateCommand extends JobCommand {
   }
 
   @Override
+  protected Map<String, String> outputTables() {
+    Map<String, String> m = new java.util.LinkedHashMap<>(super.outputTables());
+    if (curveOutput != null) {
+      m.put(curveOutput, "--curve-output");
+    }
+    return m;
+  }
+
+  @Override
   protected Plan plan(JobContext ctx) {
     TableIO.WriteSpec out = ctx.writeSpec(TableFormat.DELTA, TableFormat.PARQUET);
     List<String> groups = groupCols == null ? List.of() : Params.requireList("--group-cols", groupCols);

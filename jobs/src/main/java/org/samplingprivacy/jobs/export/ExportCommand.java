@@ -42,6 +42,12 @@ public final class ExportCommand extends JobCommand {
     Params.requirePresent("--output", common.output);
   }
 
+  /** With --single-file the output is a file the user names (replaced on a re-run), not a table folder. */
+  @Override
+  protected java.util.Map<String, String> outputTables() {
+    return singleFile ? java.util.Map.of() : super.outputTables();
+  }
+
   @Override
   protected Plan plan(JobContext ctx) {
     TableIO.WriteSpec out = ctx.writeSpec(TableFormat.CSV, TableFormat.JSON);

@@ -159,6 +159,7 @@ public final class TableIO {
    */
   public static long write(Dataset<Row> df, String path, WriteSpec spec) {
     SparkSession spark = df.sparkSession();
+    requireOwnTable(spark, "output", path);
     checkReplaceable(spark, path, spec.format());
     Dataset<Row> out = df;
     if (spec.mode() == WriteMode.SLICE) {
@@ -400,6 +401,45 @@ public final class TableIO {
   }
 
   /** Refuses to replace an existing path that is not a table of {@code format} (or an empty folder). */
+  /**
+   * Refuses to let a write replace {@code path} unless it is absent, an empty folder, or a table this project wrote: a
+   * Delta table (a {@code _delta_log}), or a Parquet/CSV/JSON folder holding the {@value #PROVENANCE_FILE} marker
+   * every file output gets (for sliced outputs, in each {@code run_id=} folder). A folder that merely contains a
+   * {@code .parquet} or {@code .csv} file next to other files is somebody else's, and replacing it would delete them.
+   */
+  public static void requireOwnTable(SparkSession spark, String option, String path) {
+    try {
+      Path p = new Path(path);
+      FileSystem fs = p.getFileSystem(hadoopConf(spark));
+      if (!fs.exists(p)) {
+        return;
+      }
+      FileStatus st = fs.getFileStatus(p);
+      if (!st.isDirectory()) {
+        throw new InputException(option + " " + path + " is a file, not a table folder; refusing to replace it");
+      }
+      FileStatus[] children = fs.listStatus(p);
+      if (children.length == 0 || fs.exists(new Path(p, DELTA_LOG)) || fs.exists(new Path(p, PROVENANCE_FILE))) {
+        return;
+      }
+      boolean sliced = true;
+      for (FileStatus c : children) {
+        String name = c.getPath().getName();
+        if (name.startsWith(".") || name.startsWith("_")) {
+          continue;
+        }
+        sliced &= c.isDirectory() && name.startsWith(WriteMode.RUN_ID_COLUMN + "=")
+            && fs.exists(new Path(c.getPath(), PROVENANCE_FILE));
+      }
+      if (!sliced) {
+        throw new InputException(option + " " + path + " exists and is not a table this project wrote (no "
+            + DELTA_LOG + " and no " + PROVENANCE_FILE + "); refusing to replace it: remove it or choose another path");
+      }
+    } catch (IOException e) {
+      throw new InputException(option + " " + path + " cannot be accessed: " + e.getMessage(), e);
+    }
+  }
+
   static void checkReplaceable(SparkSession spark, String path, TableFormat format) {
     try {
       Path p = new Path(path);

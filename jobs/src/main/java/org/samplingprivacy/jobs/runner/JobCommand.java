@@ -47,6 +47,14 @@ public abstract class JobCommand implements Callable<Integer> {
     return java.util.Set.of();
   }
 
+  /**
+   * The table folders this run will replace, path → option naming it; each is checked before anything is read
+   * ({@link TableIO#requireOwnTable}). Default: {@code --output}, if given.
+   */
+  protected Map<String, String> outputTables() {
+    return common.output == null ? Map.of() : Map.of(common.output, "--output");
+  }
+
   /** Opens and validates the inputs and returns what the command will do. Must not write. */
   protected abstract Plan plan(JobContext ctx);
 
@@ -58,6 +66,10 @@ public abstract class JobCommand implements Callable<Integer> {
     validateParameters();
     SparkSession spark = SparkSessions.getOrCreate(command, sparkOptions);
     JobContext ctx = new JobContext(spark, command, common, runId, effectiveParameters());
+    // Before any input is read: an output path is replaced only if this project wrote what is there.
+    for (Map.Entry<String, String> o : outputTables().entrySet()) {
+      TableIO.requireOwnTable(spark, o.getValue(), o.getKey());
+    }
     Plan plan = ctx.phase("validate inputs", () -> plan(ctx));
     PrintWriter out = spec.commandLine().getOut();
     out.println(command + " " + runId + (common.dryRun ? " (dry run)" : "") + ":");

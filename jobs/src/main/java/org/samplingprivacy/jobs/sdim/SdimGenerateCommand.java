@@ -85,6 +85,16 @@ public final class SdimGenerateCommand extends JobCommand {
     return x;
   }
 
+  /** The three tables under --output (the folder itself holds them and is not one). */
+  @Override
+  protected java.util.Map<String, String> outputTables() {
+    java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+    for (String t : new String[] {"items", "behaviors", "impressions"}) {
+      m.put(common.output + "/" + t, "--output");
+    }
+    return m;
+  }
+
   @Override
   protected Plan plan(JobContext ctx) {
     long seed = ctx.seed();
