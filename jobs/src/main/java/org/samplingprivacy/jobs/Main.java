@@ -106,6 +106,23 @@ public final class Main implements Runnable {
       }
       return new CommandLine.RunLast().execute(parse);
     });
+    // A usage error is one line naming the option (and the config file and key when the value came from one) and
+    // where help is, never the whole usage text.
+    cl.setParameterExceptionHandler((ex, arguments) -> {
+      CommandLine where = ex.getCommandLine();
+      String name = where == cl ? "spp" : "spp " + where.getCommandName();
+      String message = ex.getMessage();
+      if (ex.getArgSpec() instanceof CommandLine.Model.OptionSpec o
+          && java.util.Arrays.stream(arguments).noneMatch(a -> java.util.Arrays.stream(o.names())
+              .anyMatch(n -> a.equals(n) || a.startsWith(n + "=")))) {
+        String source = defaults.fileSource(o);
+        if (source != null) {
+          message += " (from " + source + ")";
+        }
+      }
+      where.getErr().println(name + ": " + message + "; see '" + name + " --help'");
+      return InputException.EXIT_CODE;
+    });
     cl.setExecutionExceptionHandler((ex, commandLine, parse) -> {
       String name = "spp " + commandLine.getCommandName();
       for (Throwable t = ex; t != null; t = t.getCause()) {

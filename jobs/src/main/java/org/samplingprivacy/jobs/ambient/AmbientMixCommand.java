@@ -35,7 +35,7 @@ import org.apache.spark.sql.types.StructType;
 import org.samplingprivacy.jobs.io.SourceTable;
 import org.samplingprivacy.jobs.io.TableFormat;
 import org.samplingprivacy.jobs.io.TableIO;
-import org.samplingprivacy.jobs.runner.JobCommand;
+import org.samplingprivacy.jobs.runner.InputJobCommand;
 import org.samplingprivacy.jobs.runner.JobContext;
 import org.samplingprivacy.jobs.runner.Plan;
 import org.samplingprivacy.jobs.validate.InputException;
@@ -56,7 +56,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "ambient-mix", description = "Build clean/noisy data mixes (and a clean holdout) for a data-mix "
     + "scaling study.")
-public final class AmbientMixCommand extends JobCommand {
+public final class AmbientMixCommand extends InputJobCommand {
   @Option(names = "--vector-col", paramLabel = "COL", description = "Array column holding each sample's vector.")
   String vectorCol;
 
@@ -121,7 +121,7 @@ public final class AmbientMixCommand extends JobCommand {
 
   @Override
   protected void validateParameters() {
-    Params.requirePresent("--input", common.input);
+    Params.requirePresent("--input", in.input);
     Params.requirePresent("--output", common.output);
     Params.requirePresent("--sizes", sizes);
     if ((vectorCol == null) == (imageCols == null)) {

@@ -35,7 +35,7 @@ import org.samplingprivacy.jobs.io.TableFormat;
 import org.samplingprivacy.jobs.io.TableIO;
 import org.samplingprivacy.jobs.privacy.Rational;
 import org.samplingprivacy.jobs.privacy.ZcdpBudget;
-import org.samplingprivacy.jobs.runner.JobCommand;
+import org.samplingprivacy.jobs.runner.InputJobCommand;
 import org.samplingprivacy.jobs.runner.JobContext;
 import org.samplingprivacy.jobs.runner.Plan;
 import org.samplingprivacy.jobs.validate.InputException;
@@ -56,7 +56,7 @@ import picocli.CommandLine.Option;
 @Command(name = "privacy-audit", description = "Audit a gsd-synthesize configuration: attack it many times on "
     + "neighbouring datasets and report the epsilon the attack demonstrates against the epsilon claimed. NOT "
     + "differentially private itself: run it on a public table of the same domain, or inside the trusted environment.")
-public final class PrivacyAuditCommand extends JobCommand {
+public final class PrivacyAuditCommand extends InputJobCommand {
   @Mixin
   GsdMechanismOptions mechanism;
 
@@ -138,7 +138,7 @@ public final class PrivacyAuditCommand extends JobCommand {
 
   @Override
   protected void validateParameters() {
-    Params.requirePresent("--input", common.input);
+    Params.requirePresent("--input", in.input);
     Params.requirePresent("--output", common.output);
     Params.requireOneOf("--audit", audit, "white-box", "black-box", "one-run");
     mechanism.validate();
@@ -197,7 +197,7 @@ public final class PrivacyAuditCommand extends JobCommand {
       String estimatesPath, TableIO.WriteSpec out, double claimedMu) {
     TrueAnswers.Counts truth = c.phase("count the workload's true answers", () ->
         TrueAnswers.compute(data, domain, queries));
-    GsdInput.checkEncoded(truth, domain, "--input " + common.input);
+    GsdInput.checkEncoded(truth, domain, "--input " + in.input);
     double[] removed = c.phase("choose the removed row", () -> removedRow(data, domain));
     double[] canaryValues = canaryRow != null ? canaryRow
         : Neighbours.worstCaseCanary(domain, queries, truth.counts(), removed, common.seed, 20_000);

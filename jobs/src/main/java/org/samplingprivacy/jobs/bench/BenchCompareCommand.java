@@ -1,5 +1,7 @@
 package org.samplingprivacy.jobs.bench;
 
+import org.samplingprivacy.jobs.cli.InputOptions;
+import picocli.CommandLine.Mixin;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
@@ -31,6 +33,14 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench-compare", description = "Time a command against a full scan of its input, in one session; "
     + "print the ratio. Usage: bench-compare --input T [--repeat K] -- <command> [options]")
 public final class BenchCompareCommand extends JobCommand {
+  @Mixin
+  public InputOptions in;
+
+  @Override
+  protected InputOptions inputOptions() {
+    return in;
+  }
+
   @Option(names = "--repeat", paramLabel = "K", defaultValue = "3", description = "Timed runs of each (median taken).")
   int repeat;
 
@@ -43,18 +53,18 @@ public final class BenchCompareCommand extends JobCommand {
 
   @Override
   protected void validateParameters() {
-    Params.requirePresent("--input", common.input);
+    Params.requirePresent("--input", in.input);
     Params.requireInRange("--repeat", repeat, 1, 100);
   }
 
   @Override
   protected Plan plan(JobContext ctx) {
-    TableFormat f = TableIO.detect(ctx.spark(), "--input", common.input);
+    TableFormat f = TableIO.detect(ctx.spark(), "--input", in.input);
     // A CSV baseline reads every field as text: the scan itself, without type inference.
-    Dataset<Row> scan = f == TableFormat.CSV ? TableIO.csvReader(ctx.spark()).csv(common.input)
-        : ctx.read("--input", common.input).data();
+    Dataset<Row> scan = f == TableFormat.CSV ? TableIO.csvReader(ctx.spark()).csv(in.input)
+        : ctx.read("--input", in.input).data();
     String label = String.join(" ", commandArgs);
-    return new Plan(List.of("baseline: full scan of " + common.input, "command: " + label,
+    return new Plan(List.of("baseline: full scan of " + in.input, "command: " + label,
         "each " + repeat + " times after a warm-up; median"), c -> {
           PrintWriter out = spec.commandLine().getOut();
           double[] base = new double[repeat];
@@ -75,7 +85,7 @@ public final class BenchCompareCommand extends JobCommand {
           }
           double b = median(base);
           double m = median(cmd);
-          out.println(String.format(Locale.ROOT, "baseline (full scan of %s): median %.3f s of %s", common.input, b,
+          out.println(String.format(Locale.ROOT, "baseline (full scan of %s): median %.3f s of %s", in.input, b,
               Arrays.toString(round(base))));
           out.println(String.format(Locale.ROOT, "command (%s): median %.3f s of %s", label, m,
               Arrays.toString(round(cmd))));

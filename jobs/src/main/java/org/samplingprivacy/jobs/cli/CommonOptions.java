@@ -3,22 +3,11 @@ package org.samplingprivacy.jobs.cli;
 import picocli.CommandLine.Option;
 
 /**
- * Options every job command takes (a picocli mixin). Values resolve with the precedence command line &gt;
+ * Options every job command takes (a picocli mixin); the input options are {@link InputOptions} and {@link
+ * WhereOption}, declared only where there is an input. Values resolve with the precedence command line &gt;
  * {@code --config} file &gt; built-in default (see {@link ConfigDefaults}).
  */
 public final class CommonOptions {
-  @Option(names = "--input", paramLabel = "PATH",
-      description = "Input table: a Delta folder, a Parquet file or folder, or a CSV file (.csv, .csv.gz).")
-  public String input;
-
-  @Option(names = "--format", paramLabel = "FMT", defaultValue = "auto",
-      description = "Input format: auto, delta, parquet or csv; auto detects from the path.")
-  public String inputFormat;
-
-  @Option(names = "--where", paramLabel = "SQL",
-      description = "Spark SQL predicate on the input's rows, e.g. \"run_id = '2024-01-01'\" to read one slice.")
-  public String where;
-
   @Option(names = "--output", paramLabel = "PATH", description = "Output table path.")
   public String output;
 

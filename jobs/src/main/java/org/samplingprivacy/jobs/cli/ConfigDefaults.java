@@ -94,6 +94,22 @@ public final class ConfigDefaults implements IDefaultValueProvider {
   }
 
   /**
+   * Where {@code option}'s default comes from when the config file sets it: "--config FILE, key K"; null when the
+   * file does not set it. Lets a bad value be traced to the line a user must fix.
+   */
+  public String fileSource(OptionSpec option) {
+    if (source == null) {
+      return null;
+    }
+    String key = option.longestName().replaceFirst("^-+", "");
+    String command = option.command().name();
+    if (lookup(file, quote(command) + "." + quote(key)) != null) {
+      return "--config " + source + ", key " + command + "." + key;
+    }
+    return lookup(file, quote(key)) != null ? "--config " + source + ", key " + key : null;
+  }
+
+  /**
    * Rejects keys of the config file that {@code spec} (the command being run) does not have as options. Top-level
    * keys must be options of that command too, or blocks named after another command.
    */

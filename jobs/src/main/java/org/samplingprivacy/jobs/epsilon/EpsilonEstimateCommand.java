@@ -15,7 +15,7 @@ import org.apache.spark.sql.types.StructType;
 import org.samplingprivacy.jobs.io.SourceTable;
 import org.samplingprivacy.jobs.io.TableFormat;
 import org.samplingprivacy.jobs.io.TableIO;
-import org.samplingprivacy.jobs.runner.JobCommand;
+import org.samplingprivacy.jobs.runner.InputJobCommand;
 import org.samplingprivacy.jobs.runner.JobContext;
 import org.samplingprivacy.jobs.runner.Plan;
 import org.samplingprivacy.jobs.validate.InputException;
@@ -36,7 +36,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "epsilon-estimate",
     description = "Bayesian and Clopper-Pearson estimates of epsilon from membership-inference results.")
-public final class EpsilonEstimateCommand extends JobCommand {
+public final class EpsilonEstimateCommand extends InputJobCommand {
   @Option(names = "--counts", paramLabel = "PATH",
       description = "A table of attack counts (group columns, optional threshold, tp, fp, tn, fn) instead of "
           + "per-challenge --input; rows with the same group and threshold are summed.")
@@ -141,7 +141,7 @@ public final class EpsilonEstimateCommand extends JobCommand {
 
   @Override
   protected void validateParameters() {
-    if ((common.input == null) == (counts == null)) {
+    if ((in.input == null) == (counts == null)) {
       throw new InputException("give exactly one of --input (one row per challenge) and --counts (attack counts)");
     }
     Params.requirePresent("--output", common.output);

@@ -25,6 +25,11 @@ final class FixedCdfRule {
   private static final double INNER_NEGLIGIBLE = 1e-14;
   /** Absolute error allowed in F, shared among the pieces: quantiles to about 1e-9 at densities above 0.1. */
   private static final double ABS_TOL = 1e-10;
+  /** Relative round-off of a panel (the Beta CDFs are accurate to about 1e-12 relative for large parameters). */
+  private static final double NOISE = 1e-12;
+  private static final int MAX_DEPTH = 30;
+  /** Extra panels one evaluation may add; beyond it panels are accepted as they are (a guard, not a tolerance). */
+  private static final int MAX_PANELS = 2000;
   /** Kronrod nodes on [−1, 1] (QUADPACK), in increasing order, and the K15 and embedded G7 weights (0 off G7). */
   private static final double[] KRONROD_NODES = new double[15];
   private static final double[] KRONROD_WEIGHTS = new double[15];
@@ -63,6 +68,8 @@ final class FixedCdfRule {
   private final double[] nodes;
   private final double[] weights;
   private final double[] gaussWeights;
+  /** Panels added by bisection in the current evaluation (an instance is used by one thread at a time). */
+  private int panels;
 
   /** F (or S) and dF/de at one e. */
   record Value(double probability, double density) {}
@@ -143,6 +150,7 @@ final class FixedCdfRule {
 
   /** F(e) and dF/de (or S(e) and dS/de = −dF/de when {@code survival}). */
   Value evaluate(double e, boolean survival) {
+    panels = 0;
     double ee = Math.exp(e);
     double k1 = (1 - delta) / (1 + ee);
     double k2 = (1 - delta) / ee;
@@ -180,7 +188,7 @@ final class FixedCdfRule {
         for (int i = 15 * p; i < 15 * p + 15; i++) {
           add(nodes[i], weights[i], gaussWeights[i], ee, survival, panel);
         }
-        if (Math.abs(panel[0] - panel[2]) <= tolerance) {
+        if (Math.abs(panel[0] - panel[2]) <= Math.max(tolerance, NOISE * Math.abs(panel[0]))) {
           acc[0] += panel[0];
           acc[1] += panel[1];
         } else {
@@ -207,7 +215,10 @@ final class FixedCdfRule {
       }
       add(x, half * KRONROD_WEIGHTS[j] * d, half * GAUSS_WEIGHTS[j] * d, ee, survival, panel);
     }
-    if (Math.abs(panel[0] - panel[2]) <= tolerance || depth >= 30 || !(mid > lo && mid < hi)) {
+    // Accept at the tolerance, at the noise floor of the Beta CDFs (about 1e-12 of the panel's own value: below it
+    // |K15 − G7| is round-off, and halving tolerances would bisect forever), or out of depth or budget.
+    if (Math.abs(panel[0] - panel[2]) <= Math.max(tolerance, NOISE * Math.abs(panel[0])) || depth >= MAX_DEPTH
+        || ++panels > MAX_PANELS || !(mid > lo && mid < hi)) {
       acc[0] += panel[0];
       acc[1] += panel[1];
       return;

@@ -13,7 +13,7 @@ import org.apache.spark.sql.types.StructType;
 import org.samplingprivacy.jobs.io.SourceTable;
 import org.samplingprivacy.jobs.io.TableFormat;
 import org.samplingprivacy.jobs.io.TableIO;
-import org.samplingprivacy.jobs.runner.JobCommand;
+import org.samplingprivacy.jobs.runner.InputJobCommand;
 import org.samplingprivacy.jobs.runner.JobContext;
 import org.samplingprivacy.jobs.runner.Plan;
 import org.samplingprivacy.jobs.validate.InputException;
@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
  * them nested. The output is a folder of part files, or one file with {@code --single-file}.
  */
 @Command(name = "export", description = "Export a table to CSV or JSON lines.")
-public final class ExportCommand extends JobCommand {
+public final class ExportCommand extends InputJobCommand {
   @Option(names = "--columns", paramLabel = "C1,C2,...", description = "Columns to export, in this order (default: all).")
   String columns;
 
@@ -38,7 +38,7 @@ public final class ExportCommand extends JobCommand {
 
   @Override
   protected void validateParameters() {
-    Params.requirePresent("--input", common.input);
+    Params.requirePresent("--input", in.input);
     Params.requirePresent("--output", common.output);
   }
 

@@ -26,7 +26,7 @@ import org.samplingprivacy.jobs.io.TableIO;
 import org.samplingprivacy.jobs.privacy.BudgetLedger;
 import org.samplingprivacy.jobs.privacy.ZcdpAccountant;
 import org.samplingprivacy.jobs.privacy.ZcdpBudget;
-import org.samplingprivacy.jobs.runner.JobCommand;
+import org.samplingprivacy.jobs.runner.InputJobCommand;
 import org.samplingprivacy.jobs.runner.JobContext;
 import org.samplingprivacy.jobs.runner.Plan;
 import org.samplingprivacy.jobs.validate.InputException;
@@ -46,7 +46,7 @@ import picocli.CommandLine.Option;
 @Command(name = "gsd-synthesize",
     description = "Differentially private synthetic data by a genetic algorithm fitted to noisy workload answers "
         + "(Private-GSD).")
-public final class GsdSynthesizeCommand extends JobCommand {
+public final class GsdSynthesizeCommand extends InputJobCommand {
   @Mixin
   GsdMechanismOptions mechanism;
 
@@ -93,7 +93,7 @@ public final class GsdSynthesizeCommand extends JobCommand {
 
   @Override
   protected void validateParameters() {
-    Params.requirePresent("--input", common.input);
+    Params.requirePresent("--input", in.input);
     Params.requirePresent("--output", common.output);
     Params.requirePresent("--rows", rows);
     Params.requirePresent("--ledger", ledger);
@@ -131,7 +131,7 @@ public final class GsdSynthesizeCommand extends JobCommand {
         decision.replay() ? "ledger " + ledger + ": this run is recorded with the same noise: a replay, nothing new is "
             + "reserved" : "reserve rho in --ledger " + ledger + " before reading any data (refunded if the input "
             + "turns out bad)",
-        "read " + common.input + " (" + format.id() + "): " + names.size() + " columns " + names,
+        "read " + in.input + " (" + format.id() + "): " + names.size() + " columns " + names,
         "workload " + mechanism.workload() + ": " + workloads.size() + " workloads, " + queries.size() + " queries, counted in one "
             + "pass",
         (!mechanism.adaptive() ? "measure all " + measured + " workloads once (exact discrete Gaussian, rho/"

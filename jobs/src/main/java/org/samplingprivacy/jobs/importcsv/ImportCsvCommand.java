@@ -1,5 +1,7 @@
 package org.samplingprivacy.jobs.importcsv;
 
+import org.samplingprivacy.jobs.cli.InputOptions;
+import picocli.CommandLine.Mixin;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
@@ -50,6 +52,14 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "import-csv", description = "Import a CSV file into a Delta table, checking every row against a schema.")
 public final class ImportCsvCommand extends JobCommand {
+  @Mixin
+  public InputOptions in;
+
+  @Override
+  protected InputOptions inputOptions() {
+    return in;
+  }
+
   static final String CORRUPT = "_spp_corrupt_record";
   private static final String DELTA_FORBIDDEN = " ,;{}()\n\t=";
 
@@ -66,12 +76,9 @@ public final class ImportCsvCommand extends JobCommand {
 
   @Override
   protected void validateParameters() {
-    Params.requirePresent("--input", common.input);
+    Params.requirePresent("--input", in.input);
     Params.requirePresent("--output", common.output);
     Params.requireInRange("--max-bad-rows", maxBadRows, 0, Long.MAX_VALUE);
-    if (common.where != null) {
-      throw new InputException("import-csv takes no --where: it imports every row (filter the table afterwards)");
-    }
     if (delimiter.length() != 1) {
       throw new InputException("--delimiter must be one character, got '" + delimiter + "'");
     }
@@ -80,20 +87,20 @@ public final class ImportCsvCommand extends JobCommand {
   @Override
   protected Plan plan(JobContext ctx) {
     SparkSession spark = ctx.spark();
-    TableFormat given = TableFormat.parse("--format", common.inputFormat, TableFormat.CSV);
-    TableFormat found = TableIO.detect(spark, "--input", common.input);
+    TableFormat given = TableFormat.parse("--format", in.inputFormat, TableFormat.CSV);
+    TableFormat found = TableIO.detect(spark, "--input", in.input);
     if (found != TableFormat.CSV) {
-      throw new InputException("--input " + common.input + " is a " + found.id() + " table, not CSV"
+      throw new InputException("--input " + in.input + " is a " + found.id() + " table, not CSV"
           + (given == null ? "" : " (--format csv)"));
     }
     TableIO.WriteSpec out = ctx.writeSpec(TableFormat.DELTA, TableFormat.PARQUET);
     char sep = delimiter.charAt(0);
-    List<String> header = CsvHeader.read(common.input, sep, TableIO.hadoopConf(spark));
+    List<String> header = CsvHeader.read(in.input, sep, TableIO.hadoopConf(spark));
     StructType schema = schemaFile != null ? declaredSchema(spark, header) : inferredSchema(spark, header, sep);
     if (out.format() == TableFormat.DELTA) {
       for (String c : header) {
         if (c.chars().anyMatch(ch -> DELTA_FORBIDDEN.indexOf(ch) >= 0)) {
-          throw new InputException("--input " + common.input + ": column '" + c + "' has a character Delta does not "
+          throw new InputException("--input " + in.input + ": column '" + c + "' has a character Delta does not "
               + "allow in column names (space , ; { } ( ) = tab newline); rename it in the header");
         }
       }
@@ -104,7 +111,7 @@ public final class ImportCsvCommand extends JobCommand {
     // more or fewer fields than the schema.
     StructType readSchema = new StructType(schema.fields()).add(CORRUPT, DataTypes.StringType, true);
     Dataset<Row> typed = TableIO.csvReader(spark).schema(readSchema).option("delimiter", String.valueOf(sep))
-        .option("columnNameOfCorruptRecord", CORRUPT).csv(common.input);
+        .option("columnNameOfCorruptRecord", CORRUPT).csv(in.input);
     Column[] dataCols = header.stream().map(ImportCsvCommand::quoted).toArray(Column[]::new);
     List<String> notNull = new ArrayList<>();
     for (StructField f : schema.fields()) {
@@ -136,7 +143,7 @@ public final class ImportCsvCommand extends JobCommand {
           r.isNullAt(3) ? null : r.getString(3), r.isNullAt(4) ? null : r.getString(4), nulls);
     });
     if (stats.rows == 0) {
-      throw new InputException("--input " + common.input + " has a header but no data rows");
+      throw new InputException("--input " + in.input + " has a header but no data rows");
     }
     long badRows = stats.malformed + stats.missing;
     if (badRows > maxBadRows) {
@@ -144,13 +151,13 @@ public final class ImportCsvCommand extends JobCommand {
     }
     Dataset<Row> good = typed.filter(bad.unary_$bang()).select(dataCols);
     List<String> steps = List.of(
-        "read " + common.input + " (CSV, " + header.size() + " columns, " + (schemaFile != null
+        "read " + in.input + " (CSV, " + header.size() + " columns, " + (schemaFile != null
             ? "schema " + schemaFile : "inferred types") + ")",
         "checked " + stats.rows + " rows: " + badRows + " break the schema (allowed " + maxBadRows + ")",
         "write " + (stats.rows - badRows) + " rows to " + common.output + " (" + out.format().id() + ", "
             + common.writeMode + ")");
     return new Plan(steps, c -> {
-      c.recordInput(Map.of("path", common.input, "format", "csv"));
+      c.recordInput(Map.of("path", in.input, "format", "csv"));
       long version = c.write(good, common.output, out);
       report(c, stats, badRows, schema, notNull, version);
     });
@@ -183,13 +190,13 @@ public final class ImportCsvCommand extends JobCommand {
     Set<String> names = Set.of(declared.fieldNames());
     for (StructField f : declared.fields()) {
       if (!header.contains(f.name())) {
-        throw new InputException("--input " + common.input + " has no column '" + f.name() + "' (declared in "
+        throw new InputException("--input " + in.input + " has no column '" + f.name() + "' (declared in "
             + schemaFile + "; header: " + String.join(",", header) + ")");
       }
     }
     for (String h : header) {
       if (!names.contains(h)) {
-        throw new InputException("--input " + common.input + " column '" + h + "' is not declared in " + schemaFile);
+        throw new InputException("--input " + in.input + " column '" + h + "' is not declared in " + schemaFile);
       }
     }
     // Fields in header order: Spark's CSV reader maps fields to the schema by position.
@@ -198,7 +205,7 @@ public final class ImportCsvCommand extends JobCommand {
 
   private StructType inferredSchema(SparkSession spark, List<String> header, char sep) {
     StructType inferred = TableIO.csvReader(spark).option("inferSchema", "true")
-        .option("delimiter", String.valueOf(sep)).csv(common.input).schema();
+        .option("delimiter", String.valueOf(sep)).csv(in.input).schema();
     List<StructField> fields = new ArrayList<>();
     for (int i = 0; i < header.size(); i++) {
       fields.add(new StructField(header.get(i), inferred.fields()[i].dataType(), true,
@@ -218,7 +225,7 @@ public final class ImportCsvCommand extends JobCommand {
           .map(c -> "'" + c + "'").collect(Collectors.joining(", "));
       parts.add(s.missing + " with an empty NOT NULL column (" + cols + ")");
     }
-    return "--input " + common.input + ": " + badRows + " of " + s.rows + " rows break the schema (--max-bad-rows "
+    return "--input " + in.input + ": " + badRows + " of " + s.rows + " rows break the schema (--max-bad-rows "
         + maxBadRows + "): " + String.join("; ", parts) + "; first bad row: '" + abbreviate(s.firstBad) + "'";
   }
 

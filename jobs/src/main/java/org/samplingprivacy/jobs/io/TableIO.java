@@ -49,7 +49,17 @@ public final class TableIO {
           yield new SourceTable(path, f, version, df);
         }
         case PARQUET -> new SourceTable(path, f, -1, spark.read().parquet(path));
-        case CSV -> new SourceTable(path, f, -1, csvReader(spark).option("inferSchema", "true").csv(path));
+        case CSV -> {
+          Dataset<Row> df = csvReader(spark).option("inferSchema", "true").csv(path);
+          // Inference types every column of a header-only file as string: say what is wrong instead of letting a
+          // later check report a numeric column as "string". (Only all-string tables pay this one-row look.)
+          boolean allStrings = Arrays.stream(df.schema().fields())
+              .allMatch(x -> x.dataType().equals(org.apache.spark.sql.types.DataTypes.StringType));
+          if (allStrings && df.isEmpty()) {
+            throw new InputException(option + " " + path + " has a header but no data rows");
+          }
+          yield new SourceTable(path, f, -1, df);
+        }
         case JSON -> new SourceTable(path, f, -1, spark.read().json(path));
       };
     } catch (InputException e) {

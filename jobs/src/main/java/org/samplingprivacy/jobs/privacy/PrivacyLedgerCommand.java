@@ -73,9 +73,6 @@ public final class PrivacyLedgerCommand extends JobCommand {
   @Override
   protected void validateParameters() {
     Params.requirePresent("--ledger", ledger);
-    if (common.input != null || common.where != null || !"auto".equals(common.inputFormat)) {
-      throw new InputException("privacy-ledger reads --ledger, not --input/--where/--format");
-    }
     if (datasetId != null) {
       Params.requireRunId("--dataset-id", datasetId);
     }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.samplingprivacy.jobs.cli.CommonOptions;
+import org.samplingprivacy.jobs.cli.InputOptions;
 import org.samplingprivacy.jobs.cli.SparkOptions;
 import org.samplingprivacy.jobs.io.TableIO;
 import org.samplingprivacy.jobs.validate.InputException;
@@ -47,6 +48,16 @@ public abstract class JobCommand implements Callable<Integer> {
     return java.util.Set.of();
   }
 
+  /** The {@code --input} options, for commands that declare them ({@link InputJobCommand}); null otherwise. */
+  protected InputOptions inputOptions() {
+    return null;
+  }
+
+  /** The {@code --where} predicate, for commands that declare it; null otherwise. */
+  protected String where() {
+    return null;
+  }
+
   /**
    * The table folders this run will replace, path → option naming it; each is checked before anything is read
    * ({@link TableIO#requireOwnTable}). Default: {@code --output}, if given.
@@ -65,7 +76,7 @@ public abstract class JobCommand implements Callable<Integer> {
     Params.requireOneOf("--write-mode", common.writeMode, "replace", "slice");
     validateParameters();
     SparkSession spark = SparkSessions.getOrCreate(command, sparkOptions);
-    JobContext ctx = new JobContext(spark, command, common, runId, effectiveParameters());
+    JobContext ctx = new JobContext(spark, command, common, inputOptions(), where(), runId, effectiveParameters());
     // Before any input is read: an output path is replaced only if this project wrote what is there.
     for (Map.Entry<String, String> o : outputTables().entrySet()) {
       TableIO.requireOwnTable(spark, o.getValue(), o.getKey());

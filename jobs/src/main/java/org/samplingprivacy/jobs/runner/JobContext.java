@@ -8,6 +8,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.samplingprivacy.jobs.cli.CommonOptions;
+import org.samplingprivacy.jobs.cli.InputOptions;
 import org.samplingprivacy.jobs.io.Provenance;
 import org.samplingprivacy.jobs.io.SourceTable;
 import org.samplingprivacy.jobs.io.TableFormat;
@@ -26,15 +27,20 @@ public final class JobContext {
   private final SparkSession spark;
   private final String command;
   private final CommonOptions options;
+  private final InputOptions input;
+  private final String where;
   private final String runId;
   private final Map<String, String> parameters;
   private final List<Map<String, Object>> inputs = new ArrayList<>();
   private final Report report;
 
-  JobContext(SparkSession spark, String command, CommonOptions options, String runId, Map<String, String> parameters) {
+  JobContext(SparkSession spark, String command, CommonOptions options, InputOptions input, String where, String runId,
+      Map<String, String> parameters) {
     this.spark = spark;
     this.command = command;
     this.options = options;
+    this.input = input;
+    this.where = where;
     this.runId = runId;
     this.parameters = Map.copyOf(parameters);
     this.report = Report.create(command, runId);
@@ -66,35 +72,46 @@ public final class JobContext {
 
   /** Reads {@code --input} with {@code --format}, keeping the rows {@code --where} selects. */
   public SourceTable readInput() {
-    return filterWhere(read("--input", options.input), "--input");
+    return filterWhere(read("--input", requireInput().input), "--input");
   }
 
   /** Keeps the rows of a table (read for {@code option}) that {@code --where} selects; the table itself without it. */
   public SourceTable filterWhere(SourceTable t, String option) {
-    if (options.where == null || options.where.isBlank()) {
+    if (where == null || where.isBlank()) {
       return t;
     }
     try {
-      Dataset<Row> filtered = t.data().filter(org.apache.spark.sql.functions.expr(options.where));
+      Dataset<Row> filtered = t.data().filter(org.apache.spark.sql.functions.expr(where));
       filtered.schema(); // resolve now: an unknown column is bad input, not a runtime failure
+      if (filtered.isEmpty()) {
+        // Said here, in the user's terms, rather than later as "the input is empty" or a header-only export.
+        throw new InputException("--where \"" + where + "\" selects no rows of " + option + " " + t.path());
+      }
       return new SourceTable(t.path(), t.format(), t.deltaVersion(), filtered);
     } catch (Exception e) {
       if (!(e instanceof org.apache.spark.sql.AnalysisException)) { // ParseException is one too
         throw e;
       }
-      throw new InputException("--where \"" + options.where + "\" does not apply to " + option + " " + t.path() + ": "
-          + e.getMessage().lines().findFirst().orElse(""), e);
+      throw new InputException("--where \"" + where + "\" does not apply to " + option + " " + t.path() + ": "
+          + e.getMessage().lines().filter(l -> !l.isBlank()).findFirst().orElse("").strip(), e);
     }
   }
 
   /** The format of {@code --input}, checked from file-system metadata only (nothing is read). */
   public TableFormat locateInput() {
-    return TableIO.locate(spark, "--input", options.input, inputFormat());
+    return TableIO.locate(spark, "--input", requireInput().input, inputFormat());
   }
 
   private TableFormat inputFormat() {
-    return TableFormat.parse("--format", options.inputFormat, TableFormat.DELTA, TableFormat.PARQUET, TableFormat.CSV,
+    return TableFormat.parse("--format", requireInput().inputFormat, TableFormat.DELTA, TableFormat.PARQUET, TableFormat.CSV,
         TableFormat.JSON);
+  }
+
+  private InputOptions requireInput() {
+    if (input == null) {
+      throw new IllegalStateException(command + " declares no --input (extend InputJobCommand)");
+    }
+    return input;
   }
 
   /** Reads a table named by {@code option} (e.g. {@code --behaviors}), detecting its format, and records it. */

@@ -111,8 +111,8 @@ final class Design {
     List<String> names = names();
     for (int i = 0; i < names.size() && i < bad.length; i++) {
       if (bad[i] > 0) {
-        throw new InputException(table + " column '" + names.get(i) + "' has " + bad[i] + " null or NaN value"
-            + (bad[i] == 1 ? "" : "s"));
+        throw new InputException(table + " column '" + names.get(i) + "' has " + bad[i]
+            + " null, NaN or infinite value" + (bad[i] == 1 ? "" : "s"));
       }
     }
     if (acc.rows() == 0) {

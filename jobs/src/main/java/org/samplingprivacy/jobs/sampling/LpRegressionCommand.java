@@ -15,7 +15,7 @@ import org.apache.spark.sql.types.StructType;
 import org.samplingprivacy.jobs.io.SourceTable;
 import org.samplingprivacy.jobs.io.TableFormat;
 import org.samplingprivacy.jobs.io.TableIO;
-import org.samplingprivacy.jobs.runner.JobCommand;
+import org.samplingprivacy.jobs.runner.InputJobCommand;
 import org.samplingprivacy.jobs.runner.JobContext;
 import org.samplingprivacy.jobs.runner.Plan;
 import org.samplingprivacy.jobs.validate.InputException;
@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
  * a {@code sensitivity-sample} output with {@code --weight-col weight}).
  */
 @Command(name = "lp-regression", description = "Weighted lp regression (p >= 1) by distributed IRLS.")
-public final class LpRegressionCommand extends JobCommand {
+public final class LpRegressionCommand extends InputJobCommand {
   @Option(names = "--features", paramLabel = "C1,C2", description = "Numeric feature columns.")
   String features;
 
@@ -59,7 +59,7 @@ public final class LpRegressionCommand extends JobCommand {
 
   @Override
   protected void validateParameters() {
-    Params.requirePresent("--input", common.input);
+    Params.requirePresent("--input", in.input);
     Params.requirePresent("--output", common.output);
     Params.requirePresent("--features", features);
     Params.requirePresent("--target", target);
@@ -83,7 +83,7 @@ public final class LpRegressionCommand extends JobCommand {
     MatrixPass.Acc check = ctx.phase("validate rows", () -> MatrixPass.run(rows, d, (a, acc) -> acc.max(-a[d + 1])));
     design.checkComplete(check);
     if (check.bad()[d + 1] > 0) {
-      throw new InputException(table + " column '" + weightCol + "' has " + check.bad()[d + 1] + " null or NaN values");
+      throw new InputException(table + " column '" + weightCol + "' has " + check.bad()[d + 1] + " null, NaN or infinite values");
     }
     if (check.max() > 0) {
       throw new InputException(table + " column '" + weightCol + "' has negative weights");

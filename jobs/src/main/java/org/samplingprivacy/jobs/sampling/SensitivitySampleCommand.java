@@ -18,7 +18,7 @@ import org.samplingprivacy.jobs.io.SourceTable;
 import org.samplingprivacy.jobs.io.TableFormat;
 import org.samplingprivacy.jobs.io.TableIO;
 import org.samplingprivacy.jobs.report.SvgPlot;
-import org.samplingprivacy.jobs.runner.JobCommand;
+import org.samplingprivacy.jobs.runner.InputJobCommand;
 import org.samplingprivacy.jobs.runner.JobContext;
 import org.samplingprivacy.jobs.runner.Plan;
 import org.samplingprivacy.jobs.validate.InputException;
@@ -39,7 +39,7 @@ import picocli.CommandLine.Option;
  * the input is partitioned or tasks retried, and samples at smaller m are subsets of those at larger m. {@code --fixed-size} keeps exactly m rows by priority sampling.
  */
 @Command(name = "sensitivity-sample", description = "Weighted lp sensitivity sample of a tall numeric table.")
-public final class SensitivitySampleCommand extends JobCommand {
+public final class SensitivitySampleCommand extends InputJobCommand {
   @Option(names = "--features", paramLabel = "C1,C2", description = "Numeric feature columns (the matrix A).")
   String features;
 
@@ -72,7 +72,7 @@ public final class SensitivitySampleCommand extends JobCommand {
 
   @Option(names = "--lewis-tolerance", paramLabel = "T", defaultValue = "0.01",
       description = "Stop Lewis iterations when max_i |ln w_new - ln w_old| < T (sampling needs only constant-factor "
-          + "accurate scores: 1% takes about 10 Cohen-Peng passes for p = 1).")
+          + "accurate scores: 1%% takes about 10 Cohen-Peng passes for p = 1).")
   double lewisTolerance;
 
   @Option(names = "--lewis-max-iterations", paramLabel = "K", defaultValue = "60", description = "Iteration cap.")
@@ -97,7 +97,7 @@ public final class SensitivitySampleCommand extends JobCommand {
 
   @Override
   protected void validateParameters() {
-    Params.requirePresent("--input", common.input);
+    Params.requirePresent("--input", in.input);
     Params.requirePresent("--output", common.output);
     Params.requirePresent("--features", features);
     Params.requireAtLeast("--p", p, 1);

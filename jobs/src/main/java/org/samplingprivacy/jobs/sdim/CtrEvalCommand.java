@@ -155,10 +155,19 @@ public final class CtrEvalCommand extends JobCommand {
     Dataset<Row> data = df.select(assemble.apply(col("candidate"), featureCol == null
             ? functions.lit(null).cast("array<double>") : col("`" + featureCol + "`")).as("features"),
         col("`" + labelCol + "`").cast("double").as("label"), col("__t"));
+    // One pass: the split sizes and the labels that are not 0/1 (found here, not as a failure deep in the fit).
+    Row sizes = data.agg(functions.sum(functions.when(col("__t").lt(cut), 1L).otherwise(0L)),
+        functions.sum(functions.when(col("__t").geq(cut), 1L).otherwise(0L)),
+        functions.sum(functions.when(col("label").isin(0.0, 1.0), 0L).otherwise(1L))).first();
+    long nTrain = sizes.isNullAt(0) ? 0 : sizes.getLong(0);
+    long nTest = sizes.isNullAt(1) ? 0 : sizes.getLong(1);
+    long badLabels = sizes.isNullAt(2) ? 0 : sizes.getLong(2);
+    if (badLabels > 0) {
+      throw new InputException(name + " column '" + labelCol + "' (--label-col) has " + badLabels
+          + " values other than 0 and 1 (nulls included)");
+    }
     Dataset<Row> train = data.filter(col("__t").lt(cut)).cache();
     Dataset<Row> test = data.filter(col("__t").geq(cut)).cache();
-    long nTrain = train.count();
-    long nTest = test.count();
     if (nTrain == 0 || nTest == 0) {
       throw new InputException("the time split leaves an empty train or test set (" + nTrain + " / " + nTest + ")");
     }

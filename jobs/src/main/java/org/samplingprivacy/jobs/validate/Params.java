@@ -86,6 +86,9 @@ public final class Params {
    * the characters Airflow's {@code ds} and {@code run_id} use: letters, digits, {@code _ . : + -}.
    */
   public static String requireRunId(String option, String value) {
+    if (value != null && value.isBlank()) {
+      throw new InputException(option + " must not be empty: give 1-128 characters of letters, digits and _ . : + -");
+    }
     requirePresent(option, value);
     if (!RUN_ID.matcher(value).matches()) {
       throw new InputException(option + " must be 1-128 characters of letters, digits and _ . : + - "

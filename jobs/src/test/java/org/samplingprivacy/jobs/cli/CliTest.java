@@ -141,7 +141,7 @@ class CliTest {
   @Test
   void parsesIntoTheCommandObject() {
     CommandLine cl = parse("import-csv", "--input", "a.csv", "--output", "b", "--max-bad-rows", "3");
-    assertEquals("a.csv", importCsv(cl).common.input);
+    assertEquals("a.csv", importCsv(cl).in.input);
     assertEquals("b", importCsv(cl).common.output);
   }
 }
