@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
  * {@code ambient-fit}: scaling laws error(n) = a·n^(−b) + c per (learner, clean fraction, σ) of a study's results
  * (or of external results such as FID tables of real diffusion runs), with bootstrap intervals; and, by inverting
  * the all-clean curve, the clean-equivalent size n_eq of each mix and the value of one noisy sample
- * v = (n_eq − n_clean)/n_noisy (note §5.4; the paper's "pricing" of noisy data, Daras et al. ICLR 2025).
+ * v = (n_eq − n_clean)/n_noisy (docs/design/ambient-study.md §4; the paper's "pricing" of noisy data, Daras et al. ICLR 2025).
  */
 @Command(name = "ambient-fit", description = "Fit scaling laws to study (or external FID) results and price noisy "
     + "samples in clean-sample equivalents.")

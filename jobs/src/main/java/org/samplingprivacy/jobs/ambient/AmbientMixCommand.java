@@ -47,7 +47,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code ambient-mix}: the clean/noisy data mixes of a scaling study (Daras, Cherapanamjeri &amp; Daskalakis, ICLR
- * 2025), in the coupled design of the note (§5.2): a clean holdout set aside first by a keyed hash; one keyed
+ * 2025), in the coupled design of docs/design/ambient-study.md §2: a clean holdout set aside first by a keyed hash; one keyed
  * permutation of the remaining rows whose first N rows are the size-N subset (nested across sizes); the clean rows
  * of a mix the first round(f·N) of that subset in a second keyed order (exact counts, nested across f); one noise
  * vector z per source row, y = x + σ·z for the noisy rows (common random numbers across σ and sizes). Every random

@@ -35,7 +35,7 @@ import picocli.CommandLine.Option;
 /**
  * {@code ambient-study}: fits every mix of an {@code ambient-mix} table with a Gaussian mixture by extreme
  * deconvolution (each row's known σ) and, as the control, naive EM (σ ignored): the noise-aware proxy learner of
- * the data-mix study (note §5.3). Scored on the clean holdout by mean negative log-likelihood and a Fréchet distance
+ * the data-mix study (docs/design/ambient-study.md §3). Scored on the clean holdout by mean negative log-likelihood and a Fréchet distance
  * in random Fourier features. Strategy by size: mixes of at most {@code --task-rows} rows are fitted one per Spark
  * task (rows grouped by mix); larger ones one at a time with each EM iteration's E-step run over the rows in
  * executors and merged (sufficient statistics), the driver keeping only the k·d² parameters.

@@ -8,10 +8,10 @@ import org.apache.commons.math3.linear.EigenDecomposition;
 import org.apache.commons.math3.linear.RealMatrix;
 
 /**
- * A Fréchet distance in a fixed nonlinear embedding, the CPU stand-in for FID of the note (§5.3; not FID):
+ * A Fréchet distance in a fixed nonlinear embedding, the CPU stand-in for FID (docs/design/ambient-study.md §3; not FID):
  * φ(x) = √(2/F)·cos(Wx + b) with F random Fourier features, W ~ N(0, I/ℓ²), b ~ U[0, 2π), ℓ the median distance
  * between reference points; FD = ‖μ₁ − μ₂‖² + Tr(Σ₁ + Σ₂ − 2(Σ₁^½ Σ₂ Σ₁^½)^½) between the Gaussian statistics of
- * φ(model samples) and φ(reference). A distance between raw-coordinate moments would miss what matters (note §5.3:
+ * φ(model samples) and φ(reference). A distance between raw-coordinate moments would miss what matters (docs/design/ambient-study.md §3:
  * XD-EM on noisy-only data matched clean training on it while its KL was 100× worse).
  */
 public final class FrechetFeatures implements Serializable {

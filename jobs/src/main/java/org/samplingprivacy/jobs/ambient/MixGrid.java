@@ -10,7 +10,7 @@ import org.samplingprivacy.jobs.validate.Params;
 
 /**
  * The mixes of a study: every size × clean fraction × σ (one all-clean mix per size, whatever σ). Counts are exact:
- * n_clean = round(f·N), n_noisy = N − n_clean (the note's coupled design, §5.2).
+ * n_clean = round(f·N), n_noisy = N − n_clean (the coupled design, docs/design/ambient-study.md §2).
  */
 public record MixGrid(List<Integer> sizes, List<Double> fractions, List<Double> sigmas) implements Serializable {
   /** One mix. */

@@ -5,9 +5,9 @@ import java.util.SplittableRandom;
 
 /**
  * The scaling law error(n) = a·n^(−b) + c of the data-mix study (Daras, Cherapanamjeri &amp; Daskalakis, ICLR 2025;
- * note §5.4), fitted by least squares in log space: for a floor c, log(error − c) is linear in log n, so a and b
+ * docs/design/ambient-study.md §4), fitted by least squares in log space: for a floor c, log(error − c) is linear in log n, so a and b
  * are a closed-form regression and c is found by a one-dimensional golden-section search on the profile residual.
- * Fewer than four distinct sizes cannot identify a floor, so c = 0 there (the two-point fit of the note's §3.2).
+ * Fewer than four distinct sizes cannot identify a floor, so c = 0 there (the two-point fit, docs/design/ambient-study.md §4).
  * The fitted law is inverted to the clean-equivalent size n_eq = ((error − c)/a)^(−1/b).
  */
 public final class PowerLawFit {

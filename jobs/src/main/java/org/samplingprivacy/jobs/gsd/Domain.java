@@ -19,7 +19,7 @@ import org.samplingprivacy.jobs.validate.InputException;
  * category), numeric columns with public bounds (values outside are clamped) and a bin count for marginals.
  *
  * <p>Encoded rows are {@code double[]}: a categorical cell holds its category code 0..size−1, a numeric cell its
- * value scaled to [0, 1] by the bounds (the representation of Private-GSD, Liu et al. 2023, §3.1 of the note).
+ * value scaled to [0, 1] by the bounds (the representation of Private-GSD, Liu et al. 2023; docs/design/private-gsd.md).
  * Two file formats: {@code {"columns": [...]}} (docs/tables.md) and private-pgm's {@code {"col": size}}, read as
  * categorical codes 0..size−1.
  */

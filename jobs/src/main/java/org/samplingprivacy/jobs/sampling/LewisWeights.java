@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * (Cohen–Peng, Lemma 3.3), so the normalised iterates converge at that rate to the same fixed point; without the
  * normalisation the scale alone, off by √(n/d) after the first pass from w = 1, would take about log₂(ln(n/d)/tol)
  * extra passes (9 at n = 10⁷, d = 21, tol = 0.01). For p ≥ 4 T diverges and the damped update
- * w ← w^{1−2/p} · a_iᵀ M⁻¹ a_i (the leverage of W^{1/2−1/p}A, whose sum is rank(A) already; design note §1.2,
+ * w ← w^{1−2/p} · a_iᵀ M⁻¹ a_i (the leverage of W^{1/2−1/p}A, whose sum is rank(A) already; docs/design/sensitivity-sampling.md §1.2,
  * converging at rate 1 − 2/p without a published guarantee) is used, whose row weight depends on every earlier
  * factor. Iteration stops when max_i |ln w_new − ln w_old| &lt; tolerance or at the cap; for full-rank A that maximum
  * is bounded from above over all of ℝ^d by a d×d generalised eigenvalue problem, so a pass computes one quadratic

@@ -4,8 +4,8 @@ import java.io.Serializable;
 
 /**
  * A row's sampling score s_i (an upper bound on its ℓp sensitivity, up to the method) and the total S = Σ s_i that
- * turns a target size m into inclusion probabilities q_i = min(1, m·s_i/S) (Woodruff &amp; Yasuda, ICML 2023; design
- * note §§1.3, 2.3). Serializable: executors score rows with the broadcast d×d factors it holds.
+ * turns a target size m into inclusion probabilities q_i = min(1, m·s_i/S) (Woodruff &amp; Yasuda, ICML 2023; docs/design/
+ * sensitivity-sampling.md §§1.3, 2.3). Serializable: executors score rows with the broadcast d×d factors it holds.
  */
 public abstract class Scores implements Serializable {
   /** The total S, or NaN when it must be summed in a pass (root leverage). */

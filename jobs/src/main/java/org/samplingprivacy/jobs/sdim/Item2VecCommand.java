@@ -24,7 +24,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code item2vec}: item embeddings for logs without an embedding table (SDIM note §2.1, option 2): MLlib Word2Vec
+ * {@code item2vec}: item embeddings for logs without an embedding table (docs/design/sdim.md §2.1): MLlib Word2Vec
  * (skip-gram) over each user's time-ordered items (ties ordered by item), so items that occur near each other in
  * users' histories get similar vectors. Output (item, embedding) feeds {@code sdim-signatures}.
  */

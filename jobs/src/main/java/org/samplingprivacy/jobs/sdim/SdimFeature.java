@@ -5,7 +5,7 @@ package org.samplingprivacy.jobs.sdim;
  * behaviours sharing the candidate's bucket, normalised, then the mean over all K signatures (an empty bucket
  * contributes a zero vector and still counts, as in the paper and FuxiCTR). Normalisation: {@code l2} (the paper's
  * ℓ2 per signature), {@code mean} (sum ÷ collision count) or {@code none} (the raw sum: an unbiased estimate of
- * Σ_j (1 − θ_j/π)^τ s_j, note §1.4).
+ * Σ_j (1 − θ_j/π)^τ s_j, docs/design/sdim.md §1.4).
  */
 final class SdimFeature {
   private SdimFeature() {}

@@ -32,7 +32,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code sdim-impressions}: CTR impressions derived from a purchase or click log that has none (SDIM note §4, the
+ * {@code sdim-impressions}: CTR impressions derived from a purchase or click log that has none (docs/design/sdim.md §4, the
  * DIN/Amazon construction): every behaviour with at least one strictly earlier behaviour of the same user is a
  * positive (label 1) at its time; each positive gets {@code --negatives} negatives at the same time, items drawn by
  * popularity (their share of all behaviours) among items the user had not engaged with before that time. Draws are
