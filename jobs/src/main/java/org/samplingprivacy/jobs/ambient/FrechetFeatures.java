@@ -3,9 +3,7 @@ package org.samplingprivacy.jobs.ambient;
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import org.apache.commons.math3.linear.Array2DRowRealMatrix;
-import org.apache.commons.math3.linear.EigenDecomposition;
-import org.apache.commons.math3.linear.RealMatrix;
+import org.samplingprivacy.jobs.linalg.DenseLinearAlgebra;
 
 /**
  * A Fréchet distance in a fixed nonlinear embedding, the CPU stand-in for FID (docs/design/ambient-study.md §3; not FID):
@@ -83,31 +81,40 @@ public final class FrechetFeatures implements Serializable {
     for (int f = 0; f < mu.length; f++) {
       d2 += (mu[f] - refMean[f]) * (mu[f] - refMean[f]);
     }
-    RealMatrix s1 = sqrtPsd(new Array2DRowRealMatrix(refCov, true));
-    RealMatrix inner = s1.multiply(new Array2DRowRealMatrix(c, false)).multiply(s1);
+    double[][] s1 = DenseLinearAlgebra.sqrtPsd(refCov);
+    double[][] inner = multiply(multiply(s1, c), s1);
+    int n = inner.length;
+    double[][] sym = new double[n][n];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < n; j++) {
+        sym[i][j] = 0.5 * (inner[i][j] + inner[j][i]);
+      }
+    }
     double trace = 0;
     for (int f = 0; f < mu.length; f++) {
       trace += refCov[f][f] + c[f][f];
     }
-    return d2 + trace - 2 * sqrtPsd(inner.add(inner.transpose()).scalarMultiply(0.5)).getTrace();
+    double[][] root = DenseLinearAlgebra.sqrtPsd(sym);
+    double rootTrace = 0;
+    for (int f = 0; f < n; f++) {
+      rootTrace += root[f][f];
+    }
+    return d2 + trace - 2 * rootTrace;
   }
 
-  static RealMatrix sqrtPsd(RealMatrix m) {
-    EigenDecomposition e = new EigenDecomposition(m);
-    RealMatrix v = e.getV();
-    double[] ev = e.getRealEigenvalues();
-    int n = ev.length;
-    double[][] out = new double[n][n];
+  private static double[][] multiply(double[][] a, double[][] b) {
+    int n = a.length;
+    int m = b[0].length;
+    double[][] out = new double[n][m];
     for (int i = 0; i < n; i++) {
-      for (int j = 0; j < n; j++) {
-        double s = 0;
-        for (int k = 0; k < n; k++) {
-          s += v.getEntry(i, k) * Math.sqrt(Math.max(ev[k], 0)) * v.getEntry(j, k);
+      for (int k = 0; k < b.length; k++) {
+        double aik = a[i][k];
+        for (int j = 0; j < m; j++) {
+          out[i][j] += aik * b[k][j];
         }
-        out[i][j] = s;
       }
     }
-    return new Array2DRowRealMatrix(out, false);
+    return out;
   }
 
   private static double[] mean(double[][] xs) {

@@ -2,9 +2,7 @@ package org.samplingprivacy.jobs.ambient;
 
 import java.io.Serializable;
 import java.util.SplittableRandom;
-import org.apache.commons.math3.linear.Array2DRowRealMatrix;
-import org.apache.commons.math3.linear.CholeskyDecomposition;
-import org.apache.commons.math3.linear.RealMatrix;
+import org.samplingprivacy.jobs.linalg.DenseLinearAlgebra;
 
 /**
  * A Gaussian mixture in d dimensions (weights α_j, means m_j, covariances V_j) with the density of a sample observed
@@ -59,8 +57,7 @@ public final class GaussianMixture implements Serializable {
           t[a] = covariances[j][a].clone();
           t[a][a] += s;
         }
-        RealMatrix l = new CholeskyDecomposition(new Array2DRowRealMatrix(t, false), 1e-12, 1e-300).getL();
-        chol[j] = l.getData();
+        chol[j] = DenseLinearAlgebra.cholesky(t);
         double logDet = 0;
         for (int a = 0; a < d; a++) {
           logDet += 2 * Math.log(chol[j][a][a]);
@@ -112,8 +109,7 @@ public final class GaussianMixture implements Serializable {
     int d = dimension();
     double[][][] l = new double[components()][][];
     for (int j = 0; j < components(); j++) {
-      l[j] = new CholeskyDecomposition(new Array2DRowRealMatrix(covariances[j], true), 1e-12, 1e-300).getL()
-          .getData();
+      l[j] = DenseLinearAlgebra.cholesky(covariances[j]);
     }
     double[][] out = new double[n][d];
     double[] z = new double[d];

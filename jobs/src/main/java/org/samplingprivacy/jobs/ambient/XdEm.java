@@ -6,9 +6,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.apache.commons.math3.linear.Array2DRowRealMatrix;
-import org.apache.commons.math3.linear.LUDecomposition;
-import org.apache.commons.math3.linear.RealMatrix;
+import org.samplingprivacy.jobs.linalg.DenseLinearAlgebra;
 
 /**
  * Extreme deconvolution (Bovy, Hogg &amp; Roweis 2011, Ann. Appl. Stat. 5(2B), §2): EM for a Gaussian mixture whose
@@ -46,11 +44,23 @@ public final class XdEm {
           t[a] = g.covariances[j][a].clone();
           t[a][a] += s;
         }
-        RealMatrix v = new Array2DRowRealMatrix(g.covariances[j], true);
-        // V T⁻¹ = (T⁻¹ V)ᵀ since both are symmetric.
-        RealMatrix tinvV = new LUDecomposition(new Array2DRowRealMatrix(t, false)).getSolver().solve(v);
-        gain[j] = tinvV.transpose().getData();
-        posteriorCov[j] = v.subtract(v.multiply(tinvV)).getData();
+        double[][] v = g.covariances[j];
+        // V T⁻¹ = (T⁻¹ V)ᵀ since both are symmetric; T = V + sI is positive definite.
+        double[][] tinvV = DenseLinearAlgebra.solveSpd(t, v);
+        double[][] gj = new double[d][d];
+        double[][] post = new double[d][d];
+        for (int a = 0; a < d; a++) {
+          for (int b = 0; b < d; b++) {
+            gj[a][b] = tinvV[b][a];
+            double vt = 0;
+            for (int x = 0; x < d; x++) {
+              vt += v[a][x] * tinvV[x][b];
+            }
+            post[a][b] = v[a][b] - vt;
+          }
+        }
+        gain[j] = gj;
+        posteriorCov[j] = post;
       }
     }
   }

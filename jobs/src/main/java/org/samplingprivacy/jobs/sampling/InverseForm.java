@@ -1,6 +1,7 @@
 package org.samplingprivacy.jobs.sampling;
 
 import java.io.Serializable;
+import org.samplingprivacy.jobs.linalg.DenseLinearAlgebra;
 
 /**
  * The quadratic form a ↦ aᵀ M⁺ a of a symmetric positive semi-definite d×d matrix M (a Gram matrix Σ c_i a_i a_iᵀ):
@@ -9,7 +10,8 @@ import java.io.Serializable;
  * <p>Factored after Jacobi scaling (D^{-1/2} M D^{-1/2}, which leaves aᵀM⁻¹a unchanged and tames column scales) by
  * Cholesky when M is well conditioned, else by a symmetric eigendecomposition with the pseudo-inverse over
  * eigenvalues above 1e-10 of the largest: the fallback for rank-deficient or ill-conditioned A, which
- * {@link #method()} names for the report. Also solves M x = b (least-squares normal equations).
+ * {@link #method()} names for the report. Also solves M x = b (least-squares normal equations). The factorisations
+ * are Breeze's ({@link DenseLinearAlgebra}); the triangular and projected forms built from them are this class's.
  */
 public final class InverseForm implements Serializable {
   private static final double CHOLESKY_MIN_PIVOT = 1e-10;
@@ -147,7 +149,7 @@ public final class InverseForm implements Serializable {
       return exact(d, scale, l, null, null, d);
     }
     double[][] v = new double[d][d];
-    double[] values = jacobiEigen(s, v);
+    double[] values = symmetricEigen(s, v);
     double max = 0;
     for (double x : values) {
       max = Math.max(max, x);
@@ -239,7 +241,7 @@ public final class InverseForm implements Serializable {
         ktk[j][i] = v;
       }
     }
-    double[] values = jacobiEigen(ktk, new double[d][d]);
+    double[] values = symmetricEigen(ktk, new double[d][d]);
     double min = Double.POSITIVE_INFINITY;
     double max = 0;
     for (double v : values) {
@@ -272,7 +274,7 @@ public final class InverseForm implements Serializable {
         }
       }
       double max = 0;
-      for (double v : jacobiEigen(ppt, new double[d][d])) {
+      for (double v : symmetricEigen(ppt, new double[d][d])) {
         max = Math.max(max, v);
       }
       factor = max * (1 + 1e-6) + 1e-12 * max * d;
@@ -291,7 +293,7 @@ public final class InverseForm implements Serializable {
       }
       double min = Double.POSITIVE_INFINITY;
       double max = 0;
-      for (double v : jacobiEigen(sm, new double[d][d])) {
+      for (double v : symmetricEigen(sm, new double[d][d])) {
         min = Math.min(min, v);
         max = Math.max(max, v);
       }
@@ -371,83 +373,15 @@ public final class InverseForm implements Serializable {
 
   /** Lower Cholesky factor, or null when a pivot falls below CHOLESKY_MIN_PIVOT (unit-diagonal input). */
   static double[][] cholesky(double[][] s) {
-    int d = s.length;
-    double[][] l = new double[d][d];
-    for (int i = 0; i < d; i++) {
-      for (int j = 0; j <= i; j++) {
-        double v = s[i][j];
-        for (int k = 0; k < j; k++) {
-          v -= l[i][k] * l[j][k];
-        }
-        if (i == j) {
-          if (!(v > CHOLESKY_MIN_PIVOT)) {
-            return null;
-          }
-          l[i][i] = Math.sqrt(v);
-        } else {
-          l[i][j] = v / l[j][j];
-        }
-      }
-    }
-    return l;
+    return DenseLinearAlgebra.choleskyOrNull(s, CHOLESKY_MIN_PIVOT);
   }
 
-  /** Cyclic Jacobi eigendecomposition of a symmetric matrix: returns eigenvalues, fills columns of {@code v}. */
-  static double[] jacobiEigen(double[][] input, double[][] v) {
-    int d = input.length;
-    double[][] a = new double[d][];
-    for (int i = 0; i < d; i++) {
-      a[i] = input[i].clone();
-      java.util.Arrays.fill(v[i], 0);
-      v[i][i] = 1;
+  /** Eigenvalues of a symmetric matrix; fills the columns of {@code v} with the eigenvectors. */
+  static double[] symmetricEigen(double[][] input, double[][] v) {
+    DenseLinearAlgebra.SymmetricEigen e = DenseLinearAlgebra.symmetricEigen(input);
+    for (int i = 0; i < v.length; i++) {
+      System.arraycopy(e.vectors()[i], 0, v[i], 0, v.length);
     }
-    for (int sweep = 0; sweep < 100; sweep++) {
-      double off = 0;
-      for (int p = 0; p < d; p++) {
-        for (int q = p + 1; q < d; q++) {
-          off += a[p][q] * a[p][q];
-        }
-      }
-      if (off < 1e-30) {
-        break;
-      }
-      for (int p = 0; p < d; p++) {
-        for (int q = p + 1; q < d; q++) {
-          if (Math.abs(a[p][q]) < 1e-300) {
-            continue;
-          }
-          double theta = (a[q][q] - a[p][p]) / (2 * a[p][q]);
-          double t = Math.signum(theta) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-          if (theta == 0) {
-            t = 1;
-          }
-          double c = 1 / Math.sqrt(t * t + 1);
-          double s = t * c;
-          for (int k = 0; k < d; k++) {
-            double akp = a[k][p];
-            double akq = a[k][q];
-            a[k][p] = c * akp - s * akq;
-            a[k][q] = s * akp + c * akq;
-          }
-          for (int k = 0; k < d; k++) {
-            double apk = a[p][k];
-            double aqk = a[q][k];
-            a[p][k] = c * apk - s * aqk;
-            a[q][k] = s * apk + c * aqk;
-          }
-          for (int k = 0; k < d; k++) {
-            double vkp = v[k][p];
-            double vkq = v[k][q];
-            v[k][p] = c * vkp - s * vkq;
-            v[k][q] = s * vkp + c * vkq;
-          }
-        }
-      }
-    }
-    double[] values = new double[d];
-    for (int i = 0; i < d; i++) {
-      values[i] = a[i][i];
-    }
-    return values;
+    return e.values();
   }
 }

@@ -107,11 +107,12 @@ class TableIOTest extends SparkTestBase {
     Files.writeString(d.resolve("precious.txt"), "keep me");
     InputException e = assertThrows(InputException.class,
         () -> TableIO.write(rows(3), d.toString(), spec(TableFormat.DELTA, WriteMode.REPLACE, "a")));
-    Assertions.assertTrue(e.getMessage().contains("exists and is not a delta table"), e.getMessage());
+    Assertions.assertTrue(e.getMessage().contains("exists and is not a table this project wrote"), e.getMessage());
     assertEquals("keep me", Files.readString(d.resolve("precious.txt")));
     String pq = d.resolve("pq").toString();
     TableIO.write(rows(3), pq, spec(TableFormat.PARQUET, WriteMode.REPLACE, "a"));
-    assertThrows(InputException.class,
+    InputException other = assertThrows(InputException.class,
         () -> TableIO.write(rows(3), pq, spec(TableFormat.DELTA, WriteMode.REPLACE, "a")));
+    Assertions.assertTrue(other.getMessage().contains("exists and is not a delta table"), other.getMessage());
   }
 }

@@ -227,7 +227,7 @@ class SensitivitySampleCommandTest extends SparkTestBase {
     Result r = spp("sensitivity-sample", "--input", nan, "--features", "x1,x2", "--p", "1", "--size", "10",
         "--output", out);
     assertEquals(2, r.code());
-    Assertions.assertTrue(r.err().contains("column 'x2' has 1 null or NaN value"), r.err());
+    Assertions.assertTrue(r.err().contains("column 'x2' has 1 null, NaN or infinite value"), r.err());
     String tiny = dir.resolve("tiny").toString();
     SPARK.read().format("delta").load(input).limit(2).write().format("delta").save(tiny);
     Result dn = spp("sensitivity-sample", "--input", tiny, "--features", "x1,x2", "--intercept", "--p", "1",
