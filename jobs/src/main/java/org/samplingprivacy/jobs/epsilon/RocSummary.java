@@ -20,6 +20,7 @@ import org.apache.commons.statistics.distribution.NormalDistribution;
  * those with FPR ≤ τ (the all-negative classifier if none), its TPR's two-sided CP interval at significance α.
  */
 public final class RocSummary implements Serializable {
+  private static final long serialVersionUID = 1L;
   private static final NormalDistribution NORMAL = NormalDistribution.of(0, 1);
 
   /** TPR at one FPR target; threshold null for the all-negative classifier (nothing guessed member). */

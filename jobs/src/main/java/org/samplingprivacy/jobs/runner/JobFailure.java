@@ -7,6 +7,7 @@ package org.samplingprivacy.jobs.runner;
  * the message says what state the run left and what to do.
  */
 public final class JobFailure extends RuntimeException {
+  private static final long serialVersionUID = 1L;
   public static final int EXIT_CODE = 1;
 
   public JobFailure(String message, Throwable cause) {

@@ -14,6 +14,7 @@ import org.samplingprivacy.jobs.linalg.DenseLinearAlgebra;
  * are Breeze's ({@link DenseLinearAlgebra}); the triangular and projected forms built from them are this class's.
  */
 public final class InverseForm implements Serializable {
+  private static final long serialVersionUID = 1L;
   private static final double CHOLESKY_MIN_PIVOT = 1e-10;
   private static final double EIGEN_CUTOFF = 1e-10;
   /** Per-thread z of {@link #apply}: rows are scored millions of times per task, without an allocation each. */

@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
  * form per row, not two. For p = 2 they are the leverage scores (zero iterations).
  */
 public final class LewisWeights implements Serializable {
+  private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(LewisWeights.class);
   private final double p;
   private final boolean damped;

@@ -36,6 +36,7 @@ public final class MatrixPass {
 
   /** The mergeable state of a pass. */
   public static final class Acc implements Serializable {
+    private static final long serialVersionUID = 1L;
     final int d;
     final double[] gram;
     final double[] rhs;
@@ -299,6 +300,7 @@ public final class MatrixPass {
 
   /** Up to {@link #ROWS} rows of k doubles; the last block of a partition carries its per-column bad-value counts. */
   static final class Block implements Serializable {
+    private static final long serialVersionUID = 1L;
     static final int ROWS = 65536;
     final double[] values;
     final int rows;

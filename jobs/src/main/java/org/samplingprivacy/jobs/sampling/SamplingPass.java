@@ -167,6 +167,7 @@ final class SamplingPass {
    * by ordinal, converted to double as Spark's cast would (the Gram pass has already refused nulls and NaN).
    */
   static final class MatrixReader implements Serializable {
+    private static final long serialVersionUID = 1L;
     private final int[] ordinals;
     private final int[] kinds;
     private final int[] precisions;
@@ -237,6 +238,7 @@ final class SamplingPass {
 
   /** {@code u} resolved against the table's rows, compiled per task into a one-column projection. */
   static final class UniformProjection implements Serializable {
+    private static final long serialVersionUID = 1L;
     private final Expression expression;
     private final scala.collection.Seq<Attribute> input;
 

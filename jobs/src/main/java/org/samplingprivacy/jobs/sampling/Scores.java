@@ -8,6 +8,7 @@ import java.io.Serializable;
  * sensitivity-sampling.md §§1.3, 2.3). Serializable: executors score rows with the broadcast d×d factors it holds.
  */
 public abstract class Scores implements Serializable {
+  private static final long serialVersionUID = 1L;
   /** The total S, or NaN when it must be summed in a pass (root leverage). */
   public abstract double total();
 

@@ -6,6 +6,7 @@ package org.samplingprivacy.jobs.validate;
  * before anything is written, so the message must name the culprit (column, option, path) on its own.
  */
 public final class InputException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
   /** Exit code of every bad-input failure; runtime failures exit 1. */
   public static final int EXIT_CODE = 2;
 
