@@ -17,11 +17,11 @@ import org.samplingprivacy.jobs.export.ExportCommand;
 import org.samplingprivacy.jobs.gsd.GsdSynthesizeCommand;
 import org.samplingprivacy.jobs.importcsv.ImportCsvCommand;
 import org.samplingprivacy.jobs.runner.BuildInfo;
+import org.samplingprivacy.jobs.sampling.LpRegressionCommand;
+import org.samplingprivacy.jobs.sampling.SensitivitySampleCommand;
 import org.samplingprivacy.jobs.sdim.SdimFeaturesCommand;
 import org.samplingprivacy.jobs.sdim.SdimSignaturesCommand;
 import org.samplingprivacy.jobs.sdim.TargetAttentionFeaturesCommand;
-import org.samplingprivacy.jobs.sampling.LpRegressionCommand;
-import org.samplingprivacy.jobs.sampling.SensitivitySampleCommand;
 import org.samplingprivacy.jobs.validate.InputException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -31,27 +31,55 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
- * The single entry point: {@code spark-submit --class org.samplingprivacy.jobs.Main <jar> <command> [options]} on a
- * cluster, {@code bin/spp <command> [options]} locally. Exit codes: 0 success, 2 bad input or usage (nothing
- * written), 1 runtime failure.
+ * The single entry point: {@code spark-submit --class org.samplingprivacy.jobs.Main <jar> <command>
+ * [options]} on a cluster, {@code bin/spp <command> [options]} locally. Exit codes: 0 success, 2
+ * bad input or usage (nothing written), 1 runtime failure.
  */
-@Command(name = "spp", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true, showDefaultValues = true,
-    versionProvider = Main.Version.class, sortOptions = false, usageHelpAutoWidth = true,
-    description = "Sampling and privacy analytics on Spark: every job is a command of this one jar.",
-    footer = {"", "Exit codes: 0 success, 2 bad input or usage (nothing written), 1 runtime failure.",
-        "Option values: command line > --config file > built-in default."},
-    subcommands = {ImportCsvCommand.class, ExportCommand.class, SensitivitySampleCommand.class, LpRegressionCommand.class, EpsilonEstimateCommand.class, GsdSynthesizeCommand.class,
-        org.samplingprivacy.jobs.privacy.PrivacyLedgerCommand.class, org.samplingprivacy.jobs.audit.PrivacyAuditCommand.class,
-        AmbientMixCommand.class, AmbientStudyCommand.class, AmbientFitCommand.class, SdimSignaturesCommand.class,
-        SdimFeaturesCommand.class, TargetAttentionFeaturesCommand.class, org.samplingprivacy.jobs.sdim.SdimBseCommand.class,
-        org.samplingprivacy.jobs.sdim.SdimGenerateCommand.class, org.samplingprivacy.jobs.sdim.CtrEvalCommand.class,
-        org.samplingprivacy.jobs.sdim.Item2VecCommand.class, org.samplingprivacy.jobs.sdim.SdimImpressionsCommand.class,
-        BenchGenerateCommand.class, BenchEpsilonCommand.class, BenchGsdCommand.class, org.samplingprivacy.jobs.bench.BenchNoiseCommand.class,
-        BenchAmbientCommand.class,
-        BenchCompareCommand.class, CommandLine.HelpCommand.class})
+@Command(
+    name = "spp",
+    scope = ScopeType.INHERIT,
+    mixinStandardHelpOptions = true,
+    showDefaultValues = true,
+    versionProvider = Main.Version.class,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    description =
+        "Sampling and privacy analytics on Spark: every job is a command of this one jar.",
+    footer = {
+      "",
+      "Exit codes: 0 success, 2 bad input or usage (nothing written), 1 runtime failure.",
+      "Option values: command line > --config file > built-in default."
+    },
+    subcommands = {
+      ImportCsvCommand.class,
+      ExportCommand.class,
+      SensitivitySampleCommand.class,
+      LpRegressionCommand.class,
+      EpsilonEstimateCommand.class,
+      GsdSynthesizeCommand.class,
+      org.samplingprivacy.jobs.privacy.PrivacyLedgerCommand.class,
+      org.samplingprivacy.jobs.audit.PrivacyAuditCommand.class,
+      AmbientMixCommand.class,
+      AmbientStudyCommand.class,
+      AmbientFitCommand.class,
+      SdimSignaturesCommand.class,
+      SdimFeaturesCommand.class,
+      TargetAttentionFeaturesCommand.class,
+      org.samplingprivacy.jobs.sdim.SdimBseCommand.class,
+      org.samplingprivacy.jobs.sdim.SdimGenerateCommand.class,
+      org.samplingprivacy.jobs.sdim.CtrEvalCommand.class,
+      org.samplingprivacy.jobs.sdim.Item2VecCommand.class,
+      org.samplingprivacy.jobs.sdim.SdimImpressionsCommand.class,
+      BenchGenerateCommand.class,
+      BenchEpsilonCommand.class,
+      BenchGsdCommand.class,
+      org.samplingprivacy.jobs.bench.BenchNoiseCommand.class,
+      BenchAmbientCommand.class,
+      BenchCompareCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main implements Runnable {
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Override
   public void run() {
@@ -60,10 +88,12 @@ public final class Main implements Runnable {
 
   public static void main(String[] args) {
     int code = run(args);
-    SparkSession.getDefaultSession().foreach(s -> {
-      s.stop();
-      return null;
-    });
+    SparkSession.getDefaultSession()
+        .foreach(
+            s -> {
+              s.stop();
+              return null;
+            });
     System.exit(code);
   }
 
@@ -72,7 +102,10 @@ public final class Main implements Runnable {
     return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
   }
 
-  /** As {@link #run(String...)} with the given output and error writers (tests, in-process benchmarks). */
+  /**
+   * As {@link #run(String...)} with the given output and error writers (tests, in-process
+   * benchmarks).
+   */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cl;
     try {
@@ -90,64 +123,72 @@ public final class Main implements Runnable {
     ConfigDefaults defaults = ConfigDefaults.forArgs(args);
     CommandLine cl = new CommandLine(new Main());
     cl.setDefaultValueProvider(defaults);
-    cl.setExecutionStrategy(parse -> {
-      ParseResult leaf = parse;
-      while (leaf.hasSubcommand()) {
-        leaf = leaf.subcommand();
-      }
-      if (CommandLine.printHelpIfRequested(parse)) {
-        return 0;
-      }
-      try {
-        checkConfigKeys(defaults, cl, leaf);
-      } catch (InputException e) {
-        cl.getErr().println("spp " + leaf.commandSpec().name() + ": " + e.getMessage());
-        return InputException.EXIT_CODE;
-      }
-      return new CommandLine.RunLast().execute(parse);
-    });
-    // A usage error is one line naming the option (and the config file and key when the value came from one) and
+    cl.setExecutionStrategy(
+        parse -> {
+          ParseResult leaf = parse;
+          while (leaf.hasSubcommand()) {
+            leaf = leaf.subcommand();
+          }
+          if (CommandLine.printHelpIfRequested(parse)) {
+            return 0;
+          }
+          try {
+            checkConfigKeys(defaults, cl, leaf);
+          } catch (InputException e) {
+            cl.getErr().println("spp " + leaf.commandSpec().name() + ": " + e.getMessage());
+            return InputException.EXIT_CODE;
+          }
+          return new CommandLine.RunLast().execute(parse);
+        });
+    // A usage error is one line naming the option (and the config file and key when the value came
+    // from one) and
     // where help is, never the whole usage text.
-    cl.setParameterExceptionHandler((ex, arguments) -> {
-      CommandLine where = ex.getCommandLine();
-      String name = where == cl ? "spp" : "spp " + where.getCommandName();
-      String message = ex.getMessage();
-      if (ex.getArgSpec() instanceof CommandLine.Model.OptionSpec o
-          && java.util.Arrays.stream(arguments).noneMatch(a -> java.util.Arrays.stream(o.names())
-              .anyMatch(n -> a.equals(n) || a.startsWith(n + "=")))) {
-        String source = defaults.fileSource(o);
-        if (source != null) {
-          message += " (from " + source + ")";
-        }
-      }
-      where.getErr().println(name + ": " + message + "; see '" + name + " --help'");
-      return InputException.EXIT_CODE;
-    });
-    cl.setExecutionExceptionHandler((ex, commandLine, parse) -> {
-      String name = "spp " + commandLine.getCommandName();
-      for (Throwable t = ex; t != null; t = t.getCause()) {
-        if (t instanceof InputException) {
-          commandLine.getErr().println(name + ": " + t.getMessage());
+    cl.setParameterExceptionHandler(
+        (ex, arguments) -> {
+          CommandLine where = ex.getCommandLine();
+          String name = where == cl ? "spp" : "spp " + where.getCommandName();
+          String message = ex.getMessage();
+          if (ex.getArgSpec() instanceof CommandLine.Model.OptionSpec o
+              && java.util.Arrays.stream(arguments)
+                  .noneMatch(
+                      a ->
+                          java.util.Arrays.stream(o.names())
+                              .anyMatch(n -> a.equals(n) || a.startsWith(n + "=")))) {
+            String source = defaults.fileSource(o);
+            if (source != null) {
+              message += " (from " + source + ")";
+            }
+          }
+          where.getErr().println(name + ": " + message + "; see '" + name + " --help'");
           return InputException.EXIT_CODE;
-        }
-      }
-      for (Throwable t = ex; t != null; t = t.getCause()) {
-        if (t instanceof org.samplingprivacy.jobs.runner.JobFailure) {
-          commandLine.getErr().println(name + ": " + t.getMessage());
-          return org.samplingprivacy.jobs.runner.JobFailure.EXIT_CODE;
-        }
-      }
-      commandLine.getErr().println(name + ": failed: " + ex);
-      ex.printStackTrace(commandLine.getErr());
-      return 1;
-    });
+        });
+    cl.setExecutionExceptionHandler(
+        (ex, commandLine, parse) -> {
+          String name = "spp " + commandLine.getCommandName();
+          for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof InputException) {
+              commandLine.getErr().println(name + ": " + t.getMessage());
+              return InputException.EXIT_CODE;
+            }
+          }
+          for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof org.samplingprivacy.jobs.runner.JobFailure) {
+              commandLine.getErr().println(name + ": " + t.getMessage());
+              return org.samplingprivacy.jobs.runner.JobFailure.EXIT_CODE;
+            }
+          }
+          commandLine.getErr().println(name + ": failed: " + ex);
+          ex.printStackTrace(commandLine.getErr());
+          return 1;
+        });
     return cl;
   }
 
   /**
-   * Parses {@code args} as a run would, without running anything or starting Spark: unknown options, bad values and
-   * config-file keys that are not options of the command all throw. Returns the command's parse result. Used to
-   * check arguments that other systems (Airflow DAGs) will pass.
+   * Parses {@code args} as a run would, without running anything or starting Spark: unknown
+   * options, bad values and config-file keys that are not options of the command all throw. Returns
+   * the command's parse result. Used to check arguments that other systems (Airflow DAGs) will
+   * pass.
    */
   public static ParseResult validateArgs(String... args) {
     ConfigDefaults defaults = ConfigDefaults.forArgs(args);
@@ -168,8 +209,15 @@ public final class Main implements Runnable {
   public static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      return new String[] {"spp " + BuildInfo.version() + " (Spark " + sparkVersion() + ", Java "
-          + System.getProperty("java.version") + ")"};
+      return new String[] {
+        "spp "
+            + BuildInfo.version()
+            + " (Spark "
+            + sparkVersion()
+            + ", Java "
+            + System.getProperty("java.version")
+            + ")"
+      };
     }
 
     private static String sparkVersion() {

@@ -29,45 +29,58 @@ import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * No command accepts an option it ignores: every option field of every registered command is read by some class of
- * the project (picocli sets fields by reflection, so a field nobody reads is an option that does nothing), a command
- * that declares {@code --input} or {@code --where} reads its input through them, and every {@link JobCommand} is
- * registered in {@link Main}. Oracle: the compiled classes' bytecode (field reads and calls), not the source.
+ * No command accepts an option it ignores: every option field of every registered command is read
+ * by some class of the project (picocli sets fields by reflection, so a field nobody reads is an
+ * option that does nothing), a command that declares {@code --input} or {@code --where} reads its
+ * input through them, and every {@link JobCommand} is registered in {@link Main}. Oracle: the
+ * compiled classes' bytecode (field reads and calls), not the source.
  */
 class CommandOptionsTest {
-  /** Every (owner, field) read by a GETFIELD, and per class the methods it calls, over the project's classes. */
+  /**
+   * Every (owner, field) read by a GETFIELD, and per class the methods it calls, over the project's
+   * classes.
+   */
   private static final Set<String> FIELD_READS = new HashSet<>();
+
   private static final Map<String, Set<String>> CALLS = new HashMap<>();
   private static final List<String> CLASSES = new ArrayList<>();
 
   @BeforeAll
   static void scanBytecode() throws IOException, URISyntaxException {
-    Path root = Path.of(JobCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path root =
+        Path.of(JobCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     try (Stream<Path> files = Files.walk(root)) {
       for (Path f : files.filter(p -> p.toString().endsWith(".class")).toList()) {
-        String internal = root.relativize(f).toString().replace('\\', '/').replaceAll("\\.class$", "");
+        String internal =
+            root.relativize(f).toString().replace('\\', '/').replaceAll("\\.class$", "");
         CLASSES.add(internal);
         Set<String> calls = CALLS.computeIfAbsent(outerClass(internal), k -> new HashSet<>());
         try (InputStream in = Files.newInputStream(f)) {
-          new ClassReader(in).accept(new ClassVisitor(Opcodes.ASM9) {
-            @Override
-            public MethodVisitor visitMethod(int access, String name, String desc, String sig, String[] ex) {
-              return new MethodVisitor(Opcodes.ASM9) {
-                @Override
-                public void visitFieldInsn(int opcode, String owner, String field, String d) {
-                  if (opcode == Opcodes.GETFIELD || opcode == Opcodes.GETSTATIC) {
-                    FIELD_READS.add(owner + "." + field);
-                    calls.add("field:" + owner + "." + field);
-                  }
-                }
+          new ClassReader(in)
+              .accept(
+                  new ClassVisitor(Opcodes.ASM9) {
+                    @Override
+                    public MethodVisitor visitMethod(
+                        int access, String name, String desc, String sig, String[] ex) {
+                      return new MethodVisitor(Opcodes.ASM9) {
+                        @Override
+                        public void visitFieldInsn(
+                            int opcode, String owner, String field, String d) {
+                          if (opcode == Opcodes.GETFIELD || opcode == Opcodes.GETSTATIC) {
+                            FIELD_READS.add(owner + "." + field);
+                            calls.add("field:" + owner + "." + field);
+                          }
+                        }
 
-                @Override
-                public void visitMethodInsn(int opcode, String owner, String method, String d, boolean itf) {
-                  calls.add(owner + "." + method);
-                }
-              };
-            }
-          }, ClassReader.SKIP_FRAMES);
+                        @Override
+                        public void visitMethodInsn(
+                            int opcode, String owner, String method, String d, boolean itf) {
+                          calls.add(owner + "." + method);
+                        }
+                      };
+                    }
+                  },
+                  ClassReader.SKIP_FRAMES);
         }
       }
     }
@@ -89,7 +102,9 @@ class CommandOptionsTest {
     Set<String> missing = new TreeSet<>();
     for (String internal : CLASSES) {
       Class<?> c = Class.forName(internal.replace('/', '.'), false, getClass().getClassLoader());
-      if (JobCommand.class.isAssignableFrom(c) && !Modifier.isAbstract(c.getModifiers()) && !registered.contains(c)) {
+      if (JobCommand.class.isAssignableFrom(c)
+          && !Modifier.isAbstract(c.getModifiers())
+          && !registered.contains(c)) {
         missing.add(c.getName());
       }
     }
@@ -102,9 +117,13 @@ class CommandOptionsTest {
     Set<String> unused = new TreeSet<>();
     for (Map.Entry<String, CommandLine> e : commands().entrySet()) {
       for (OptionSpec o : e.getValue().getCommandSpec().options()) {
-        // --config is consumed from the raw command line before parsing (ConfigDefaults.forArgs), so that the file
+        // --config is consumed from the raw command line before parsing (ConfigDefaults.forArgs),
+        // so that the file
         // can supply the other options' defaults; its field is never read by design.
-        if (o.usageHelp() || o.versionHelp() || !(o.userObject() instanceof Field f) || o.longestName().equals("--config")) {
+        if (o.usageHelp()
+            || o.versionHelp()
+            || !(o.userObject() instanceof Field f)
+            || o.longestName().equals("--config")) {
           continue;
         }
         String key = f.getDeclaringClass().getName().replace('.', '/') + "." + f.getName();
@@ -123,15 +142,21 @@ class CommandOptionsTest {
     for (Map.Entry<String, CommandLine> e : commands().entrySet()) {
       Set<String> names = new HashSet<>();
       for (OptionSpec o : e.getValue().getCommandSpec().options()) {
-        if (o.userObject() instanceof Field f && f.getDeclaringClass().getPackageName().endsWith(".cli")) {
-          names.addAll(List.of(o.names())); // the shared mixins' options, not a command's own --input
+        if (o.userObject() instanceof Field f
+            && f.getDeclaringClass().getPackageName().endsWith(".cli")) {
+          names.addAll(
+              List.of(o.names())); // the shared mixins' options, not a command's own --input
         }
       }
-      Set<String> calls = CALLS.getOrDefault(e.getValue().getCommandSpec().userObject().getClass().getName()
-          .replace('.', '/'), Set.of());
+      Set<String> calls =
+          CALLS.getOrDefault(
+              e.getValue().getCommandSpec().userObject().getClass().getName().replace('.', '/'),
+              Set.of());
       String ctx = "org/samplingprivacy/jobs/runner/JobContext.";
-      boolean readsInput = calls.contains(ctx + "readInput") || calls.contains(ctx + "locateInput")
-          || calls.contains("field:org/samplingprivacy/jobs/cli/InputOptions.input");
+      boolean readsInput =
+          calls.contains(ctx + "readInput")
+              || calls.contains(ctx + "locateInput")
+              || calls.contains("field:org/samplingprivacy/jobs/cli/InputOptions.input");
       boolean filters = calls.contains(ctx + "readInput") || calls.contains(ctx + "filterWhere");
       if (names.contains("--input")) {
         withInput++;
@@ -149,13 +174,22 @@ class CommandOptionsTest {
 
   @Test
   void aCommandWithoutAnInputRejectsTheInputOptions() {
-    for (String[] args : new String[][] {{"sdim-features", "--input", "x"}, {"ambient-study", "--where", "a = 1"},
-        {"ctr-eval", "--format", "csv"}, {"privacy-ledger", "--input", "x"}}) {
+    for (String[] args :
+        new String[][] {
+          {"sdim-features", "--input", "x"},
+          {"ambient-study", "--where", "a = 1"},
+          {"ctr-eval", "--format", "csv"},
+          {"privacy-ledger", "--input", "x"}
+        }) {
       java.io.StringWriter err = new java.io.StringWriter();
-      int code = Main.run(new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(err, true),
-          args);
+      int code =
+          Main.run(
+              new java.io.PrintWriter(new java.io.StringWriter()),
+              new java.io.PrintWriter(err, true),
+              args);
       assertEquals(2, code, String.join(" ", args) + ": " + err);
-      assertTrue(err.toString().contains("Unknown option") && err.toString().contains("'" + args[1] + "'"),
+      assertTrue(
+          err.toString().contains("Unknown option") && err.toString().contains("'" + args[1] + "'"),
           err.toString());
     }
   }

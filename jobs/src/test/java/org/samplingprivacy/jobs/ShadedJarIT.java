@@ -10,11 +10,17 @@ import java.util.jar.JarFile;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** The application jar holds the app, Delta and its relocated CLI/config libraries, and nothing Spark ships. */
+/**
+ * The application jar holds the app, Delta and its relocated CLI/config libraries, and nothing
+ * Spark ships.
+ */
 class ShadedJarIT {
   private static Set<String> entries(String path) throws IOException {
     try (JarFile jar = new JarFile(path)) {
-      return jar.stream().map(e -> e.getName()).filter(n -> !n.endsWith("/")).collect(Collectors.toSet());
+      return jar.stream()
+          .map(e -> e.getName())
+          .filter(n -> !n.endsWith("/"))
+          .collect(Collectors.toSet());
     }
   }
 
@@ -22,18 +28,39 @@ class ShadedJarIT {
   void holdsTheAppAndDeltaButNoSparkScalaOrUnrelocatedLibraries() throws IOException {
     Set<String> app = entries(System.getProperty("spp.jar"));
     Set<String> delta = entries(System.getProperty("spp.deltaJar"));
-    for (String required : List.of("org/samplingprivacy/jobs/Main.class", "org/samplingprivacy/udfs/StableHash.class",
-        "io/delta/tables/DeltaTable.class", "org/samplingprivacy/shaded/picocli/CommandLine.class",
-        "org/samplingprivacy/shaded/config/ConfigFactory.class", "spp-defaults.conf")) {
+    for (String required :
+        List.of(
+            "org/samplingprivacy/jobs/Main.class",
+            "org/samplingprivacy/udfs/StableHash.class",
+            "io/delta/tables/DeltaTable.class",
+            "org/samplingprivacy/shaded/picocli/CommandLine.class",
+            "org/samplingprivacy/shaded/config/ConfigFactory.class",
+            "spp-defaults.conf")) {
       assertTrue(app.contains(required), required);
     }
-    for (String forbidden : List.of("scala/", "com/fasterxml/", "org/antlr/", "picocli/", "com/typesafe/",
-        "org/apache/hadoop/", "org/apache/parquet/", "org/slf4j/", "org/apache/logging/")) {
-      assertEquals(List.of(), app.stream().filter(n -> n.startsWith(forbidden)).limit(3).toList(), forbidden);
+    for (String forbidden :
+        List.of(
+            "scala/",
+            "com/fasterxml/",
+            "org/antlr/",
+            "picocli/",
+            "com/typesafe/",
+            "org/apache/hadoop/",
+            "org/apache/parquet/",
+            "org/slf4j/",
+            "org/apache/logging/")) {
+      assertEquals(
+          List.of(),
+          app.stream().filter(n -> n.startsWith(forbidden)).limit(3).toList(),
+          forbidden);
     }
-    // Classes in Spark's packages are only Delta's own (Delta ships Catalyst extensions under org.apache.spark).
-    List<String> foreign = app.stream().filter(n -> n.startsWith("org/apache/spark/") && !delta.contains(n))
-        .limit(3).toList();
+    // Classes in Spark's packages are only Delta's own (Delta ships Catalyst extensions under
+    // org.apache.spark).
+    List<String> foreign =
+        app.stream()
+            .filter(n -> n.startsWith("org/apache/spark/") && !delta.contains(n))
+            .limit(3)
+            .toList();
     assertEquals(List.of(), foreign);
   }
 }

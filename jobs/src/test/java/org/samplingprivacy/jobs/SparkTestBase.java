@@ -12,25 +12,34 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeEach;
 
 /**
- * The shared test base: one {@code local[2]} SparkSession per test JVM (created here first, so spark-testing-base's
- * own getOrCreate calls return it; never stopped by a test class, Spark's shutdown hook stops it), loopback only, UI
- * off, two shuffle partitions, a small Delta snapshot partition count. spark-testing-base's JUnit 4 lifecycle method
- * is called from Jupiter, and its DataFrame assertions are inherited.
+ * The shared test base: one {@code local[2]} SparkSession per test JVM (created here first, so
+ * spark-testing-base's own getOrCreate calls return it; never stopped by a test class, Spark's
+ * shutdown hook stops it), loopback only, UI off, two shuffle partitions, a small Delta snapshot
+ * partition count. spark-testing-base's JUnit 4 lifecycle method is called from Jupiter, and its
+ * DataFrame assertions are inherited.
  */
 public abstract class SparkTestBase extends JavaDataFrameSuiteBase {
   protected static final SparkSession SPARK = start();
 
-  /** spark-testing-base makes the JVM's one SparkContext (with {@link #conf()}); the session is built on it. */
+  /**
+   * spark-testing-base makes the JVM's one SparkContext (with {@link #conf()}); the session is
+   * built on it.
+   */
   private static SparkSession start() {
     new SparkTestBase() {}.runBefore();
     return SparkSession.builder().config(testConf()).getOrCreate();
   }
 
   static SparkConf testConf() {
-    return new SparkConf().setMaster("local[2]").setAppName("spp-tests")
-        .set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1")
-        .set("spark.ui.enabled", "false").set("spark.sql.shuffle.partitions", "2")
-        // As conf/spark-defaults.conf sets it for every real run: a job that ships records Kryo cannot serialise
+    return new SparkConf()
+        .setMaster("local[2]")
+        .setAppName("spp-tests")
+        .set("spark.driver.host", "127.0.0.1")
+        .set("spark.driver.bindAddress", "127.0.0.1")
+        .set("spark.ui.enabled", "false")
+        .set("spark.sql.shuffle.partitions", "2")
+        // As conf/spark-defaults.conf sets it for every real run: a job that ships records Kryo
+        // cannot serialise
         // must fail here, not on a cluster.
         .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
         .set("spark.default.parallelism", "2")

@@ -30,9 +30,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The shaded jar on a real multi-JVM cluster: a Spark standalone Master and two Workers (one core each) on
- * 127.0.0.1, started from the Spark classpath Maven resolved, and the jar submitted with SparkSubmit in client mode,
- * exactly as on a cluster. Every process started here is killed in {@link #stopCluster()}, also when a test fails.
+ * The shaded jar on a real multi-JVM cluster: a Spark standalone Master and two Workers (one core
+ * each) on 127.0.0.1, started from the Spark classpath Maven resolved, and the jar submitted with
+ * SparkSubmit in client mode, exactly as on a cluster. Every process started here is killed in
+ * {@link #stopCluster()}, also when a test fails.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StandaloneClusterIT extends SparkTestBase {
@@ -50,9 +51,11 @@ class StandaloneClusterIT extends SparkTestBase {
     work = Paths.get("target", "cluster-it").toAbsolutePath();
     deleteRecursively(work);
     Files.createDirectories(work);
-    sparkClasspath = Files.readString(Paths.get(System.getProperty("spp.sparkClasspathFile"))).trim();
+    sparkClasspath =
+        Files.readString(Paths.get(System.getProperty("spp.sparkClasspathFile"))).trim();
     opens = Arrays.asList(System.getProperty("spp.jvmOpens").trim().split("\\s+"));
-    // A Worker launches executors as java -cp $SPARK_HOME/jars/*: link the Spark runtime jars there.
+    // A Worker launches executors as java -cp $SPARK_HOME/jars/*: link the Spark runtime jars
+    // there.
     Path jars = Files.createDirectories(work.resolve("spark-home/jars"));
     String[] entries = sparkClasspath.split(java.io.File.pathSeparator);
     for (int i = 0; i < entries.length; i++) {
@@ -61,14 +64,35 @@ class StandaloneClusterIT extends SparkTestBase {
     }
     int masterPort = freePort();
     masterUrl = "spark://127.0.0.1:" + masterPort;
-    Process master = start("master", "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
-        "--port", String.valueOf(masterPort), "--webui-port", String.valueOf(freePort()));
+    Process master =
+        start(
+            "master",
+            "org.apache.spark.deploy.master.Master",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            String.valueOf(masterPort),
+            "--webui-port",
+            String.valueOf(freePort()));
     awaitLog("master", "I have been elected leader", 60);
     for (int w = 1; w <= 2; w++) {
       Path dir = Files.createDirectories(work.resolve("w" + w));
       WORKER_DIRS.add(dir);
-      WORKERS.add(start("worker" + w, "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1", "--cores", "1",
-          "--memory", "1500m", "--webui-port", String.valueOf(freePort()), "--work-dir", dir.toString(), masterUrl));
+      WORKERS.add(
+          start(
+              "worker" + w,
+              "org.apache.spark.deploy.worker.Worker",
+              "--host",
+              "127.0.0.1",
+              "--cores",
+              "1",
+              "--memory",
+              "1500m",
+              "--webui-port",
+              String.valueOf(freePort()),
+              "--work-dir",
+              dir.toString(),
+              masterUrl));
     }
     awaitLog("worker1", "Successfully registered with master", 60);
     awaitLog("worker2", "Successfully registered with master", 60);
@@ -96,14 +120,34 @@ class StandaloneClusterIT extends SparkTestBase {
     Path adult = sharedData("adult-private-pgm/adult.csv");
     String schema = repoFile("data/adult/adult.schema.ddl").toString();
     Path clusterOut = work.resolve("adult-cluster");
-    Process submit = submit("submit-adult", "import-csv", "--input", adult.toString(), "--schema", schema,
-        "--output", clusterOut.toString(), "--run-id", "cluster");
+    Process submit =
+        submit(
+            "submit-adult",
+            "import-csv",
+            "--input",
+            adult.toString(),
+            "--schema",
+            schema,
+            "--output",
+            clusterOut.toString(),
+            "--run-id",
+            "cluster");
     assertExits(submit, "submit-adult", 0, 300);
-    Assertions.assertTrue(executorsGranted("submit-adult") >= 2, "the job ran on both workers' executors");
+    Assertions.assertTrue(
+        executorsGranted("submit-adult") >= 2, "the job ran on both workers' executors");
 
     Path localOut = work.resolve("adult-local");
-    Result local = spp("import-csv", "--input", adult.toString(), "--schema", schema, "--output", localOut.toString(),
-        "--run-id", "cluster");
+    Result local =
+        spp(
+            "import-csv",
+            "--input",
+            adult.toString(),
+            "--schema",
+            schema,
+            "--output",
+            localOut.toString(),
+            "--run-id",
+            "cluster");
     assertEquals(0, local.code(), local.err());
     Dataset<Row> onCluster = SPARK.read().format("delta").load(clusterOut.toString());
     assertEquals(48_842, onCluster.count());
@@ -111,9 +155,10 @@ class StandaloneClusterIT extends SparkTestBase {
   }
 
   /**
-   * Lewis-weight sampling of a Delta table on the cluster (the Gram pass caching the matrix in two executors, Cohen-Peng
-   * passes over it, the sampling pass reading the vectorized batches with closures shipped from the shaded jar) keeps
-   * exactly the rows, weights and scores of the same run in local mode: the sample depends on the rows only.
+   * Lewis-weight sampling of a Delta table on the cluster (the Gram pass caching the matrix in two
+   * executors, Cohen-Peng passes over it, the sampling pass reading the vectorized batches with
+   * closures shipped from the shaded jar) keeps exactly the rows, weights and scores of the same
+   * run in local mode: the sample depends on the rows only.
    */
   @Test
   @Order(2)
@@ -122,9 +167,26 @@ class StandaloneClusterIT extends SparkTestBase {
     String csv = repoFile("data/randhie/randhie.csv").toString();
     Result imported = spp("import-csv", "--input", csv, "--output", table.toString());
     assertEquals(0, imported.code(), imported.err());
-    String[] sample = {"sensitivity-sample", "--input", table.toString(), "--target", "mdvis", "--intercept",
-        "--features", "lncoins,idp,lpi,fmde,physlm,disea,hlthg,hlthf,hlthp", "--p", "1", "--method", "lewis",
-        "--size", "500", "--seed", "7", "--run-id", "cluster"};
+    String[] sample = {
+      "sensitivity-sample",
+      "--input",
+      table.toString(),
+      "--target",
+      "mdvis",
+      "--intercept",
+      "--features",
+      "lncoins,idp,lpi,fmde,physlm,disea,hlthg,hlthf,hlthp",
+      "--p",
+      "1",
+      "--method",
+      "lewis",
+      "--size",
+      "500",
+      "--seed",
+      "7",
+      "--run-id",
+      "cluster"
+    };
     Path clusterOut = work.resolve("randhie-sample-cluster");
     Process submit = submit("submit-sample", concat(sample, "--output", clusterOut.toString()));
     assertExits(submit, "submit-sample", 0, 300);
@@ -156,8 +218,18 @@ class StandaloneClusterIT extends SparkTestBase {
     Files.write(big, out);
     Path target = work.resolve("adult-big");
     List<Path> earlierApps = appDirs();
-    Process submit = submit("submit-kill", "import-csv", "--input", big.toString(), "--schema",
-        repoFile("data/adult/adult.schema.ddl").toString(), "--output", target.toString(), "--run-id", "kill");
+    Process submit =
+        submit(
+            "submit-kill",
+            "import-csv",
+            "--input",
+            big.toString(),
+            "--schema",
+            repoFile("data/adult/adult.schema.ddl").toString(),
+            "--output",
+            target.toString(),
+            "--run-id",
+            "kill");
     int victim = awaitExecutorRunningTask(earlierApps, 240);
     Assertions.assertTrue(submit.isAlive(), "the job is still running when the worker is killed");
     Process worker = WORKERS.get(victim);
@@ -165,10 +237,12 @@ class StandaloneClusterIT extends SparkTestBase {
     worker.destroyForcibly();
     assertExits(submit, "submit-kill", 0, 600);
     String driverLog = Files.readString(work.resolve("submit-kill.log"));
-    Assertions.assertTrue(Pattern.compile("(?i)lost executor|executor \\S+ removed").matcher(driverLog).find(),
+    Assertions.assertTrue(
+        Pattern.compile("(?i)lost executor|executor \\S+ removed").matcher(driverLog).find(),
         "the driver saw the executor go");
 
-    // Oracle: the file is 16 copies of adult.csv, so 16 x the rows and 16 x each column's sum (plain Java).
+    // Oracle: the file is 16 copies of adult.csv, so 16 x the rows and 16 x each column's sum
+    // (plain Java).
     long[] sums = new long[lines.get(0).split(",").length];
     for (String l : lines.subList(1, lines.size())) {
       String[] f = l.split(",");
@@ -190,16 +264,39 @@ class StandaloneClusterIT extends SparkTestBase {
   }
 
   private static Process submit(String name, String... args) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of("org.apache.spark.deploy.SparkSubmit", "--master", masterUrl,
-        "--deploy-mode", "client", "--conf", "spark.driver.host=127.0.0.1",
-        "--conf", "spark.driver.bindAddress=127.0.0.1", "--conf", "spark.executor.memory=1g",
-        "--conf", "spark.executor.cores=1", "--conf", "spark.ui.enabled=false",
-        "--conf", "spark.sql.shuffle.partitions=4", "--conf", "spark.databricks.delta.snapshotPartitions=2",
-        "--conf", "spark.sql.files.maxPartitionBytes=2m",
-        // Schedule only once both executors are up, so every job really spans two executor JVMs.
-        "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
-        "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=120s",
-        "--class", "org.samplingprivacy.jobs.Main", System.getProperty("spp.jar")));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "org.apache.spark.deploy.SparkSubmit",
+                "--master",
+                masterUrl,
+                "--deploy-mode",
+                "client",
+                "--conf",
+                "spark.driver.host=127.0.0.1",
+                "--conf",
+                "spark.driver.bindAddress=127.0.0.1",
+                "--conf",
+                "spark.executor.memory=1g",
+                "--conf",
+                "spark.executor.cores=1",
+                "--conf",
+                "spark.ui.enabled=false",
+                "--conf",
+                "spark.sql.shuffle.partitions=4",
+                "--conf",
+                "spark.databricks.delta.snapshotPartitions=2",
+                "--conf",
+                "spark.sql.files.maxPartitionBytes=2m",
+                // Schedule only once both executors are up, so every job really spans two executor
+                // JVMs.
+                "--conf",
+                "spark.scheduler.minRegisteredResourcesRatio=1.0",
+                "--conf",
+                "spark.scheduler.maxRegisteredResourcesWaitingTime=120s",
+                "--class",
+                "org.samplingprivacy.jobs.Main",
+                System.getProperty("spp.jar")));
     cmd.addAll(List.of(args));
     return start(name, cmd.get(0), cmd.subList(1, cmd.size()).toArray(new String[0]));
   }
@@ -210,8 +307,10 @@ class StandaloneClusterIT extends SparkTestBase {
     cmd.addAll(opens);
     cmd.addAll(List.of("-Xmx768m", "-XX:TieredStopAtLevel=1", "-cp", sparkClasspath, mainClass));
     cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(work.resolve(name + ".log").toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(work.resolve(name + ".log").toFile());
     Map<String, String> env = pb.environment();
     env.put("SPARK_HOME", work.resolve("spark-home").toString());
     env.put("SPARK_SCALA_VERSION", "2.12");
@@ -245,8 +344,12 @@ class StandaloneClusterIT extends SparkTestBase {
     return apps;
   }
 
-  /** Waits until an executor of a new application logs that it runs a task; returns the index of its worker. */
-  private static int awaitExecutorRunningTask(List<Path> earlierApps, int seconds) throws Exception {
+  /**
+   * Waits until an executor of a new application logs that it runs a task; returns the index of its
+   * worker.
+   */
+  private static int awaitExecutorRunningTask(List<Path> earlierApps, int seconds)
+      throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (System.nanoTime() < deadline) {
       for (int w = 0; w < WORKER_DIRS.size(); w++) {
@@ -269,9 +372,11 @@ class StandaloneClusterIT extends SparkTestBase {
 
   private static void assertExits(Process p, String name, int code, int seconds) throws Exception {
     if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
-      Assertions.fail(name + " did not finish within " + seconds + " s:\n" + tail(work.resolve(name + ".log")));
+      Assertions.fail(
+          name + " did not finish within " + seconds + " s:\n" + tail(work.resolve(name + ".log")));
     }
-    assertEquals(code, p.exitValue(), name + " exit code; log:\n" + tail(work.resolve(name + ".log")));
+    assertEquals(
+        code, p.exitValue(), name + " exit code; log:\n" + tail(work.resolve(name + ".log")));
   }
 
   private static long executorsGranted(String name) throws IOException {

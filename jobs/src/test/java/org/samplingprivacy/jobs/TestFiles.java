@@ -4,14 +4,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
-/** Files of the repository and of ../shared/data, found from the module folder tests run in (no Spark). */
+/**
+ * Files of the repository and of ../shared/data, found from the module folder tests run in (no
+ * Spark).
+ */
 public final class TestFiles {
   private TestFiles() {}
 
   /** A file of the repository (data/, conf/, pipelines/, ...). */
   public static Path repoFile(String relative) {
     for (Path d = Paths.get("").toAbsolutePath(); d != null; d = d.getParent()) {
-      if (Files.exists(d.resolve("udfs")) && Files.exists(d.resolve("jobs")) && Files.exists(d.resolve(relative))) {
+      if (Files.exists(d.resolve("udfs"))
+          && Files.exists(d.resolve("jobs"))
+          && Files.exists(d.resolve(relative))) {
         return d.resolve(relative);
       }
     }
@@ -26,6 +31,7 @@ public final class TestFiles {
         return p;
       }
     }
-    throw new IllegalStateException("no shared/data/" + relative + " above " + Paths.get("").toAbsolutePath());
+    throw new IllegalStateException(
+        "no shared/data/" + relative + " above " + Paths.get("").toAbsolutePath());
   }
 }

@@ -4,15 +4,17 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Multi-round SimHash signatures of SDIM (Cao et al., "Sampling Is All You Need on Modeling Long-Term User Behaviors
- * for CTR Prediction", CIKM 2022, §3.2–3.3): {@code numHashes} signatures (the paper's m/τ) of {@code bits} sign bits
- * each (the paper's τ), from fixed Gaussian random projections. Two vectors at angle θ share a signature with
- * probability (1 − θ/π)^bits (Charikar 2002), so signature collisions sample behaviours with that kernel.
+ * Multi-round SimHash signatures of SDIM (Cao et al., "Sampling Is All You Need on Modeling
+ * Long-Term User Behaviors for CTR Prediction", CIKM 2022, §3.2–3.3): {@code numHashes} signatures
+ * (the paper's m/τ) of {@code bits} sign bits each (the paper's τ), from fixed Gaussian random
+ * projections. Two vectors at angle θ share a signature with probability (1 − θ/π)^bits (Charikar
+ * 2002), so signature collisions sample behaviours with that kernel.
  *
- * <p>The projections are a pure function of (seed, dimension) that any language can reproduce: direction k (0 ≤ k &lt;
- * numHashes·bits), component a, is √(−2 ln(1 − u₁))·cos(2π u₂) with u_s = {@link StableHash#uniform(long, long)} of
- * the key (k &lt;&lt; 32 | a) under {@link StableHash#streamSeed}(seed, s), s = 1, 2. Bit = 1 iff the projection is
- * &gt; 0; the bucket of signature i is Σ_b bit(i·bits + b)·2^b, in [0, 2^bits).
+ * <p>The projections are a pure function of (seed, dimension) that any language can reproduce:
+ * direction k (0 ≤ k &lt; numHashes·bits), component a, is √(−2 ln(1 − u₁))·cos(2π u₂) with u_s =
+ * {@link StableHash#uniform(long, long)} of the key (k &lt;&lt; 32 | a) under {@link
+ * StableHash#streamSeed}(seed, s), s = 1, 2. Bit = 1 iff the projection is &gt; 0; the bucket of
+ * signature i is Σ_b bit(i·bits + b)·2^b, in [0, 2^bits).
  */
 public final class SimHash {
   private static final Map<String, SimHash> CACHE = new ConcurrentHashMap<>();
@@ -50,7 +52,8 @@ public final class SimHash {
     if (bits < 1 || bits > 31) {
       throw new IllegalArgumentException("bits must be in 1..31, got " + bits);
     }
-    return CACHE.computeIfAbsent(dim + "/" + numHashes + "/" + bits + "/" + seed,
+    return CACHE.computeIfAbsent(
+        dim + "/" + numHashes + "/" + bits + "/" + seed,
         k -> new SimHash(dim, numHashes, bits, seed));
   }
 

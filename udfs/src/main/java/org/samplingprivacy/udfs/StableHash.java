@@ -3,12 +3,13 @@ package org.samplingprivacy.udfs;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Seeded 64-bit xxHash (XXH64, Collet 2012; the specification in the xxHash repository's {@code doc/xxhash_spec.md})
- * and the uniform variates derived from it.
+ * Seeded 64-bit xxHash (XXH64, Collet 2012; the specification in the xxHash repository's {@code
+ * doc/xxhash_spec.md}) and the uniform variates derived from it.
  *
- * <p>Every random choice in this project's jobs is a function of (row key, seed) through this class, never of a
- * partition index or task attempt, so a seed gives the same output however the input is partitioned and however
- * often tasks are retried. The hash equals Spark's own {@code XXH64} for the same bytes and seed.
+ * <p>Every random choice in this project's jobs is a function of (row key, seed) through this
+ * class, never of a partition index or task attempt, so a seed gives the same output however the
+ * input is partitioned and however often tasks are retried. The hash equals Spark's own {@code
+ * XXH64} for the same bytes and seed.
  */
 public final class StableHash {
   private static final long P1 = 0x9E3779B185EBCA87L;
@@ -38,7 +39,11 @@ public final class StableHash {
         v4 = round(v4, readLong(data, i + 24));
         i += 32;
       }
-      h = Long.rotateLeft(v1, 1) + Long.rotateLeft(v2, 7) + Long.rotateLeft(v3, 12) + Long.rotateLeft(v4, 18);
+      h =
+          Long.rotateLeft(v1, 1)
+              + Long.rotateLeft(v2, 7)
+              + Long.rotateLeft(v3, 12)
+              + Long.rotateLeft(v4, 18);
       h = mergeRound(h, v1);
       h = mergeRound(h, v2);
       h = mergeRound(h, v3);
@@ -95,8 +100,9 @@ public final class StableHash {
   }
 
   /**
-   * A seed for an independent stream: jobs that need several variates per row (e.g. inclusion and noise) draw each
-   * from {@code uniform(key, streamSeed(seed, stream))} so the streams do not share bits.
+   * A seed for an independent stream: jobs that need several variates per row (e.g. inclusion and
+   * noise) draw each from {@code uniform(key, streamSeed(seed, stream))} so the streams do not
+   * share bits.
    */
   public static long streamSeed(long seed, long stream) {
     return hash64(stream, seed ^ P3);
@@ -129,6 +135,9 @@ public final class StableHash {
   }
 
   private static int readInt(byte[] b, int i) {
-    return (b[i] & 0xFF) | (b[i + 1] & 0xFF) << 8 | (b[i + 2] & 0xFF) << 16 | (b[i + 3] & 0xFF) << 24;
+    return (b[i] & 0xFF)
+        | (b[i + 1] & 0xFF) << 8
+        | (b[i + 2] & 0xFF) << 16
+        | (b[i + 3] & 0xFF) << 24;
   }
 }

@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
-/** Oracles: Charikar's collision probability (1 − θ/π)^τ (SDIM note §3.3 table), exact invariances. */
+/**
+ * Oracles: Charikar's collision probability (1 − θ/π)^τ (SDIM note §3.3 table), exact invariances.
+ */
 class SimHashTest {
   /** Two unit vectors at angle θ in a random plane of R^d. */
   static double[][] pair(int d, double theta, SplittableRandom rng) {
@@ -35,7 +37,8 @@ class SimHashTest {
   static double[] gaussian(int d, SplittableRandom rng) {
     double[] x = new double[d];
     for (int i = 0; i < d; i++) {
-      x[i] = Math.sqrt(-2 * Math.log1p(-rng.nextDouble())) * Math.cos(2 * Math.PI * rng.nextDouble());
+      x[i] =
+          Math.sqrt(-2 * Math.log1p(-rng.nextDouble())) * Math.cos(2 * Math.PI * rng.nextDouble());
     }
     return x;
   }
@@ -52,9 +55,16 @@ class SimHashTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"30, 1, 0.83333", "30, 3, 0.57870", "60, 3, 0.29630", "90, 3, 0.125", "90, 5, 0.03125",
-      "120, 3, 0.03704"})
-  void collisionRateIsOneMinusThetaOverPiToTheBitsWithinFiveStandardErrors(double degrees, int bits, double p) {
+  @CsvSource({
+    "30, 1, 0.83333",
+    "30, 3, 0.57870",
+    "60, 3, 0.29630",
+    "90, 3, 0.125",
+    "90, 5, 0.03125",
+    "120, 3, 0.03704"
+  })
+  void collisionRateIsOneMinusThetaOverPiToTheBitsWithinFiveStandardErrors(
+      double degrees, int bits, double p) {
     double theta = Math.toRadians(degrees);
     assertEquals(p, Math.pow(1 - theta / Math.PI, bits), 1e-5, "the note's table");
     SplittableRandom rng = new SplittableRandom(42);
@@ -100,7 +110,8 @@ class SimHashTest {
 
   @Test
   void bucketsFollowTheDocumentedProjectionRecipe() {
-    // Recomputes every direction from the Javadoc's recipe (xxHash64 uniforms, Box-Muller) and the bucket encoding.
+    // Recomputes every direction from the Javadoc's recipe (xxHash64 uniforms, Box-Muller) and the
+    // bucket encoding.
     double[] x = {0.3, -1.2, 0.5, 2.0};
     int numHashes = 5;
     int bits = 3;
@@ -120,7 +131,9 @@ class SimHashTest {
       }
     }
     assertArrayEquals(expected, SimHash.signatures(x, numHashes, bits, seed));
-    assertTrue(!java.util.Arrays.equals(SimHash.signatures(x, 64, bits, seed), SimHash.signatures(x, 64, bits, 7)),
+    assertTrue(
+        !java.util.Arrays.equals(
+            SimHash.signatures(x, 64, bits, seed), SimHash.signatures(x, 64, bits, 7)),
         "another seed draws other hyperplanes");
   }
 }

@@ -20,7 +20,8 @@ class StableHashTest {
 
   @Test
   void equalsSparksXxh64OnEveryLengthAndSeed() {
-    // Spark's XXH64 is an independent implementation of the same specification: lengths 0..100 cover the
+    // Spark's XXH64 is an independent implementation of the same specification: lengths 0..100
+    // cover the
     // 32-byte stripes and all 8/4/1-byte tails.
     Random random = new Random(7);
     for (int len = 0; len <= 100; len++) {
@@ -32,13 +33,15 @@ class StableHashTest {
     }
     assertEquals(XXH64.hashLong(123456789L, 42L), StableHash.hash64(123456789L, 42L));
     byte[] utf8 = "größe/ключ".getBytes(StandardCharsets.UTF_8);
-    assertEquals(XXH64.hashUnsafeBytes(utf8, Platform.BYTE_ARRAY_OFFSET, utf8.length, 3L),
+    assertEquals(
+        XXH64.hashUnsafeBytes(utf8, Platform.BYTE_ARRAY_OFFSET, utf8.length, 3L),
         StableHash.hash64("größe/ключ", 3L));
   }
 
   @Test
   void uniformIsUniformByChiSquare() {
-    // 100,000 keys into 100 equal bins: chi-square with 99 degrees of freedom has mean 99 and sd 14.07;
+    // 100,000 keys into 100 equal bins: chi-square with 99 degrees of freedom has mean 99 and sd
+    // 14.07;
     // 99 + 5 sd = 169.4 bounds it for a fixed seed with overwhelming probability.
     int bins = 100;
     int n = 100_000;
@@ -58,7 +61,8 @@ class StableHashTest {
 
   @Test
   void streamsAndSeedsAreIndependent() {
-    // Pearson correlation of two streams over 20,000 keys: sd of r is 1/sqrt(n) = 0.0071; 5 sd = 0.035.
+    // Pearson correlation of two streams over 20,000 keys: sd of r is 1/sqrt(n) = 0.0071; 5 sd =
+    // 0.035.
     int n = 20_000;
     double sx = 0, sy = 0, sxy = 0, sxx = 0, syy = 0;
     long s1 = StableHash.streamSeed(11L, 1);
@@ -66,7 +70,11 @@ class StableHashTest {
     for (int i = 0; i < n; i++) {
       double x = StableHash.uniform(i, s1);
       double y = StableHash.uniform(i, s2);
-      sx += x; sy += y; sxy += x * y; sxx += x * x; syy += y * y;
+      sx += x;
+      sy += y;
+      sxy += x * y;
+      sxx += x * x;
+      syy += y * y;
     }
     double r = (n * sxy - sx * sy) / Math.sqrt((n * sxx - sx * sx) * (n * syy - sy * sy));
     assertTrue(Math.abs(r) < 5 / Math.sqrt(n), "r = " + r);

@@ -15,9 +15,14 @@ class UdfRegistryTest {
 
   @BeforeAll
   static void start() {
-    spark = SparkSession.builder().master("local[2]").appName("udfs-test")
-        .config("spark.driver.host", "127.0.0.1").config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "2").getOrCreate();
+    spark =
+        SparkSession.builder()
+            .master("local[2]")
+            .appName("udfs-test")
+            .config("spark.driver.host", "127.0.0.1")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", "2")
+            .getOrCreate();
     UdfRegistry.registerAll(spark);
   }
 
@@ -28,13 +33,17 @@ class UdfRegistryTest {
 
   @Test
   void sqlFunctionsEqualTheJavaMethodsAndSparksXxhash() {
-    List<Row> rows = spark.sql(
-        "SELECT k, spp_hash64(k, 42L) AS h, spp_uniform(k, 42L) AS u, xxhash64(k) AS spark_h "
-            + "FROM VALUES ('a'), ('bb'), ('a much longer key that spans the 32-byte stripes') AS t(k)").collectAsList();
+    List<Row> rows =
+        spark
+            .sql(
+                "SELECT k, spp_hash64(k, 42L) AS h, spp_uniform(k, 42L) AS u, xxhash64(k) AS spark_h "
+                    + "FROM VALUES ('a'), ('bb'), ('a much longer key that spans the 32-byte stripes') AS t(k)")
+            .collectAsList();
     assertEquals(3, rows.size());
     for (Row r : rows) {
       String k = r.getString(0);
-      // Spark's built-in xxhash64 uses seed 42 on the UTF-8 bytes of a string: an independent oracle.
+      // Spark's built-in xxhash64 uses seed 42 on the UTF-8 bytes of a string: an independent
+      // oracle.
       assertEquals(r.getLong(3), r.getLong(1), k);
       assertEquals(StableHash.uniform(k, 42L), r.getDouble(2), 0.0, k);
     }
@@ -42,9 +51,13 @@ class UdfRegistryTest {
 
   @Test
   void simhashSignaturesInSqlEqualTheJavaMethodForFloatAndDoubleArrays() {
-    Row r = spark.sql("SELECT simhash_signatures(array(0.5D, -1.0D, 2.0D), 16, 3, 7L) AS d, "
-        + "simhash_signatures(array(CAST(0.5 AS FLOAT), CAST(-1 AS FLOAT), CAST(2 AS FLOAT)), 16, 3, 7L) AS f, "
-        + "simhash_signatures(array(1.0D, NULL), 4, 3, 7L) AS n").first();
+    Row r =
+        spark
+            .sql(
+                "SELECT simhash_signatures(array(0.5D, -1.0D, 2.0D), 16, 3, 7L) AS d, "
+                    + "simhash_signatures(array(CAST(0.5 AS FLOAT), CAST(-1 AS FLOAT), CAST(2 AS FLOAT)), 16, 3, 7L) AS f, "
+                    + "simhash_signatures(array(1.0D, NULL), 4, 3, 7L) AS n")
+            .first();
     int[] expected = SimHash.signatures(new double[] {0.5, -1.0, 2.0}, 16, 3, 7L);
     List<Integer> d = r.getList(0);
     List<Integer> f = r.getList(1);
@@ -57,7 +70,11 @@ class UdfRegistryTest {
 
   @Test
   void nullsPropagate() {
-    Row r = spark.sql("SELECT spp_hash64(CAST(NULL AS STRING), 1L), spp_uniform('x', CAST(NULL AS BIGINT))").first();
+    Row r =
+        spark
+            .sql(
+                "SELECT spp_hash64(CAST(NULL AS STRING), 1L), spp_uniform('x', CAST(NULL AS BIGINT))")
+            .first();
     assertTrue(r.isNullAt(0) && r.isNullAt(1));
   }
 }

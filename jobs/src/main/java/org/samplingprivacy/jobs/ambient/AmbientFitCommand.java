@@ -26,43 +26,78 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ambient-fit}: scaling laws error(n) = a·n^(−b) + c per (learner, clean fraction, σ) of a study's results
- * (or of external results such as FID tables of real diffusion runs), with bootstrap intervals; and, by inverting
- * the all-clean curve, the clean-equivalent size n_eq of each mix and the value of one noisy sample
- * v = (n_eq − n_clean)/n_noisy (docs/design/ambient-study.md §4; the paper's "pricing" of noisy data, Daras et al. ICLR 2025).
+ * {@code ambient-fit}: scaling laws error(n) = a·n^(−b) + c per (learner, clean fraction, σ) of a
+ * study's results (or of external results such as FID tables of real diffusion runs), with
+ * bootstrap intervals; and, by inverting the all-clean curve, the clean-equivalent size n_eq of
+ * each mix and the value of one noisy sample v = (n_eq − n_clean)/n_noisy
+ * (docs/design/ambient-study.md §4; the paper's "pricing" of noisy data, Daras et al. ICLR 2025).
  */
-@Command(name = "ambient-fit", description = "Fit scaling laws to study (or external FID) results and price noisy "
-    + "samples in clean-sample equivalents.")
+@Command(
+    name = "ambient-fit",
+    description =
+        "Fit scaling laws to study (or external FID) results and price noisy "
+            + "samples in clean-sample equivalents.")
 public final class AmbientFitCommand extends JobCommand {
-  @Option(names = "--results", paramLabel = "PATH", description = "Results table written by ambient-study.")
+  @Option(
+      names = "--results",
+      paramLabel = "PATH",
+      description = "Results table written by ambient-study.")
   String results;
 
-  @Option(names = "--external", paramLabel = "CSV", description = "External results: columns dataset, n_clean, "
-      + "n_noisy, sigma, fid and optionally fid_std (e.g. data/ambient/table1.csv).")
+  @Option(
+      names = "--external",
+      paramLabel = "CSV",
+      description =
+          "External results: columns dataset, n_clean, "
+              + "n_noisy, sigma, fid and optionally fid_std (e.g. data/ambient/table1.csv).")
   String external;
 
-  @Option(names = "--metric", paramLabel = "M", defaultValue = "frechet_rff",
-      description = "Study metric to fit: frechet_rff (floor >= 0) or holdout_nll (floor of any sign).")
+  @Option(
+      names = "--metric",
+      paramLabel = "M",
+      defaultValue = "frechet_rff",
+      description =
+          "Study metric to fit: frechet_rff (floor >= 0) or holdout_nll (floor of any sign).")
   String metric;
 
-  @Option(names = "--bootstrap", paramLabel = "B", defaultValue = "200", description = "Bootstrap refits.")
+  @Option(
+      names = "--bootstrap",
+      paramLabel = "B",
+      defaultValue = "200",
+      description = "Bootstrap refits.")
   int bootstrap;
 
-  @Option(names = "--level", paramLabel = "L", defaultValue = "0.95", description = "Interval level.")
+  @Option(
+      names = "--level",
+      paramLabel = "L",
+      defaultValue = "0.95",
+      description = "Interval level.")
   double level;
 
-  static final StructType FIT_SCHEMA = new StructType().add("source", DataTypes.StringType, false)
-      .add("learner", DataTypes.StringType, false).add("metric", DataTypes.StringType, false)
-      .add("kind", DataTypes.StringType, false).add("clean_fraction", DataTypes.DoubleType, true)
-      .add("sigma", DataTypes.DoubleType, true).add("n_clean", DataTypes.LongType, true)
-      .add("n_noisy", DataTypes.LongType, true).add("error", DataTypes.DoubleType, true)
-      .add("a", DataTypes.DoubleType, true).add("b", DataTypes.DoubleType, true)
-      .add("b_lo", DataTypes.DoubleType, true).add("b_hi", DataTypes.DoubleType, true)
-      .add("c", DataTypes.DoubleType, true).add("points", DataTypes.IntegerType, true)
-      .add("n_eq", DataTypes.DoubleType, true).add("n_eq_lo", DataTypes.DoubleType, true)
-      .add("n_eq_hi", DataTypes.DoubleType, true).add("value", DataTypes.DoubleType, true)
-      .add("value_lo", DataTypes.DoubleType, true).add("value_hi", DataTypes.DoubleType, true)
-      .add("note", DataTypes.StringType, true);
+  static final StructType FIT_SCHEMA =
+      new StructType()
+          .add("source", DataTypes.StringType, false)
+          .add("learner", DataTypes.StringType, false)
+          .add("metric", DataTypes.StringType, false)
+          .add("kind", DataTypes.StringType, false)
+          .add("clean_fraction", DataTypes.DoubleType, true)
+          .add("sigma", DataTypes.DoubleType, true)
+          .add("n_clean", DataTypes.LongType, true)
+          .add("n_noisy", DataTypes.LongType, true)
+          .add("error", DataTypes.DoubleType, true)
+          .add("a", DataTypes.DoubleType, true)
+          .add("b", DataTypes.DoubleType, true)
+          .add("b_lo", DataTypes.DoubleType, true)
+          .add("b_hi", DataTypes.DoubleType, true)
+          .add("c", DataTypes.DoubleType, true)
+          .add("points", DataTypes.IntegerType, true)
+          .add("n_eq", DataTypes.DoubleType, true)
+          .add("n_eq_lo", DataTypes.DoubleType, true)
+          .add("n_eq_hi", DataTypes.DoubleType, true)
+          .add("value", DataTypes.DoubleType, true)
+          .add("value_lo", DataTypes.DoubleType, true)
+          .add("value_hi", DataTypes.DoubleType, true)
+          .add("note", DataTypes.StringType, true);
 
   /** One observation: n_clean, n_noisy, σ, error (and its std for external results, else NaN). */
   record Point(long nClean, long nNoisy, double sigma, double error, double std) {
@@ -94,88 +129,165 @@ public final class AmbientFitCommand extends JobCommand {
     Map<String, List<Point>> groups = new LinkedHashMap<>(); // "source|learner|metric" -> points
     if (results != null) {
       SourceTable r = ctx.read("--results", results);
-      TableChecks.requireColumns(r.data(), "--results " + results, List.of("learner", "n_clean", "n_noisy", "sigma",
-          metric));
-      for (Row x : r.data().select("learner", "n_clean", "n_noisy", "sigma", metric).collectAsList()) {
-        groups.computeIfAbsent("study|" + x.getString(0) + "|" + metric, k -> new ArrayList<>())
+      TableChecks.requireColumns(
+          r.data(),
+          "--results " + results,
+          List.of("learner", "n_clean", "n_noisy", "sigma", metric));
+      for (Row x :
+          r.data().select("learner", "n_clean", "n_noisy", "sigma", metric).collectAsList()) {
+        groups
+            .computeIfAbsent("study|" + x.getString(0) + "|" + metric, k -> new ArrayList<>())
             .add(new Point(x.getInt(1), x.getInt(2), x.getDouble(3), x.getDouble(4), Double.NaN));
       }
     }
     if (external != null) {
       SourceTable e = ctx.read("--external", external);
       String t = "--external " + external;
-      TableChecks.requireColumns(e.data(), t, List.of("dataset", "n_clean", "n_noisy", "sigma", "fid"));
+      TableChecks.requireColumns(
+          e.data(), t, List.of("dataset", "n_clean", "n_noisy", "sigma", "fid"));
       TableChecks.requireNumeric(e.data(), t, List.of("n_clean", "n_noisy", "sigma", "fid"));
       boolean hasStd = Arrays.asList(e.data().columns()).contains("fid_std");
-      Dataset<Row> sel = e.data().selectExpr("cast(dataset as string)", "cast(n_clean as bigint)",
-          "cast(n_noisy as bigint)", "cast(sigma as double)", "cast(fid as double)",
-          hasStd ? "cast(fid_std as double)" : "cast(null as double)");
+      Dataset<Row> sel =
+          e.data()
+              .selectExpr(
+                  "cast(dataset as string)",
+                  "cast(n_clean as bigint)",
+                  "cast(n_noisy as bigint)",
+                  "cast(sigma as double)",
+                  "cast(fid as double)",
+                  hasStd ? "cast(fid_std as double)" : "cast(null as double)");
       for (Row x : sel.collectAsList()) {
-        if (x.anyNull() && (x.isNullAt(0) || x.isNullAt(1) || x.isNullAt(2) || x.isNullAt(3) || x.isNullAt(4))) {
-          throw new InputException(t + " has a row with an empty dataset, n_clean, n_noisy, sigma or fid: " + x);
+        if (x.anyNull()
+            && (x.isNullAt(0)
+                || x.isNullAt(1)
+                || x.isNullAt(2)
+                || x.isNullAt(3)
+                || x.isNullAt(4))) {
+          throw new InputException(
+              t + " has a row with an empty dataset, n_clean, n_noisy, sigma or fid: " + x);
         }
-        groups.computeIfAbsent("external:" + x.getString(0) + "|-|fid", k -> new ArrayList<>())
-            .add(new Point(x.getLong(1), x.getLong(2), x.getDouble(3), x.getDouble(4),
-                x.isNullAt(5) ? Double.NaN : x.getDouble(5)));
+        groups
+            .computeIfAbsent("external:" + x.getString(0) + "|-|fid", k -> new ArrayList<>())
+            .add(
+                new Point(
+                    x.getLong(1),
+                    x.getLong(2),
+                    x.getDouble(3),
+                    x.getDouble(4),
+                    x.isNullAt(5) ? Double.NaN : x.getDouble(5)));
       }
     }
     if (groups.isEmpty()) {
       throw new InputException("no results to fit");
     }
-    List<String> steps = List.of("fit " + groups.size() + " result set(s): " + groups.keySet(),
-        "bootstrap " + bootstrap + " refits, " + level + " intervals; write " + common.output);
-    return new Plan(steps, c -> {
-      List<Row> rows = new ArrayList<>();
-      for (Map.Entry<String, List<Point>> g : groups.entrySet()) {
-        String[] k = g.getKey().split("\\|");
-        rows.addAll(fitGroup(k[0], k[1], k[2], g.getValue(), c.seed()));
-      }
-      c.write(c.spark().createDataFrame(rows, FIT_SCHEMA), common.output, out);
-      report(c, rows, groups);
-    });
+    List<String> steps =
+        List.of(
+            "fit " + groups.size() + " result set(s): " + groups.keySet(),
+            "bootstrap " + bootstrap + " refits, " + level + " intervals; write " + common.output);
+    return new Plan(
+        steps,
+        c -> {
+          List<Row> rows = new ArrayList<>();
+          for (Map.Entry<String, List<Point>> g : groups.entrySet()) {
+            String[] k = g.getKey().split("\\|");
+            rows.addAll(fitGroup(k[0], k[1], k[2], g.getValue(), c.seed()));
+          }
+          c.write(c.spark().createDataFrame(rows, FIT_SCHEMA), common.output, out);
+          report(c, rows, groups);
+        });
   }
 
   /** The all-clean curve, a curve per (clean fraction, σ), and n_eq and v per mix. */
   List<Row> fitGroup(String source, String learner, String metricName, List<Point> pts, long seed) {
     List<Row> out = new ArrayList<>();
-    PowerLawFit.Floor floor = metricName.equals("holdout_nll") ? PowerLawFit.Floor.FREE
-        : PowerLawFit.Floor.NON_NEGATIVE;
+    PowerLawFit.Floor floor =
+        metricName.equals("holdout_nll") ? PowerLawFit.Floor.FREE : PowerLawFit.Floor.NON_NEGATIVE;
     List<Point> clean = pts.stream().filter(p -> p.nNoisy() == 0 && p.nClean() > 0).toList();
     PowerLawFit cleanFit = null;
     List<PowerLawFit> boots = new ArrayList<>();
     if (clean.stream().mapToLong(Point::nClean).distinct().count() >= 2) {
       double[] n = clean.stream().mapToDouble(Point::nClean).toArray();
       double[] e = clean.stream().mapToDouble(Point::error).toArray();
-      double[] std = clean.stream().allMatch(p -> Double.isFinite(p.std()))
-          ? clean.stream().mapToDouble(Point::std).toArray() : null;
+      double[] std =
+          clean.stream().allMatch(p -> Double.isFinite(p.std()))
+              ? clean.stream().mapToDouble(Point::std).toArray()
+              : null;
       cleanFit = PowerLawFit.fit(n, e, floor);
       cleanFit.bootstrap(n, e, std, bootstrap, seed, boots::add);
       double[] bi = PowerLawFit.interval(boots.stream().mapToDouble(f -> f.b).toArray(), level);
-      out.add(RowFactory.create(source, learner, metricName, "clean_curve", 1.0, 0.0, null, null, null, cleanFit.a,
-          cleanFit.b, bi[0], bi[1], cleanFit.c, cleanFit.points, null, null, null, null, null, null,
-          cleanFit.floor == PowerLawFit.Floor.ZERO && floor != PowerLawFit.Floor.ZERO
-              ? "fewer than 4 clean sizes: floor c fixed at 0" : null));
+      out.add(
+          RowFactory.create(
+              source,
+              learner,
+              metricName,
+              "clean_curve",
+              1.0,
+              0.0,
+              null,
+              null,
+              null,
+              cleanFit.a,
+              cleanFit.b,
+              bi[0],
+              bi[1],
+              cleanFit.c,
+              cleanFit.points,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              cleanFit.floor == PowerLawFit.Floor.ZERO && floor != PowerLawFit.Floor.ZERO
+                  ? "fewer than 4 clean sizes: floor c fixed at 0"
+                  : null));
     }
     Map<String, List<Point>> mixGroups = new TreeMap<>();
     for (Point p : pts) {
       if (p.nNoisy() > 0) {
-        mixGroups.computeIfAbsent(String.format(Locale.ROOT, "%.6f|%.6f", p.cleanFraction(), p.sigma()),
-            k -> new ArrayList<>()).add(p);
+        mixGroups
+            .computeIfAbsent(
+                String.format(Locale.ROOT, "%.6f|%.6f", p.cleanFraction(), p.sigma()),
+                k -> new ArrayList<>())
+            .add(p);
       }
     }
     for (List<Point> g : mixGroups.values()) {
       Point first = g.get(0);
-      if (g.stream().mapToLong(Point::size).distinct().count() >= 2 && g.stream().allMatch(p -> p.error() > 0
-          || floor == PowerLawFit.Floor.FREE)) {
+      if (g.stream().mapToLong(Point::size).distinct().count() >= 2
+          && g.stream().allMatch(p -> p.error() > 0 || floor == PowerLawFit.Floor.FREE)) {
         try {
           double[] n = g.stream().mapToDouble(Point::size).toArray();
           double[] e = g.stream().mapToDouble(Point::error).toArray();
           PowerLawFit f = PowerLawFit.fit(n, e, floor);
           List<Double> bs = new ArrayList<>();
           f.bootstrap(n, e, null, bootstrap, seed + 1, x -> bs.add(x.b));
-          double[] bi = PowerLawFit.interval(bs.stream().mapToDouble(Double::doubleValue).toArray(), level);
-          out.add(RowFactory.create(source, learner, metricName, "mix_curve", first.cleanFraction(), first.sigma(),
-              null, null, null, f.a, f.b, bi[0], bi[1], f.c, f.points, null, null, null, null, null, null, null));
+          double[] bi =
+              PowerLawFit.interval(bs.stream().mapToDouble(Double::doubleValue).toArray(), level);
+          out.add(
+              RowFactory.create(
+                  source,
+                  learner,
+                  metricName,
+                  "mix_curve",
+                  first.cleanFraction(),
+                  first.sigma(),
+                  null,
+                  null,
+                  null,
+                  f.a,
+                  f.b,
+                  bi[0],
+                  bi[1],
+                  f.c,
+                  f.points,
+                  null,
+                  null,
+                  null,
+                  null,
+                  null,
+                  null,
+                  null));
         } catch (IllegalArgumentException ex) {
           // not fittable (e.g. non-positive errors): the per-mix values below still stand
         }
@@ -200,25 +312,54 @@ public final class AmbientFitCommand extends JobCommand {
             neqLo = ni[0];
             neqHi = ni[1];
             v = (x - p.nClean()) / p.nNoisy();
-            double[] vi = PowerLawFit.interval(Arrays.stream(nb).map(y -> (y - p.nClean()) / p.nNoisy()).toArray(),
-                level);
+            double[] vi =
+                PowerLawFit.interval(
+                    Arrays.stream(nb).map(y -> (y - p.nClean()) / p.nNoisy()).toArray(), level);
             vLo = vi[0];
             vHi = vi[1];
             double maxClean = clean.stream().mapToLong(Point::nClean).max().orElse(0);
             double minClean = clean.stream().mapToLong(Point::nClean).min().orElse(0);
             if (x > maxClean || x < minClean) {
-              note = "n_eq outside the clean sizes fitted (" + (long) minClean + ".." + (long) maxClean
-                  + "): extrapolated";
+              note =
+                  "n_eq outside the clean sizes fitted ("
+                      + (long) minClean
+                      + ".."
+                      + (long) maxClean
+                      + "): extrapolated";
             }
           }
-          if (cf.floor == PowerLawFit.Floor.ZERO && note == null && floor != PowerLawFit.Floor.ZERO) {
+          if (cf.floor == PowerLawFit.Floor.ZERO
+              && note == null
+              && floor != PowerLawFit.Floor.ZERO) {
             note = "two-point clean curve (c = 0)";
           }
         } else {
           note = "no clean curve (needs all-clean results at 2+ sizes)";
         }
-        out.add(RowFactory.create(source, learner, metricName, "mix_value", p.cleanFraction(), p.sigma(), p.nClean(),
-            p.nNoisy(), p.error(), null, null, null, null, null, null, neq, neqLo, neqHi, v, vLo, vHi, note));
+        out.add(
+            RowFactory.create(
+                source,
+                learner,
+                metricName,
+                "mix_value",
+                p.cleanFraction(),
+                p.sigma(),
+                p.nClean(),
+                p.nNoisy(),
+                p.error(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                neq,
+                neqLo,
+                neqHi,
+                v,
+                vLo,
+                vHi,
+                note));
       }
     }
     return out;
@@ -231,53 +372,120 @@ public final class AmbientFitCommand extends JobCommand {
     for (Row r : rows) {
       String who = r.getString(0) + " " + r.getString(1);
       if (r.getString(3).endsWith("curve")) {
-        curves.add(List.of(who, r.getString(3), fmt(r.getDouble(4)), fmt(r.getDouble(5)), fmt(r.getDouble(9)),
-            fmt(r.getDouble(10)) + " [" + fmt(r.getDouble(11)) + ", " + fmt(r.getDouble(12)) + "]",
-            fmt(r.getDouble(13)), r.getInt(14)));
+        curves.add(
+            List.of(
+                who,
+                r.getString(3),
+                fmt(r.getDouble(4)),
+                fmt(r.getDouble(5)),
+                fmt(r.getDouble(9)),
+                fmt(r.getDouble(10))
+                    + " ["
+                    + fmt(r.getDouble(11))
+                    + ", "
+                    + fmt(r.getDouble(12))
+                    + "]",
+                fmt(r.getDouble(13)),
+                r.getInt(14)));
       } else {
-        values.add(List.of(who, r.getLong(6), r.getLong(7), fmt(r.getDouble(5)), fmt(r.getDouble(8)),
-            r.isNullAt(15) ? "-" : fmt(r.getDouble(15)) + " [" + fmt(r.getDouble(16)) + ", " + fmt(r.getDouble(17))
-                + "]", r.isNullAt(18) ? "-" : fmt(r.getDouble(18)) + " [" + fmt(r.getDouble(19)) + ", "
-                + fmt(r.getDouble(20)) + "]", r.isNullAt(21) ? "" : r.getString(21)));
+        values.add(
+            List.of(
+                who,
+                r.getLong(6),
+                r.getLong(7),
+                fmt(r.getDouble(5)),
+                fmt(r.getDouble(8)),
+                r.isNullAt(15)
+                    ? "-"
+                    : fmt(r.getDouble(15))
+                        + " ["
+                        + fmt(r.getDouble(16))
+                        + ", "
+                        + fmt(r.getDouble(17))
+                        + "]",
+                r.isNullAt(18)
+                    ? "-"
+                    : fmt(r.getDouble(18))
+                        + " ["
+                        + fmt(r.getDouble(19))
+                        + ", "
+                        + fmt(r.getDouble(20))
+                        + "]",
+                r.isNullAt(21) ? "" : r.getString(21)));
         if (!r.isNullAt(18)) {
-          valueBySigma.computeIfAbsent(who + String.format(Locale.ROOT, " f=%.2f n=%d", r.getDouble(4),
-              r.getLong(6) + r.getLong(7)), k -> new TreeMap<>()).computeIfAbsent(r.getDouble(5),
-                  k -> new ArrayList<>()).add(r.getDouble(18));
+          valueBySigma
+              .computeIfAbsent(
+                  who
+                      + String.format(
+                          Locale.ROOT, " f=%.2f n=%d", r.getDouble(4), r.getLong(6) + r.getLong(7)),
+                  k -> new TreeMap<>())
+              .computeIfAbsent(r.getDouble(5), k -> new ArrayList<>())
+              .add(r.getDouble(18));
         }
       }
     }
-    c.report().table("Scaling laws error(n) = a n^-b + c", List.of("results", "kind", "clean fraction", "sigma", "a",
-        "b [interval]", "c", "points"), curves);
-    c.report().table("Value of a noisy sample (clean-sample equivalents)", List.of("results", "n clean", "n noisy",
-        "sigma", "error", "n_eq [interval]", "value [interval]", "note"), values);
+    c.report()
+        .table(
+            "Scaling laws error(n) = a n^-b + c",
+            List.of(
+                "results", "kind", "clean fraction", "sigma", "a", "b [interval]", "c", "points"),
+            curves);
+    c.report()
+        .table(
+            "Value of a noisy sample (clean-sample equivalents)",
+            List.of(
+                "results",
+                "n clean",
+                "n noisy",
+                "sigma",
+                "error",
+                "n_eq [interval]",
+                "value [interval]",
+                "note"),
+            values);
     for (Map.Entry<String, List<Point>> g : groups.entrySet()) {
-      SvgPlot plot = SvgPlot.xy("Error vs mix size: " + g.getKey().replace('|', ' '), "mix size", "error").logX();
+      SvgPlot plot =
+          SvgPlot.xy("Error vs mix size: " + g.getKey().replace('|', ' '), "mix size", "error")
+              .logX();
       Map<String, TreeMap<Long, Double>> lines = new LinkedHashMap<>();
       for (Point p : g.getValue()) {
-        String name = p.nNoisy() == 0 ? "all clean" : String.format(Locale.ROOT, "f=%.2f sigma=%s", p.cleanFraction(),
-            MixGrid.fmt(p.sigma()));
-        lines.computeIfAbsent(name, k -> new TreeMap<>()).merge(p.size(), p.error(), (a, b) -> (a + b) / 2);
+        String name =
+            p.nNoisy() == 0
+                ? "all clean"
+                : String.format(
+                    Locale.ROOT, "f=%.2f sigma=%s", p.cleanFraction(), MixGrid.fmt(p.sigma()));
+        lines
+            .computeIfAbsent(name, k -> new TreeMap<>())
+            .merge(p.size(), p.error(), (a, b) -> (a + b) / 2);
       }
       int shown = 0;
       for (Map.Entry<String, TreeMap<Long, Double>> l : lines.entrySet()) {
         if (shown++ >= 10) {
           break;
         }
-        plot.line(l.getKey(), l.getValue().keySet().stream().mapToDouble(Long::doubleValue).toArray(),
+        plot.line(
+            l.getKey(),
+            l.getValue().keySet().stream().mapToDouble(Long::doubleValue).toArray(),
             l.getValue().values().stream().mapToDouble(Double::doubleValue).toArray());
       }
       c.report().plot(plot);
     }
     if (!valueBySigma.isEmpty()) {
-      SvgPlot v = SvgPlot.xy("Value of a noisy sample against sigma", "sigma", "clean samples per noisy sample");
+      SvgPlot v =
+          SvgPlot.xy(
+              "Value of a noisy sample against sigma", "sigma", "clean samples per noisy sample");
       int shown = 0;
       for (Map.Entry<String, TreeMap<Double, List<Double>>> e : valueBySigma.entrySet()) {
         if (e.getValue().size() < 2 || shown++ >= 10) {
           continue;
         }
-        v.points(e.getKey(), e.getValue().keySet().stream().mapToDouble(Double::doubleValue).toArray(),
-            e.getValue().values().stream().mapToDouble(l -> l.stream().mapToDouble(Double::doubleValue).average()
-                .orElse(Double.NaN)).toArray());
+        v.points(
+            e.getKey(),
+            e.getValue().keySet().stream().mapToDouble(Double::doubleValue).toArray(),
+            e.getValue().values().stream()
+                .mapToDouble(
+                    l -> l.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN))
+                .toArray());
       }
       c.report().plot(v);
     }

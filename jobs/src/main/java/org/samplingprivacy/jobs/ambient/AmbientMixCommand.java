@@ -14,7 +14,6 @@ import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
@@ -46,68 +45,115 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ambient-mix}: the clean/noisy data mixes of a scaling study (Daras, Cherapanamjeri &amp; Daskalakis, ICLR
- * 2025), in the coupled design of docs/design/ambient-study.md §2: a clean holdout set aside first by a keyed hash; one keyed
- * permutation of the remaining rows whose first N rows are the size-N subset (nested across sizes); the clean rows
- * of a mix the first round(f·N) of that subset in a second keyed order (exact counts, nested across f); one noise
- * vector z per source row, y = x + σ·z for the noisy rows (common random numbers across σ and sizes). Every random
- * choice is a hash of the row key and the seed, so the mixes do not depend on partitioning or task retries.
- * Optional PCA (orthonormal, so the noise stays isotropic with known σ) is fitted on the non-holdout rows.
+ * {@code ambient-mix}: the clean/noisy data mixes of a scaling study (Daras, Cherapanamjeri &amp;
+ * Daskalakis, ICLR 2025), in the coupled design of docs/design/ambient-study.md §2: a clean holdout
+ * set aside first by a keyed hash; one keyed permutation of the remaining rows whose first N rows
+ * are the size-N subset (nested across sizes); the clean rows of a mix the first round(f·N) of that
+ * subset in a second keyed order (exact counts, nested across f); one noise vector z per source
+ * row, y = x + σ·z for the noisy rows (common random numbers across σ and sizes). Every random
+ * choice is a hash of the row key and the seed, so the mixes do not depend on partitioning or task
+ * retries. Optional PCA (orthonormal, so the noise stays isotropic with known σ) is fitted on the
+ * non-holdout rows.
  */
-@Command(name = "ambient-mix", description = "Build clean/noisy data mixes (and a clean holdout) for a data-mix "
-    + "scaling study.")
+@Command(
+    name = "ambient-mix",
+    description =
+        "Build clean/noisy data mixes (and a clean holdout) for a data-mix " + "scaling study.")
 public final class AmbientMixCommand extends InputJobCommand {
-  @Option(names = "--vector-col", paramLabel = "COL", description = "Array column holding each sample's vector.")
+  @Option(
+      names = "--vector-col",
+      paramLabel = "COL",
+      description = "Array column holding each sample's vector.")
   String vectorCol;
 
-  @Option(names = "--image-cols", paramLabel = "C1,C2", description = "Numeric columns forming the vector "
-      + "(e.g. pixels), instead of --vector-col.")
+  @Option(
+      names = "--image-cols",
+      paramLabel = "C1,C2",
+      description =
+          "Numeric columns forming the vector " + "(e.g. pixels), instead of --vector-col.")
   String imageCols;
 
-  @Option(names = "--pixel-range", paramLabel = "LO,HI",
-      description = "Map values linearly from [LO, HI] to [-1, 1] (the paper's pixel scale) before PCA and noise.")
+  @Option(
+      names = "--pixel-range",
+      paramLabel = "LO,HI",
+      description =
+          "Map values linearly from [LO, HI] to [-1, 1] (the paper's pixel scale) before PCA and noise.")
   String pixelRange;
 
-  @Option(names = "--key-col", paramLabel = "COL", description = "Stable row key (default: a hash of the vector).")
+  @Option(
+      names = "--key-col",
+      paramLabel = "COL",
+      description = "Stable row key (default: a hash of the vector).")
   String keyCol;
 
-  @Option(names = "--pca", paramLabel = "K", description = "Project on the top K principal components first.")
+  @Option(
+      names = "--pca",
+      paramLabel = "K",
+      description = "Project on the top K principal components first.")
   Integer pca;
 
-  @Option(names = "--clean-fraction", paramLabel = "F1,F2", defaultValue = "0.1,0.5,1.0",
+  @Option(
+      names = "--clean-fraction",
+      paramLabel = "F1,F2",
+      defaultValue = "0.1,0.5,1.0",
       description = "Clean fractions f in [0, 1].")
   String cleanFractions;
 
-  @Option(names = "--sigma", paramLabel = "S1,S2", defaultValue = "0.05,0.1,0.2",
-      description = "Noise levels sigma >= 0 of the noisy rows (in the units of the vectors after scaling).")
+  @Option(
+      names = "--sigma",
+      paramLabel = "S1,S2",
+      defaultValue = "0.05,0.1,0.2",
+      description =
+          "Noise levels sigma >= 0 of the noisy rows (in the units of the vectors after scaling).")
   String sigmas;
 
   @Option(names = "--sizes", paramLabel = "N1,N2", description = "Mix sizes (rows per mix).")
   String sizes;
 
-  @Option(names = "--holdout-fraction", paramLabel = "H", defaultValue = "0.2",
-      description = "Share of the input set aside (by key hash) as clean holdout, never in any mix.")
+  @Option(
+      names = "--holdout-fraction",
+      paramLabel = "H",
+      defaultValue = "0.2",
+      description =
+          "Share of the input set aside (by key hash) as clean holdout, never in any mix.")
   double holdoutFraction;
 
-  @Option(names = "--manifest", paramLabel = "PATH", description = "Manifest table (default: <output>_manifest).")
+  @Option(
+      names = "--manifest",
+      paramLabel = "PATH",
+      description = "Manifest table (default: <output>_manifest).")
   String manifest;
 
-  @Option(names = "--holdout", paramLabel = "PATH", description = "Holdout table (default: <output>_holdout).")
+  @Option(
+      names = "--holdout",
+      paramLabel = "PATH",
+      description = "Holdout table (default: <output>_holdout).")
   String holdout;
 
   /** Output schema of the mixes table (docs/tables.md §2.8). */
-  static final StructType MIX_SCHEMA = new StructType().add("mix_id", DataTypes.StringType, false)
-      .add("sample_id", DataTypes.LongType, false).add("source_key", DataTypes.LongType, false)
-      .add("is_noisy", DataTypes.BooleanType, false).add("sigma", DataTypes.DoubleType, false)
-      .add("vector", DataTypes.createArrayType(DataTypes.DoubleType, false), false);
+  static final StructType MIX_SCHEMA =
+      new StructType()
+          .add("mix_id", DataTypes.StringType, false)
+          .add("sample_id", DataTypes.LongType, false)
+          .add("source_key", DataTypes.LongType, false)
+          .add("is_noisy", DataTypes.BooleanType, false)
+          .add("sigma", DataTypes.DoubleType, false)
+          .add("vector", DataTypes.createArrayType(DataTypes.DoubleType, false), false);
 
-  static final StructType MANIFEST_SCHEMA = new StructType().add("mix_id", DataTypes.StringType, false)
-      .add("size", DataTypes.IntegerType, false).add("clean_fraction", DataTypes.DoubleType, false)
-      .add("sigma", DataTypes.DoubleType, false).add("n_clean", DataTypes.IntegerType, false)
-      .add("n_noisy", DataTypes.IntegerType, false).add("dim", DataTypes.IntegerType, false)
-      .add("seed", DataTypes.LongType, false).add("holdout_rows", DataTypes.LongType, false)
-      .add("source", DataTypes.StringType, false).add("source_version", DataTypes.LongType, true)
-      .add("pca", DataTypes.IntegerType, true);
+  static final StructType MANIFEST_SCHEMA =
+      new StructType()
+          .add("mix_id", DataTypes.StringType, false)
+          .add("size", DataTypes.IntegerType, false)
+          .add("clean_fraction", DataTypes.DoubleType, false)
+          .add("sigma", DataTypes.DoubleType, false)
+          .add("n_clean", DataTypes.IntegerType, false)
+          .add("n_noisy", DataTypes.IntegerType, false)
+          .add("dim", DataTypes.IntegerType, false)
+          .add("seed", DataTypes.LongType, false)
+          .add("holdout_rows", DataTypes.LongType, false)
+          .add("source", DataTypes.StringType, false)
+          .add("source_version", DataTypes.LongType, true)
+          .add("pca", DataTypes.IntegerType, true);
 
   private MixGrid grid;
 
@@ -165,8 +211,13 @@ public final class AmbientMixCommand extends InputJobCommand {
       TableChecks.requireColumns(raw, table, List.of(vectorCol));
       if (!(raw.schema().apply(vectorCol).dataType() instanceof ArrayType a
           && a.elementType() instanceof NumericType)) {
-        throw new InputException(table + " column '" + vectorCol + "' (--vector-col) must be an array of numbers, "
-            + "but is " + raw.schema().apply(vectorCol).dataType().simpleString());
+        throw new InputException(
+            table
+                + " column '"
+                + vectorCol
+                + "' (--vector-col) must be an array of numbers, "
+                + "but is "
+                + raw.schema().apply(vectorCol).dataType().simpleString());
       }
       vec = col("`" + vectorCol + "`").cast("array<double>");
     } else {
@@ -183,25 +234,50 @@ public final class AmbientMixCommand extends InputJobCommand {
       TableChecks.requireColumns(raw, table, List.of(keyCol));
     }
     long seed = ctx.seed();
-    Dataset<Row> keyed = raw.select(key.as("key"), vec.as("x"))
-        .withColumn("u_holdout", unit(seed, 1)).withColumn("u_order", unit(seed, 2))
-        .withColumn("u_clean", unit(seed, 3));
-    Row stats = ctx.phase("check vectors", () -> keyed.agg(count(lit(1)), sum(when(col("x").isNull(), 1).otherwise(0)),
-        min(size(col("x"))), max(size(col("x"))),
-        sum(when(exists(col("x"), v -> v.isNull().or(functions.isnan(v))), 1).otherwise(0)),
-        sum(when(col("u_holdout").lt(holdoutFraction), 0).otherwise(1))).first());
+    Dataset<Row> keyed =
+        raw.select(key.as("key"), vec.as("x"))
+            .withColumn("u_holdout", unit(seed, 1))
+            .withColumn("u_order", unit(seed, 2))
+            .withColumn("u_clean", unit(seed, 3));
+    Row stats =
+        ctx.phase(
+            "check vectors",
+            () ->
+                keyed
+                    .agg(
+                        count(lit(1)),
+                        sum(when(col("x").isNull(), 1).otherwise(0)),
+                        min(size(col("x"))),
+                        max(size(col("x"))),
+                        sum(
+                            when(exists(col("x"), v -> v.isNull().or(functions.isnan(v))), 1)
+                                .otherwise(0)),
+                        sum(when(col("u_holdout").lt(holdoutFraction), 0).otherwise(1)))
+                    .first());
     long rows = stats.getLong(0);
     if (rows == 0) {
       throw new InputException(table + " has no rows");
     }
     String what = vectorCol != null ? "column '" + vectorCol + "'" : "--image-cols";
     if (stats.getLong(1) > 0 || stats.getLong(4) > 0) {
-      throw new InputException(table + " " + what + " has " + (stats.getLong(1) + stats.getLong(4))
-          + " rows with null or NaN values");
+      throw new InputException(
+          table
+              + " "
+              + what
+              + " has "
+              + (stats.getLong(1) + stats.getLong(4))
+              + " rows with null or NaN values");
     }
     if (stats.getInt(2) != stats.getInt(3)) {
-      throw new InputException(table + " " + what + ": vectors have unequal lengths (" + stats.getInt(2) + " to "
-          + stats.getInt(3) + ")");
+      throw new InputException(
+          table
+              + " "
+              + what
+              + ": vectors have unequal lengths ("
+              + stats.getInt(2)
+              + " to "
+              + stats.getInt(3)
+              + ")");
     }
     int dim = stats.getInt(2);
     if (dim == 0) {
@@ -213,44 +289,106 @@ public final class AmbientMixCommand extends InputJobCommand {
     long available = stats.getLong(5);
     int largest = grid.sizes().get(grid.sizes().size() - 1);
     if (largest > available) {
-      throw new InputException("--sizes " + largest + " is larger than the " + available + " rows of " + table
-          + " left after the holdout (--holdout-fraction " + holdoutFraction + ")");
+      throw new InputException(
+          "--sizes "
+              + largest
+              + " is larger than the "
+              + available
+              + " rows of "
+              + table
+              + " left after the holdout (--holdout-fraction "
+              + holdoutFraction
+              + ")");
     }
     List<MixGrid.Mix> mixes = grid.mixes();
     String manifestOut = manifestPath(common.output, manifest);
     String holdoutOut = holdoutPath(common.output, holdout);
-    List<String> steps = List.of(
-        "read " + in.path() + " (" + in.format().id() + "): " + rows + " vectors of length " + dim,
-        "hold out about " + Math.round(holdoutFraction * rows) + " clean rows (key hash), write " + holdoutOut,
-        pca != null ? "project on " + pca + " principal components of the other rows" : "no projection",
-        mixes.size() + " mixes: sizes " + grid.sizes() + " x clean fractions " + grid.fractions() + " x sigma "
-            + grid.sigmas() + " (" + mixes.stream().mapToLong(MixGrid.Mix::size).sum() + " rows), write "
-            + common.output + " and the manifest " + manifestOut);
-    return new Plan(steps, c -> {
-      Dataset<Row> base = keyed;
-      int d = dim;
-      if (pca != null) {
-        Dataset<Row> projected = project(c, keyed);
-        base = projected;
-        d = pca;
-      }
-      Dataset<Row> held = base.filter(col("u_holdout").lt(holdoutFraction))
-          .select(col("key").as("sample_id"), col("x").as("vector"));
-      Dataset<Row> mixRows = mixRows(c, base.filter(col("u_holdout").geq(holdoutFraction)), mixes, seed);
-      c.write(mixRows, common.output, out);
-      long heldRows = rows - available;
-      List<Row> manifestRows = new ArrayList<>();
-      for (MixGrid.Mix m : mixes) {
-        manifestRows.add(RowFactory.create(m.id(), m.size(), m.cleanFraction(), m.sigma(), m.nClean(), m.nNoisy(), d,
-            seed, heldRows, in.path(), in.deltaVersion() >= 0 ? in.deltaVersion() : null, pca));
-      }
-      c.write(held, holdoutOut, out);
-      c.write(c.spark().createDataFrame(manifestRows, MANIFEST_SCHEMA), manifestOut, out);
-      c.report().metric("mixes", mixes.size()).metric("dim", d).metric("holdout_rows", heldRows)
-          .metric("source_rows", rows).metric("mix_rows", mixes.stream().mapToLong(MixGrid.Mix::size).sum());
-      spec.commandLine().getOut().println("wrote " + mixes.size() + " mixes to " + common.output + ", the manifest to "
-          + manifestOut + " and " + heldRows + " holdout rows to " + holdoutOut);
-    });
+    List<String> steps =
+        List.of(
+            "read "
+                + in.path()
+                + " ("
+                + in.format().id()
+                + "): "
+                + rows
+                + " vectors of length "
+                + dim,
+            "hold out about "
+                + Math.round(holdoutFraction * rows)
+                + " clean rows (key hash), write "
+                + holdoutOut,
+            pca != null
+                ? "project on " + pca + " principal components of the other rows"
+                : "no projection",
+            mixes.size()
+                + " mixes: sizes "
+                + grid.sizes()
+                + " x clean fractions "
+                + grid.fractions()
+                + " x sigma "
+                + grid.sigmas()
+                + " ("
+                + mixes.stream().mapToLong(MixGrid.Mix::size).sum()
+                + " rows), write "
+                + common.output
+                + " and the manifest "
+                + manifestOut);
+    return new Plan(
+        steps,
+        c -> {
+          Dataset<Row> base = keyed;
+          int d = dim;
+          if (pca != null) {
+            Dataset<Row> projected = project(c, keyed);
+            base = projected;
+            d = pca;
+          }
+          Dataset<Row> held =
+              base.filter(col("u_holdout").lt(holdoutFraction))
+                  .select(col("key").as("sample_id"), col("x").as("vector"));
+          Dataset<Row> mixRows =
+              mixRows(c, base.filter(col("u_holdout").geq(holdoutFraction)), mixes, seed);
+          c.write(mixRows, common.output, out);
+          long heldRows = rows - available;
+          List<Row> manifestRows = new ArrayList<>();
+          for (MixGrid.Mix m : mixes) {
+            manifestRows.add(
+                RowFactory.create(
+                    m.id(),
+                    m.size(),
+                    m.cleanFraction(),
+                    m.sigma(),
+                    m.nClean(),
+                    m.nNoisy(),
+                    d,
+                    seed,
+                    heldRows,
+                    in.path(),
+                    in.deltaVersion() >= 0 ? in.deltaVersion() : null,
+                    pca));
+          }
+          c.write(held, holdoutOut, out);
+          c.write(c.spark().createDataFrame(manifestRows, MANIFEST_SCHEMA), manifestOut, out);
+          c.report()
+              .metric("mixes", mixes.size())
+              .metric("dim", d)
+              .metric("holdout_rows", heldRows)
+              .metric("source_rows", rows)
+              .metric("mix_rows", mixes.stream().mapToLong(MixGrid.Mix::size).sum());
+          spec.commandLine()
+              .getOut()
+              .println(
+                  "wrote "
+                      + mixes.size()
+                      + " mixes to "
+                      + common.output
+                      + ", the manifest to "
+                      + manifestOut
+                      + " and "
+                      + heldRows
+                      + " holdout rows to "
+                      + holdoutOut);
+        });
   }
 
   private static Column unit(long seed, long stream) {
@@ -258,18 +396,27 @@ public final class AmbientMixCommand extends InputJobCommand {
         .multiply(lit(0x1.0p-53));
   }
 
-  /** Centres on the non-holdout mean and projects on its top principal components (RowMatrix, d×K on the driver). */
+  /**
+   * Centres on the non-holdout mean and projects on its top principal components (RowMatrix, d×K on
+   * the driver).
+   */
   private Dataset<Row> project(JobContext c, Dataset<Row> keyed) {
-    JavaRDD<org.apache.spark.mllib.linalg.Vector> train = keyed.filter(col("u_holdout").geq(holdoutFraction))
-        .select("x").javaRDD().map(r -> Vectors.dense(toArray(r.getList(0))));
+    JavaRDD<org.apache.spark.mllib.linalg.Vector> train =
+        keyed
+            .filter(col("u_holdout").geq(holdoutFraction))
+            .select("x")
+            .javaRDD()
+            .map(r -> Vectors.dense(toArray(r.getList(0))));
     RowMatrix m = new RowMatrix(train.rdd());
     Matrix pc = c.phase("principal components", () -> m.computePrincipalComponents(pca));
     double[] mean = m.computeColumnSummaryStatistics().mean().toArray();
     int d = pc.numRows();
     int k = pc.numCols();
     double[] u = pc.toArray(); // column-major d×k
-    for (int j = 0; j < k; j++) { // sign convention: each component's largest entry positive (eigenvector signs are
-      int arg = 0;                // otherwise arbitrary and could flip between runs)
+    for (int j = 0;
+        j < k;
+        j++) { // sign convention: each component's largest entry positive (eigenvector signs are
+      int arg = 0; // otherwise arbitrary and could flip between runs)
       for (int a = 1; a < d; a++) {
         if (Math.abs(u[j * d + a]) > Math.abs(u[j * d + arg])) {
           arg = a;
@@ -281,21 +428,27 @@ public final class AmbientMixCommand extends InputJobCommand {
         }
       }
     }
-    Broadcast<double[]> bu = c.spark().sparkContext().broadcast(u, scala.reflect.ClassTag$.MODULE$.apply(double[].class));
+    Broadcast<double[]> bu =
+        c.spark()
+            .sparkContext()
+            .broadcast(u, scala.reflect.ClassTag$.MODULE$.apply(double[].class));
     StructType schema = keyed.schema();
-    return keyed.map((org.apache.spark.api.java.function.MapFunction<Row, Row>) r -> {
-      double[] x = toArray(r.getList(1));
-      double[] basis = bu.value();
-      double[] y = new double[k];
-      for (int j = 0; j < k; j++) {
-        double s = 0;
-        for (int a = 0; a < d; a++) {
-          s += basis[j * d + a] * (x[a] - mean[a]);
-        }
-        y[j] = s;
-      }
-      return RowFactory.create(r.get(0), y, r.get(2), r.get(3), r.get(4));
-    }, Encoders.row(schema));
+    return keyed.map(
+        (org.apache.spark.api.java.function.MapFunction<Row, Row>)
+            r -> {
+              double[] x = toArray(r.getList(1));
+              double[] basis = bu.value();
+              double[] y = new double[k];
+              for (int j = 0; j < k; j++) {
+                double s = 0;
+                for (int a = 0; a < d; a++) {
+                  s += basis[j * d + a] * (x[a] - mean[a]);
+                }
+                y[j] = s;
+              }
+              return RowFactory.create(r.get(0), y, r.get(2), r.get(3), r.get(4));
+            },
+        Encoders.row(schema));
   }
 
   static double[] toArray(List<?> l) {
@@ -307,60 +460,90 @@ public final class AmbientMixCommand extends InputJobCommand {
   }
 
   /**
-   * The mix rows. Positions come from a distributed sort by the keyed order; each row is copied once per size it
-   * belongs to, ranked within the size by the keyed clean order, then emitted once per clean fraction and σ.
+   * The mix rows. Positions come from a distributed sort by the keyed order; each row is copied
+   * once per size it belongs to, ranked within the size by the keyed clean order, then emitted once
+   * per clean fraction and σ.
    */
-  private static Dataset<Row> mixRows(JobContext c, Dataset<Row> pool, List<MixGrid.Mix> mixes, long seed) {
+  private static Dataset<Row> mixRows(
+      JobContext c, Dataset<Row> pool, List<MixGrid.Mix> mixes, long seed) {
     int[] sizes = mixes.stream().mapToInt(MixGrid.Mix::size).distinct().sorted().toArray();
     int largest = sizes[sizes.length - 1];
-    StructType positioned = new StructType().add("pos", DataTypes.LongType).add("key", DataTypes.LongType)
-        .add("u_clean", DataTypes.DoubleType).add("x", DataTypes.createArrayType(DataTypes.DoubleType));
-    JavaRDD<Row> ordered = pool.orderBy("u_order", "key").select("key", "u_clean", "x").limit(largest).javaRDD()
-        .zipWithIndex().map(t -> RowFactory.create(t._2(), t._1().get(0), t._1().get(1), t._1().get(2)));
-    StructType perSize = new StructType().add("size", DataTypes.IntegerType).add("pos", DataTypes.LongType)
-        .add("key", DataTypes.LongType).add("u_clean", DataTypes.DoubleType)
-        .add("x", DataTypes.createArrayType(DataTypes.DoubleType));
-    Dataset<Row> bySize = c.spark().createDataFrame(ordered, positioned)
-        .flatMap((org.apache.spark.api.java.function.FlatMapFunction<Row, Row>) r -> {
-          List<Row> out = new ArrayList<>();
-          for (int n : sizes) {
-            if (r.getLong(0) < n) {
-              out.add(RowFactory.create(n, r.get(0), r.get(1), r.get(2), r.get(3)));
-            }
-          }
-          return out.iterator();
-        }, Encoders.row(perSize))
-        .withColumn("clean_rank", functions.row_number().over(Window.partitionBy("size")
-            .orderBy("u_clean", "key")).minus(1));
+    StructType positioned =
+        new StructType()
+            .add("pos", DataTypes.LongType)
+            .add("key", DataTypes.LongType)
+            .add("u_clean", DataTypes.DoubleType)
+            .add("x", DataTypes.createArrayType(DataTypes.DoubleType));
+    JavaRDD<Row> ordered =
+        pool.orderBy("u_order", "key")
+            .select("key", "u_clean", "x")
+            .limit(largest)
+            .javaRDD()
+            .zipWithIndex()
+            .map(t -> RowFactory.create(t._2(), t._1().get(0), t._1().get(1), t._1().get(2)));
+    StructType perSize =
+        new StructType()
+            .add("size", DataTypes.IntegerType)
+            .add("pos", DataTypes.LongType)
+            .add("key", DataTypes.LongType)
+            .add("u_clean", DataTypes.DoubleType)
+            .add("x", DataTypes.createArrayType(DataTypes.DoubleType));
+    Dataset<Row> bySize =
+        c.spark()
+            .createDataFrame(ordered, positioned)
+            .flatMap(
+                (org.apache.spark.api.java.function.FlatMapFunction<Row, Row>)
+                    r -> {
+                      List<Row> out = new ArrayList<>();
+                      for (int n : sizes) {
+                        if (r.getLong(0) < n) {
+                          out.add(RowFactory.create(n, r.get(0), r.get(1), r.get(2), r.get(3)));
+                        }
+                      }
+                      return out.iterator();
+                    },
+                Encoders.row(perSize))
+            .withColumn(
+                "clean_rank",
+                functions
+                    .row_number()
+                    .over(Window.partitionBy("size").orderBy("u_clean", "key"))
+                    .minus(1));
     MixGrid.Mix[] all = mixes.toArray(new MixGrid.Mix[0]);
     long noiseSeed = StableHash.streamSeed(seed, 4);
-    return bySize.flatMap((org.apache.spark.api.java.function.FlatMapFunction<Row, Row>) r -> {
-      int n = r.getInt(0);
-      long pos = r.getLong(1);
-      long key = r.getLong(2);
-      double[] x = toArray(r.getList(4));
-      long rank = r.getInt(5);
-      double[] z = null;
-      List<Row> out = new ArrayList<>();
-      for (MixGrid.Mix m : all) {
-        if (m.size() != n) {
-          continue;
-        }
-        boolean noisy = rank >= m.nClean();
-        double[] y = new double[x.length];
-        if (noisy && z == null) {
-          z = noise(key, noiseSeed, x.length);
-        }
-        for (int a = 0; a < x.length; a++) {
-          y[a] = noisy ? x[a] + m.sigma() * z[a] : x[a];
-        }
-        out.add(RowFactory.create(m.id(), pos, key, noisy, noisy ? m.sigma() : 0.0, y));
-      }
-      return out.iterator();
-    }, Encoders.row(MIX_SCHEMA));
+    return bySize.flatMap(
+        (org.apache.spark.api.java.function.FlatMapFunction<Row, Row>)
+            r -> {
+              int n = r.getInt(0);
+              long pos = r.getLong(1);
+              long key = r.getLong(2);
+              double[] x = toArray(r.getList(4));
+              long rank = r.getInt(5);
+              double[] z = null;
+              List<Row> out = new ArrayList<>();
+              for (MixGrid.Mix m : all) {
+                if (m.size() != n) {
+                  continue;
+                }
+                boolean noisy = rank >= m.nClean();
+                double[] y = new double[x.length];
+                if (noisy && z == null) {
+                  z = noise(key, noiseSeed, x.length);
+                }
+                for (int a = 0; a < x.length; a++) {
+                  y[a] = noisy ? x[a] + m.sigma() * z[a] : x[a];
+                }
+                out.add(RowFactory.create(m.id(), pos, key, noisy, noisy ? m.sigma() : 0.0, y));
+              }
+              return out.iterator();
+            },
+        Encoders.row(MIX_SCHEMA));
   }
 
-  /** The row's standard Gaussian noise vector: Box–Muller on keyed uniforms, the same for every mix and σ. */
+  /**
+   * The row's standard Gaussian noise vector: Box–Muller on keyed uniforms, the same for every mix
+   * and σ.
+   */
   static double[] noise(long key, long seed, int d) {
     double[] z = new double[d];
     for (int a = 0; a < d; a++) {

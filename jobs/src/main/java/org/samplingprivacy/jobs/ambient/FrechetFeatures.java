@@ -6,11 +6,13 @@ import java.util.SplittableRandom;
 import org.samplingprivacy.jobs.linalg.DenseLinearAlgebra;
 
 /**
- * A Fréchet distance in a fixed nonlinear embedding, the CPU stand-in for FID (docs/design/ambient-study.md §3; not FID):
- * φ(x) = √(2/F)·cos(Wx + b) with F random Fourier features, W ~ N(0, I/ℓ²), b ~ U[0, 2π), ℓ the median distance
- * between reference points; FD = ‖μ₁ − μ₂‖² + Tr(Σ₁ + Σ₂ − 2(Σ₁^½ Σ₂ Σ₁^½)^½) between the Gaussian statistics of
- * φ(model samples) and φ(reference). A distance between raw-coordinate moments would miss what matters (docs/design/ambient-study.md §3:
- * XD-EM on noisy-only data matched clean training on it while its KL was 100× worse).
+ * A Fréchet distance in a fixed nonlinear embedding, the CPU stand-in for FID
+ * (docs/design/ambient-study.md §3; not FID): φ(x) = √(2/F)·cos(Wx + b) with F random Fourier
+ * features, W ~ N(0, I/ℓ²), b ~ U[0, 2π), ℓ the median distance between reference points; FD = ‖μ₁
+ * − μ₂‖² + Tr(Σ₁ + Σ₂ − 2(Σ₁^½ Σ₂ Σ₁^½)^½) between the Gaussian statistics of φ(model samples) and
+ * φ(reference). A distance between raw-coordinate moments would miss what matters
+ * (docs/design/ambient-study.md §3: XD-EM on noisy-only data matched clean training on it while its
+ * KL was 100× worse).
  */
 public final class FrechetFeatures implements Serializable {
   private static final long serialVersionUID = 1L;

@@ -5,9 +5,9 @@ import java.util.SplittableRandom;
 import org.samplingprivacy.jobs.linalg.DenseLinearAlgebra;
 
 /**
- * A Gaussian mixture in d dimensions (weights α_j, means m_j, covariances V_j) with the density of a sample observed
- * through isotropic Gaussian noise of known variance s: y ~ Σ_j α_j N(m_j, V_j + s·I). With s = 0 it is the
- * mixture's own density.
+ * A Gaussian mixture in d dimensions (weights α_j, means m_j, covariances V_j) with the density of
+ * a sample observed through isotropic Gaussian noise of known variance s: y ~ Σ_j α_j N(m_j, V_j +
+ * s·I). With s = 0 it is the mixture's own density.
  */
 public final class GaussianMixture implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -41,7 +41,10 @@ public final class GaussianMixture implements Serializable {
     return covariances;
   }
 
-  /** Per component, the Cholesky factor and log-determinant of V_j + s·I (precomputed once per noise level). */
+  /**
+   * Per component, the Cholesky factor and log-determinant of V_j + s·I (precomputed once per noise
+   * level).
+   */
   final class Observed {
     final double[][][] chol;
     final double[] logNorm;

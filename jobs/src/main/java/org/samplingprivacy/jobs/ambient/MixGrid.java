@@ -9,10 +9,12 @@ import org.samplingprivacy.jobs.validate.InputException;
 import org.samplingprivacy.jobs.validate.Params;
 
 /**
- * The mixes of a study: every size × clean fraction × σ (one all-clean mix per size, whatever σ). Counts are exact:
- * n_clean = round(f·N), n_noisy = N − n_clean (the coupled design, docs/design/ambient-study.md §2).
+ * The mixes of a study: every size × clean fraction × σ (one all-clean mix per size, whatever σ).
+ * Counts are exact: n_clean = round(f·N), n_noisy = N − n_clean (the coupled design,
+ * docs/design/ambient-study.md §2).
  */
-public record MixGrid(List<Integer> sizes, List<Double> fractions, List<Double> sigmas) implements Serializable {
+public record MixGrid(List<Integer> sizes, List<Double> fractions, List<Double> sigmas)
+    implements Serializable {
   /** One mix. */
   public record Mix(String id, int size, double cleanFraction, double sigma, int nClean, int nNoisy)
       implements Serializable {}
@@ -26,7 +28,9 @@ public record MixGrid(List<Integer> sizes, List<Double> fractions, List<Double> 
         throw new InputException("--sizes: '" + s + "' is not an integer");
       }
     }
-    return new MixGrid(List.copyOf(n), numbers("--clean-fraction", fractions, 0, 1),
+    return new MixGrid(
+        List.copyOf(n),
+        numbers("--clean-fraction", fractions, 0, 1),
         numbers("--sigma", sigmas, 0, 1e6));
   }
 
@@ -36,7 +40,8 @@ public record MixGrid(List<Integer> sizes, List<Double> fractions, List<Double> 
       try {
         double v = Double.parseDouble(s);
         if (!(v >= lo && v <= hi)) {
-          throw new InputException(option + " values must be in [" + fmt(lo) + ", " + fmt(hi) + "], got " + s);
+          throw new InputException(
+              option + " values must be in [" + fmt(lo) + ", " + fmt(hi) + "], got " + s);
         }
         out.add(v);
       } catch (NumberFormatException e) {
@@ -56,7 +61,14 @@ public record MixGrid(List<Integer> sizes, List<Double> fractions, List<Double> 
           continue;
         }
         for (double s : sigmas) {
-          out.add(new Mix(String.format(Locale.ROOT, "n%d_f%s_s%s", n, fmt(f), fmt(s)), n, f, s, clean, n - clean));
+          out.add(
+              new Mix(
+                  String.format(Locale.ROOT, "n%d_f%s_s%s", n, fmt(f), fmt(s)),
+                  n,
+                  f,
+                  s,
+                  clean,
+                  n - clean));
         }
       }
     }

@@ -4,11 +4,13 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * The scaling law error(n) = a·n^(−b) + c of the data-mix study (Daras, Cherapanamjeri &amp; Daskalakis, ICLR 2025;
- * docs/design/ambient-study.md §4), fitted by least squares in log space: for a floor c, log(error − c) is linear in log n, so a and b
- * are a closed-form regression and c is found by a one-dimensional golden-section search on the profile residual.
- * Fewer than four distinct sizes cannot identify a floor, so c = 0 there (the two-point fit, docs/design/ambient-study.md §4).
- * The fitted law is inverted to the clean-equivalent size n_eq = ((error − c)/a)^(−1/b).
+ * The scaling law error(n) = a·n^(−b) + c of the data-mix study (Daras, Cherapanamjeri &amp;
+ * Daskalakis, ICLR 2025; docs/design/ambient-study.md §4), fitted by least squares in log space:
+ * for a floor c, log(error − c) is linear in log n, so a and b are a closed-form regression and c
+ * is found by a one-dimensional golden-section search on the profile residual. Fewer than four
+ * distinct sizes cannot identify a floor, so c = 0 there (the two-point fit,
+ * docs/design/ambient-study.md §4). The fitted law is inverted to the clean-equivalent size n_eq =
+ * ((error − c)/a)^(−1/b).
  */
 public final class PowerLawFit {
   /** How the floor c is treated. */
@@ -37,7 +39,10 @@ public final class PowerLawFit {
     this.floor = floor;
   }
 
-  /** Fits the law to (n_i, error_i); needs two distinct sizes, and four for a floor (otherwise c = 0). */
+  /**
+   * Fits the law to (n_i, error_i); needs two distinct sizes, and four for a floor (otherwise c =
+   * 0).
+   */
   public static PowerLawFit fit(double[] n, double[] e, Floor floor) {
     if (n.length != e.length || n.length < 2) {
       throw new IllegalArgumentException("need at least two points");
@@ -134,14 +139,22 @@ public final class PowerLawFit {
       return new double[] {Double.NaN, Double.NaN};
     }
     double alpha = (1 - level) / 2;
-    return new double[] {s[(int) Math.floor(alpha * (s.length - 1))], s[(int) Math.ceil((1 - alpha) * (s.length - 1))]};
+    return new double[] {
+      s[(int) Math.floor(alpha * (s.length - 1))], s[(int) Math.ceil((1 - alpha) * (s.length - 1))]
+    };
   }
 
   /**
-   * Bootstrap refits: with per-point standard deviations (external results reported as mean ± std) a parametric
-   * bootstrap, otherwise a residual bootstrap in log space. Each refit's parameters go to {@code sink}.
+   * Bootstrap refits: with per-point standard deviations (external results reported as mean ± std)
+   * a parametric bootstrap, otherwise a residual bootstrap in log space. Each refit's parameters go
+   * to {@code sink}.
    */
-  public void bootstrap(double[] n, double[] e, double[] std, int replicates, long seed,
+  public void bootstrap(
+      double[] n,
+      double[] e,
+      double[] std,
+      int replicates,
+      long seed,
       java.util.function.Consumer<PowerLawFit> sink) {
     SplittableRandom rng = new SplittableRandom(seed);
     double[] resid = new double[n.length];

@@ -9,19 +9,23 @@ import java.util.SplittableRandom;
 import org.samplingprivacy.jobs.linalg.DenseLinearAlgebra;
 
 /**
- * Extreme deconvolution (Bovy, Hogg &amp; Roweis 2011, Ann. Appl. Stat. 5(2B), §2): EM for a Gaussian mixture whose
- * sample i is observed with known isotropic noise y_i = x_i + σ_i z_i, so component j has observed covariance
- * T_ij = V_j + σ_i² I. E-step: q_ij ∝ α_j N(y_i; m_j, T_ij), b_ij = m_j + V_j T_ij⁻¹ (y_i − m_j),
- * B_ij = V_j − V_j T_ij⁻¹ V_j; M-step: α_j = Σ_i q_ij / n, m_j = Σ_i q_ij b_ij / Σ_i q_ij,
- * V_j = Σ_i q_ij [(m_j − b_ij)(m_j − b_ij)ᵀ + B_ij] / Σ_i q_ij. With every σ_i = 0 it is standard EM; the naive
- * control runs exactly that on noisy rows (ignoring σ_i). Rows are grouped by noise level, so an iteration needs
- * only (levels × components) factorisations. The E-step is a mergeable summary ({@link Stats}): one task runs it
- * over a whole small mix, or executors run it per partition and the driver merges (large mixes).
+ * Extreme deconvolution (Bovy, Hogg &amp; Roweis 2011, Ann. Appl. Stat. 5(2B), §2): EM for a
+ * Gaussian mixture whose sample i is observed with known isotropic noise y_i = x_i + σ_i z_i, so
+ * component j has observed covariance T_ij = V_j + σ_i² I. E-step: q_ij ∝ α_j N(y_i; m_j, T_ij),
+ * b_ij = m_j + V_j T_ij⁻¹ (y_i − m_j), B_ij = V_j − V_j T_ij⁻¹ V_j; M-step: α_j = Σ_i q_ij / n, m_j
+ * = Σ_i q_ij b_ij / Σ_i q_ij, V_j = Σ_i q_ij [(m_j − b_ij)(m_j − b_ij)ᵀ + B_ij] / Σ_i q_ij. With
+ * every σ_i = 0 it is standard EM; the naive control runs exactly that on noisy rows (ignoring
+ * σ_i). Rows are grouped by noise level, so an iteration needs only (levels × components)
+ * factorisations. The E-step is a mergeable summary ({@link Stats}): one task runs it over a whole
+ * small mix, or executors run it per partition and the driver merges (large mixes).
  */
 public final class XdEm {
   private XdEm() {}
 
-  /** Per-iteration constants for one noise level: factorisation for densities, V T⁻¹ and B per component. */
+  /**
+   * Per-iteration constants for one noise level: factorisation for densities, V T⁻¹ and B per
+   * component.
+   */
   static final class Level implements Serializable {
     private static final long serialVersionUID = 1L;
     final GaussianMixture.Observed observed;
@@ -117,8 +121,12 @@ public final class XdEm {
     return out;
   }
 
-  /** The E-step over {@code rows}; {@code noiseVariances} lists the levels (a row's variance must be one). */
-  public static Stats accumulate(GaussianMixture g, double[] noiseVariances, Level[] lv, Iterator<Row> rows) {
+  /**
+   * The E-step over {@code rows}; {@code noiseVariances} lists the levels (a row's variance must be
+   * one).
+   */
+  public static Stats accumulate(
+      GaussianMixture g, double[] noiseVariances, Level[] lv, Iterator<Row> rows) {
     int k = g.components();
     int d = g.dimension();
     Stats st = new Stats(k, d, noiseVariances.length);
@@ -173,10 +181,14 @@ public final class XdEm {
         return l;
       }
     }
-    throw new IllegalArgumentException("noise variance " + s + " is not among the levels " + Arrays.toString(levels));
+    throw new IllegalArgumentException(
+        "noise variance " + s + " is not among the levels " + Arrays.toString(levels));
   }
 
-  /** The M-step: new parameters from the E-step summary ({@code ridge} added to each covariance's diagonal). */
+  /**
+   * The M-step: new parameters from the E-step summary ({@code ridge} added to each covariance's
+   * diagonal).
+   */
   static GaussianMixture mStep(GaussianMixture g, Level[] lv, Stats st, double ridge) {
     int k = g.components();
     int d = g.dimension();
@@ -207,26 +219,36 @@ public final class XdEm {
   }
 
   /** Settings of a fit. */
-  public record Settings(int components, int maxIterations, double tolerance, int restarts, double ridge)
+  public record Settings(
+      int components, int maxIterations, double tolerance, int restarts, double ridge)
       implements Serializable {}
 
   /** What a fit returned. */
-  public record Fit(GaussianMixture model, double meanLogLik, int iterations, boolean converged,
+  public record Fit(
+      GaussianMixture model,
+      double meanLogLik,
+      int iterations,
+      boolean converged,
       double[] logLikTrace) {}
 
   /**
-   * Fits on rows held in memory: {@code restarts} k-means++ initialisations (from {@code initRows}, e.g. the clean
-   * rows, when they are at least as many as the components), the best final observed-data log-likelihood kept.
-   * {@code ignoreNoise} gives naive EM.
+   * Fits on rows held in memory: {@code restarts} k-means++ initialisations (from {@code initRows},
+   * e.g. the clean rows, when they are at least as many as the components), the best final
+   * observed-data log-likelihood kept. {@code ignoreNoise} gives naive EM.
    */
-  public static Fit fit(List<Row> rows, List<double[]> initRows, Settings s, boolean ignoreNoise, long seed) {
+  public static Fit fit(
+      List<Row> rows, List<double[]> initRows, Settings s, boolean ignoreNoise, long seed) {
     List<Row> data = ignoreNoise ? rows.stream().map(r -> new Row(r.y(), 0)).toList() : rows;
     double[] levels = data.stream().mapToDouble(Row::noiseVariance).distinct().sorted().toArray();
     Fit best = null;
     SplittableRandom rng = new SplittableRandom(seed);
     for (int r = 0; r < s.restarts(); r++) {
-      GaussianMixture g = initialise(initRows.size() >= s.components() ? initRows
-          : data.stream().map(Row::y).toList(), s.components(), s.ridge(), rng.split());
+      GaussianMixture g =
+          initialise(
+              initRows.size() >= s.components() ? initRows : data.stream().map(Row::y).toList(),
+              s.components(),
+              s.ridge(),
+              rng.split());
       Fit f = iterate(g, levels, s, (model, lv) -> accumulate(model, levels, lv, data.iterator()));
       if (best == null || f.meanLogLik() > best.meanLogLik()) {
         best = f;
@@ -236,11 +258,15 @@ public final class XdEm {
   }
 
   /**
-   * Runs EM from {@code start}: each iteration is one E-step ({@code eStep}: the summary of all rows under the given
-   * model and its level constants, over a list or as a Spark pass) and one M-step, until the mean log-likelihood
-   * changes by less than the tolerance (relative). Returns the last model whose log-likelihood was evaluated.
+   * Runs EM from {@code start}: each iteration is one E-step ({@code eStep}: the summary of all
+   * rows under the given model and its level constants, over a list or as a Spark pass) and one
+   * M-step, until the mean log-likelihood changes by less than the tolerance (relative). Returns
+   * the last model whose log-likelihood was evaluated.
    */
-  public static Fit iterate(GaussianMixture start, double[] levels, Settings s,
+  public static Fit iterate(
+      GaussianMixture start,
+      double[] levels,
+      Settings s,
       java.util.function.BiFunction<GaussianMixture, Level[], Stats> eStep) {
     List<Double> trace = new ArrayList<>();
     GaussianMixture current = start;
@@ -262,7 +288,11 @@ public final class XdEm {
       prev = ll;
       current = mStep(current, lv, st, s.ridge());
     }
-    return new Fit(evaluated, trace.get(trace.size() - 1), it, converged,
+    return new Fit(
+        evaluated,
+        trace.get(trace.size() - 1),
+        it,
+        converged,
         trace.stream().mapToDouble(Double::doubleValue).toArray());
   }
 

@@ -10,15 +10,19 @@ import org.samplingprivacy.jobs.gsd.GeneticSynthesizer;
 import org.samplingprivacy.jobs.gsd.QuerySet;
 
 /**
- * The neighbouring datasets an audit compares under replace-one DP: D, and D′ = D with one row (the removed row)
- * replaced by a canary. Both rows are in the genetic algorithm's encoding. Only the queries whose cells the two rows
- * occupy differ between D and D′: in each query partition, the removed row's cell loses one count and the canary's
- * gains one (nothing changes where the two share a cell). docs/design/privacy-audit.md §2.
+ * The neighbouring datasets an audit compares under replace-one DP: D, and D′ = D with one row (the
+ * removed row) replaced by a canary. Both rows are in the genetic algorithm's encoding. Only the
+ * queries whose cells the two rows occupy differ between D and D′: in each query partition, the
+ * removed row's cell loses one count and the canary's gains one (nothing changes where the two
+ * share a cell). docs/design/privacy-audit.md §2.
  */
 public final class Neighbours implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  /** A query whose count differs between D and D′: {@code change} is +1 (canary's cell) or −1 (removed row's). */
+  /**
+   * A query whose count differs between D and D′: {@code change} is +1 (canary's cell) or −1
+   * (removed row's).
+   */
   public record Touched(int query, int workload, int change) implements Serializable {}
 
   private final double[] removed;
@@ -28,8 +32,13 @@ public final class Neighbours implements Serializable {
   private final int partitions;
   private final long occupancy;
 
-  private Neighbours(double[] removed, double[] canary, List<Touched> touched, int partitionsDiffering,
-      int partitions, long occupancy) {
+  private Neighbours(
+      double[] removed,
+      double[] canary,
+      List<Touched> touched,
+      int partitionsDiffering,
+      int partitions,
+      long occupancy) {
     this.removed = removed;
     this.canary = canary;
     this.touched = List.copyOf(touched);
@@ -38,7 +47,9 @@ public final class Neighbours implements Serializable {
     this.occupancy = occupancy;
   }
 
-  /** The neighbours of D (whose query counts are {@code counts}) for this removed row and canary. */
+  /**
+   * The neighbours of D (whose query counts are {@code counts}) for this removed row and canary.
+   */
   public static Neighbours of(QuerySet q, long[] counts, double[] removed, double[] canary) {
     List<Touched> touched = new ArrayList<>();
     int differing = 0;
@@ -57,11 +68,19 @@ public final class Neighbours implements Serializable {
         touched.add(new Touched(q.offset(p) + b, w, +1));
       }
     }
-    return new Neighbours(removed.clone(), canary.clone(), touched, differing, q.partitions(),
+    return new Neighbours(
+        removed.clone(),
+        canary.clone(),
+        touched,
+        differing,
+        q.partitions(),
         occupancy(q, counts, canary));
   }
 
-  /** How many rows of D share the canary's cells, summed over partitions (0: no row shares any cell). */
+  /**
+   * How many rows of D share the canary's cells, summed over partitions (0: no row shares any
+   * cell).
+   */
   static long occupancy(QuerySet q, long[] counts, double[] row) {
     long s = 0;
     for (int p = 0; p < q.partitions(); p++) {
@@ -74,13 +93,13 @@ public final class Neighbours implements Serializable {
   }
 
   /**
-   * The worst-case canary for {@code removed}: among {@code candidates} keyed rows of the domain (and single-column
-   * improvements of the best), the one that shares a cell with the removed row in the fewest partitions, then
-   * occupies the fewest of D's counts: its presence then moves every partition by a full replace-one step, in cells
-   * no input row occupies where possible.
+   * The worst-case canary for {@code removed}: among {@code candidates} keyed rows of the domain
+   * (and single-column improvements of the best), the one that shares a cell with the removed row
+   * in the fewest partitions, then occupies the fewest of D's counts: its presence then moves every
+   * partition by a full replace-one step, in cells no input row occupies where possible.
    */
-  public static double[] worstCaseCanary(Domain domain, QuerySet q, long[] counts, double[] removed, long seed,
-      int candidates) {
+  public static double[] worstCaseCanary(
+      Domain domain, QuerySet q, long[] counts, double[] removed, long seed, int candidates) {
     SplittableRandom rng = new SplittableRandom(seed ^ 0x5DEECE66DL);
     double[] rows = GeneticSynthesizer.uniformRows(domain, candidates, rng);
     int d = domain.size();
@@ -151,7 +170,10 @@ public final class Neighbours implements Serializable {
     return canary.clone();
   }
 
-  /** Partitions in which the canary and the removed row occupy different cells (of {@link #partitions()}). */
+  /**
+   * Partitions in which the canary and the removed row occupy different cells (of {@link
+   * #partitions()}).
+   */
   public int partitionsDiffering() {
     return partitionsDiffering;
   }

@@ -13,10 +13,11 @@ import org.samplingprivacy.jobs.gsd.QuerySet;
 import org.samplingprivacy.jobs.validate.InputException;
 
 /**
- * The canaries of a one-run audit (Steinke, Nasr &amp; Jagielski, NeurIPS 2023): m rows of the domain, each owning a
- * private cell: a cell of some query partition that no input row and no other canary occupies, and that no other
- * canary's cells touch. A canary's presence then shows alone in its private cell, and the attack reads that cell of
- * the synthetic table. Chosen greedily from keyed candidates, least-occupied first.
+ * The canaries of a one-run audit (Steinke, Nasr &amp; Jagielski, NeurIPS 2023): m rows of the
+ * domain, each owning a private cell: a cell of some query partition that no input row and no other
+ * canary occupies, and that no other canary's cells touch. A canary's presence then shows alone in
+ * its private cell, and the attack reads that cell of the synthetic table. Chosen greedily from
+ * keyed candidates, least-occupied first.
  */
 final class OneRunCanaries {
   /** A canary and its private cell (partition, cell). */
@@ -27,7 +28,8 @@ final class OneRunCanaries {
   static List<Canary> choose(Domain domain, QuerySet q, long[] counts, int m, long seed) {
     int d = domain.size();
     int pool = Math.max(50 * m, 20_000);
-    double[] rows = GeneticSynthesizer.uniformRows(domain, pool, new SplittableRandom(seed ^ 0x1F123BB5L));
+    double[] rows =
+        GeneticSynthesizer.uniformRows(domain, pool, new SplittableRandom(seed ^ 0x1F123BB5L));
     List<double[]> candidates = new ArrayList<>();
     for (int r = 0; r < pool; r++) {
       candidates.add(Arrays.copyOfRange(rows, r * d, r * d + d));
@@ -53,7 +55,9 @@ final class OneRunCanaries {
       }
       int privateP = -1;
       for (int p = 0; p < parts && privateP < 0; p++) {
-        if (cells[p] >= 0 && counts[q.offset(p) + cells[p]] == 0 && !used.get(p).contains(cells[p])) {
+        if (cells[p] >= 0
+            && counts[q.offset(p) + cells[p]] == 0
+            && !used.get(p).contains(cells[p])) {
           privateP = p;
         }
       }
@@ -69,8 +73,15 @@ final class OneRunCanaries {
         return out;
       }
     }
-    throw new InputException("--canaries " + m + ": only " + out.size() + " canaries with a cell of their own (a cell "
-        + "no input row or other canary occupies) were found among " + pool + " keyed rows of the domain; ask for "
-        + "fewer, or audit a workload with finer cells");
+    throw new InputException(
+        "--canaries "
+            + m
+            + ": only "
+            + out.size()
+            + " canaries with a cell of their own (a cell "
+            + "no input row or other canary occupies) were found among "
+            + pool
+            + " keyed rows of the domain; ask for "
+            + "fewer, or audit a workload with finer cells");
   }
 }

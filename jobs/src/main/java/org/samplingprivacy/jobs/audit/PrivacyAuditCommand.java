@@ -45,91 +45,133 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code privacy-audit}: an empirical audit of a gsd-synthesize release configuration (docs/design/privacy-audit.md).
- * The plan: read the (public) table and count the workload's true answers; choose the removed row and the canary
- * (the neighbours D, D′); run the trials in executors, each keyed by (seed, trial, hypothesis); write the trial table
- * in epsilon-estimate's input contract; estimate what the attack demonstrates with epsilon-estimate's estimators;
- * write the estimates, the report and the verdict. White-box: the release's measurements (Gaussian likelihood-ratio
- * attack); black-box: whole releases, attacked through the synthetic table; one-run: m canaries, one release
- * (Steinke, Nasr &amp; Jagielski 2023). An audit never touches the ledger, and its outputs are not private.
+ * {@code privacy-audit}: an empirical audit of a gsd-synthesize release configuration
+ * (docs/design/privacy-audit.md). The plan: read the (public) table and count the workload's true
+ * answers; choose the removed row and the canary (the neighbours D, D′); run the trials in
+ * executors, each keyed by (seed, trial, hypothesis); write the trial table in epsilon-estimate's
+ * input contract; estimate what the attack demonstrates with epsilon-estimate's estimators; write
+ * the estimates, the report and the verdict. White-box: the release's measurements (Gaussian
+ * likelihood-ratio attack); black-box: whole releases, attacked through the synthetic table;
+ * one-run: m canaries, one release (Steinke, Nasr &amp; Jagielski 2023). An audit never touches the
+ * ledger, and its outputs are not private.
  */
-@Command(name = "privacy-audit", description = "Audit a gsd-synthesize configuration: attack it many times on "
-    + "neighbouring datasets and report the epsilon the attack demonstrates against the epsilon claimed. NOT "
-    + "differentially private itself: run it on a public table of the same domain, or inside the trusted environment.")
+@Command(
+    name = "privacy-audit",
+    description =
+        "Audit a gsd-synthesize configuration: attack it many times on "
+            + "neighbouring datasets and report the epsilon the attack demonstrates against the epsilon claimed. NOT "
+            + "differentially private itself: run it on a public table of the same domain, or inside the trusted environment.")
 public final class PrivacyAuditCommand extends InputJobCommand {
-  @Mixin
-  GsdMechanismOptions mechanism;
+  @Mixin GsdMechanismOptions mechanism;
 
-  public static final StructType TRIALS = new StructType()
-      .add("audit_id", DataTypes.StringType, false)
-      .add("audit", DataTypes.StringType, false)
-      .add("trial", DataTypes.LongType, false)
-      .add("is_member", DataTypes.IntegerType, false)
-      .add("score", DataTypes.DoubleType, false)
-      .add("epsilon", DataTypes.DoubleType, false)
-      .add("delta", DataTypes.DoubleType, false)
-      .add("rho", DataTypes.DoubleType, false)
-      .add("mu_claimed", DataTypes.DoubleType, false);
-  public static final StructType ESTIMATES = new StructType()
-      .add("audit_id", DataTypes.StringType, false)
-      .add("audit", DataTypes.StringType, false)
-      .add("threshold", DataTypes.DoubleType, false)
-      .add("tp", DataTypes.LongType, false)
-      .add("fn", DataTypes.LongType, false)
-      .add("tn", DataTypes.LongType, false)
-      .add("fp", DataTypes.LongType, false)
-      .add("alpha", DataTypes.DoubleType, false)
-      .add("bayes_lower_bound", DataTypes.DoubleType, false)
-      .add("cp_lower_bound", DataTypes.DoubleType, false)
-      .add("gdp_mu_bayes_lower_bound", DataTypes.DoubleType, false)
-      .add("one_run_eps_lower_bound", DataTypes.DoubleType, true)
-      .add("selected", DataTypes.BooleanType, false)
-      .add("epsilon_claimed", DataTypes.DoubleType, false)
-      .add("mu_claimed", DataTypes.DoubleType, false)
-      .add("mu_lo", DataTypes.DoubleType, true)
-      .add("mu_hi", DataTypes.DoubleType, true)
-      .add("verdict", DataTypes.StringType, false);
+  public static final StructType TRIALS =
+      new StructType()
+          .add("audit_id", DataTypes.StringType, false)
+          .add("audit", DataTypes.StringType, false)
+          .add("trial", DataTypes.LongType, false)
+          .add("is_member", DataTypes.IntegerType, false)
+          .add("score", DataTypes.DoubleType, false)
+          .add("epsilon", DataTypes.DoubleType, false)
+          .add("delta", DataTypes.DoubleType, false)
+          .add("rho", DataTypes.DoubleType, false)
+          .add("mu_claimed", DataTypes.DoubleType, false);
+  public static final StructType ESTIMATES =
+      new StructType()
+          .add("audit_id", DataTypes.StringType, false)
+          .add("audit", DataTypes.StringType, false)
+          .add("threshold", DataTypes.DoubleType, false)
+          .add("tp", DataTypes.LongType, false)
+          .add("fn", DataTypes.LongType, false)
+          .add("tn", DataTypes.LongType, false)
+          .add("fp", DataTypes.LongType, false)
+          .add("alpha", DataTypes.DoubleType, false)
+          .add("bayes_lower_bound", DataTypes.DoubleType, false)
+          .add("cp_lower_bound", DataTypes.DoubleType, false)
+          .add("gdp_mu_bayes_lower_bound", DataTypes.DoubleType, false)
+          .add("one_run_eps_lower_bound", DataTypes.DoubleType, true)
+          .add("selected", DataTypes.BooleanType, false)
+          .add("epsilon_claimed", DataTypes.DoubleType, false)
+          .add("mu_claimed", DataTypes.DoubleType, false)
+          .add("mu_lo", DataTypes.DoubleType, true)
+          .add("mu_hi", DataTypes.DoubleType, true)
+          .add("verdict", DataTypes.StringType, false);
 
-  /** White-box thresholds: the score's N(0, 1) quantiles under D at these false-positive rates, fixed in advance. */
+  /**
+   * White-box thresholds: the score's N(0, 1) quantiles under D at these false-positive rates,
+   * fixed in advance.
+   */
   private static final double[] WHITE_BOX_FPR = {0.5, 0.1, 1e-2, 1e-3, 1e-4, 1e-5};
+
   private static final int SWEEP = 8;
 
-  @Option(names = "--audit", paramLabel = "A", defaultValue = "white-box", description = "white-box: attack the "
-      + "noisy measurements (one-shot mode); black-box: attack whole releases' synthetic tables; one-run: m canaries "
-      + "in one release (Steinke, Nasr & Jagielski 2023).")
+  @Option(
+      names = "--audit",
+      paramLabel = "A",
+      defaultValue = "white-box",
+      description =
+          "white-box: attack the "
+              + "noisy measurements (one-shot mode); black-box: attack whole releases' synthetic tables; one-run: m canaries "
+              + "in one release (Steinke, Nasr & Jagielski 2023).")
   String audit;
 
-  @Option(names = "--canary", paramLabel = "auto|FILE", defaultValue = "auto", description = "auto: a domain row "
-      + "whose cells no input row (or as few as possible) occupies and that differs from the removed row everywhere; "
-      + "or a JSON file {\"column\": value, ...} naming every audited column.")
+  @Option(
+      names = "--canary",
+      paramLabel = "auto|FILE",
+      defaultValue = "auto",
+      description =
+          "auto: a domain row "
+              + "whose cells no input row (or as few as possible) occupies and that differs from the removed row everywhere; "
+              + "or a JSON file {\"column\": value, ...} naming every audited column.")
   String canary;
 
-  @Option(names = "--trials", paramLabel = "K", description = "Trials per hypothesis (default: 100000 white-box, "
-      + "200 black-box).")
+  @Option(
+      names = "--trials",
+      paramLabel = "K",
+      description = "Trials per hypothesis (default: 100000 white-box, " + "200 black-box).")
   Long trials;
 
-  @Option(names = "--canaries", paramLabel = "M", defaultValue = "200", description = "one-run: canaries, each "
-      + "included by a keyed coin.")
+  @Option(
+      names = "--canaries",
+      paramLabel = "M",
+      defaultValue = "200",
+      description = "one-run: canaries, each " + "included by a keyed coin.")
   int canaries;
 
-  @Option(names = "--alpha", paramLabel = "A", defaultValue = "0.05", description = "Significance of the bounds "
-      + "(Bonferroni over the thresholds) and of the two-sided mu interval.")
+  @Option(
+      names = "--alpha",
+      paramLabel = "A",
+      defaultValue = "0.05",
+      description =
+          "Significance of the bounds "
+              + "(Bonferroni over the thresholds) and of the two-sided mu interval.")
   double alpha;
 
-  @Option(names = "--estimates", paramLabel = "PATH", description = "Table of the estimates and the verdict "
-      + "(default: <output>_estimates).")
+  @Option(
+      names = "--estimates",
+      paramLabel = "PATH",
+      description = "Table of the estimates and the verdict " + "(default: <output>_estimates).")
   String estimates;
 
-  @Option(names = "--fail-on-violation", description = "Exit 1 (after writing the trials, estimates and report) when "
-      + "the verdict is VIOLATION, so a scheduler stops the release that follows.")
+  @Option(
+      names = "--fail-on-violation",
+      description =
+          "Exit 1 (after writing the trials, estimates and report) when "
+              + "the verdict is VIOLATION, so a scheduler stops the release that follows.")
   boolean failOnViolation;
 
-  @Option(names = "--rows", paramLabel = "N", description = "Synthetic rows of each release (black-box, one-run; "
-      + "small: a one-row change below 1/N' of the synthetic table is invisible to the attack).")
+  @Option(
+      names = "--rows",
+      paramLabel = "N",
+      description =
+          "Synthetic rows of each release (black-box, one-run; "
+              + "small: a one-row change below 1/N' of the synthetic table is invisible to the attack).")
   Integer rows;
 
-  @Option(names = "--generations", paramLabel = "G", defaultValue = "2000", description = "GA generation cap per fit "
-      + "(black-box, one-run).")
+  @Option(
+      names = "--generations",
+      paramLabel = "G",
+      defaultValue = "2000",
+      description = "GA generation cap per fit " + "(black-box, one-run).")
   long generations;
 
   private ZcdpBudget rho;
@@ -146,8 +188,9 @@ public final class PrivacyAuditCommand extends InputJobCommand {
       throw new InputException("--alpha must be in (0, 0.5), got " + alpha);
     }
     if (audit.equals("white-box") && mechanism.adaptive()) {
-      throw new InputException("--audit white-box audits one-shot releases: in adaptive mode which workloads are "
-          + "measured depends on the data; audit it with --audit black-box or one-run");
+      throw new InputException(
+          "--audit white-box audits one-shot releases: in adaptive mode which workloads are "
+              + "measured depends on the data; audit it with --audit black-box or one-run");
     }
     if (!audit.equals("white-box")) {
       Params.requirePresent("--rows", rows);
@@ -173,82 +216,182 @@ public final class PrivacyAuditCommand extends InputJobCommand {
     double[] canaryRow = canary.equals("auto") ? null : readCanary(domain, canary);
     SourceTable in = ctx.readInput();
     GsdInput.check(in, domain, names);
-    Dataset<Row> data = in.data().select(names.stream().map(n -> col("`" + n + "`")).toArray(Column[]::new));
+    Dataset<Row> data =
+        in.data().select(names.stream().map(n -> col("`" + n + "`")).toArray(Column[]::new));
     String estimatesPath = estimates != null ? estimates : common.output + "_estimates";
     double mu = Math.sqrt(2 * rho.rhoDown());
-    List<String> steps = List.of(
-        "read " + in.path() + " (" + in.format().id() + "): " + names.size() + " columns; count " + queries.size()
-            + " queries of " + workloads.size() + " workloads in one pass (no ledger: an audit spends no budget)",
-        String.format(Locale.ROOT, "claim: epsilon=%s delta=%s -> rho=%.6g zCDP, mu=sqrt(2 rho)=%.4f", epsilon, delta,
-            rho.rhoDown(), mu),
-        "neighbours: D, and D' = D with a keyed row replaced by " + (canaryRow == null ? "a worst-case canary" : "the "
-            + "canary of " + canary),
-        switch (audit) {
-          case "white-box" -> trials + " trials per hypothesis of the touched measurements, likelihood-ratio attack";
-          case "black-box" -> trials + " whole releases per hypothesis (" + rows + " rows, up to " + generations
-              + " generations), one per Spark task, attacked through the synthetic table";
-          default -> "one release with " + canaries + " canaries, each included by a keyed coin";
-        },
-        "write the trials to " + common.output + ", the estimates and verdict to " + estimatesPath);
-    return new Plan(steps, c -> execute(c, domain, queries, data, canaryRow, estimatesPath, out, mu));
+    List<String> steps =
+        List.of(
+            "read "
+                + in.path()
+                + " ("
+                + in.format().id()
+                + "): "
+                + names.size()
+                + " columns; count "
+                + queries.size()
+                + " queries of "
+                + workloads.size()
+                + " workloads in one pass (no ledger: an audit spends no budget)",
+            String.format(
+                Locale.ROOT,
+                "claim: epsilon=%s delta=%s -> rho=%.6g zCDP, mu=sqrt(2 rho)=%.4f",
+                epsilon,
+                delta,
+                rho.rhoDown(),
+                mu),
+            "neighbours: D, and D' = D with a keyed row replaced by "
+                + (canaryRow == null ? "a worst-case canary" : "the " + "canary of " + canary),
+            switch (audit) {
+              case "white-box" ->
+                  trials
+                      + " trials per hypothesis of the touched measurements, likelihood-ratio attack";
+              case "black-box" ->
+                  trials
+                      + " whole releases per hypothesis ("
+                      + rows
+                      + " rows, up to "
+                      + generations
+                      + " generations), one per Spark task, attacked through the synthetic table";
+              default ->
+                  "one release with " + canaries + " canaries, each included by a keyed coin";
+            },
+            "write the trials to "
+                + common.output
+                + ", the estimates and verdict to "
+                + estimatesPath);
+    return new Plan(
+        steps, c -> execute(c, domain, queries, data, canaryRow, estimatesPath, out, mu));
   }
 
-  private void execute(JobContext c, Domain domain, QuerySet queries, Dataset<Row> data, double[] canaryRow,
-      String estimatesPath, TableIO.WriteSpec out, double claimedMu) {
-    TrueAnswers.Counts truth = c.phase("count the workload's true answers", () ->
-        TrueAnswers.compute(data, domain, queries));
+  private void execute(
+      JobContext c,
+      Domain domain,
+      QuerySet queries,
+      Dataset<Row> data,
+      double[] canaryRow,
+      String estimatesPath,
+      TableIO.WriteSpec out,
+      double claimedMu) {
+    TrueAnswers.Counts truth =
+        c.phase(
+            "count the workload's true answers", () -> TrueAnswers.compute(data, domain, queries));
     GsdInput.checkEncoded(truth, domain, "--input " + in.input);
     double[] removed = c.phase("choose the removed row", () -> removedRow(data, domain));
-    double[] canaryValues = canaryRow != null ? canaryRow
-        : Neighbours.worstCaseCanary(domain, queries, truth.counts(), removed, common.seed, 20_000);
+    double[] canaryValues =
+        canaryRow != null
+            ? canaryRow
+            : Neighbours.worstCaseCanary(
+                domain, queries, truth.counts(), removed, common.seed, 20_000);
     Neighbours nb = Neighbours.of(queries, truth.counts(), removed, canaryValues);
     String auditId = c.runId();
-    Dataset<Row> made = switch (audit) {
-      case "white-box" -> whiteBox(c, queries, nb);
-      case "black-box" -> blackBox(c, domain, queries, truth, nb);
-      default -> c.spark().createDataFrame(c.phase("one-run release", () -> oneRun(c, domain, queries, truth)),
-          TRIALS);
-    };
+    Dataset<Row> made =
+        switch (audit) {
+          case "white-box" -> whiteBox(c, queries, nb);
+          case "black-box" -> blackBox(c, domain, queries, truth, nb);
+          default ->
+              c.spark()
+                  .createDataFrame(
+                      c.phase("one-run release", () -> oneRun(c, domain, queries, truth)), TRIALS);
+        };
     long start = System.nanoTime();
-    c.phase("run the trials", () -> c.write(made.withColumn("audit_id", lit(auditId)), common.output, out));
+    c.phase(
+        "run the trials",
+        () -> c.write(made.withColumn("audit_id", lit(auditId)), common.output, out));
     double seconds = (System.nanoTime() - start) / 1e9;
     long runs = audit.equals("one-run") ? 1 : 2 * trials;
-    c.report().metric("trial_seconds", seconds).metric(audit.equals("white-box") ? "trials_per_second"
-        : "releases_per_minute", audit.equals("white-box") ? runs / seconds : 60 * runs / seconds);
-    // The written table is the record: count from it (this run's slice), not from a second run of the trials.
-    Dataset<Row> trials = TableIO.read(c.spark(), "--output", common.output, out.format()).data()
-        .filter(col("audit_id").equalTo(auditId));
-    // Thresholds: fixed normal quantiles for the white-box score; score quantiles otherwise (Bonferroni either way).
-    double[] thresholds = audit.equals("white-box")
-        ? Arrays.stream(WHITE_BOX_FPR).map(f -> NormalDistribution.of(0, 1).inverseSurvivalProbability(f)).toArray()
-        : sweep(trials);
-    AttackCounts[] counts = c.phase("count outcomes per threshold", () -> counts(trials, thresholds));
+    c.report()
+        .metric("trial_seconds", seconds)
+        .metric(
+            audit.equals("white-box") ? "trials_per_second" : "releases_per_minute",
+            audit.equals("white-box") ? runs / seconds : 60 * runs / seconds);
+    // The written table is the record: count from it (this run's slice), not from a second run of
+    // the trials.
+    Dataset<Row> trials =
+        TableIO.read(c.spark(), "--output", common.output, out.format())
+            .data()
+            .filter(col("audit_id").equalTo(auditId));
+    // Thresholds: fixed normal quantiles for the white-box score; score quantiles otherwise
+    // (Bonferroni either way).
+    double[] thresholds =
+        audit.equals("white-box")
+            ? Arrays.stream(WHITE_BOX_FPR)
+                .map(f -> NormalDistribution.of(0, 1).inverseSurvivalProbability(f))
+                .toArray()
+            : sweep(trials);
+    AttackCounts[] counts =
+        c.phase("count outcomes per threshold", () -> counts(trials, thresholds));
     finish(c, domain, nb, estimatesPath, out, claimedMu, auditId, thresholds, counts);
   }
 
-  private void finish(JobContext c, Domain domain, Neighbours nb, String estimatesPath, TableIO.WriteSpec out,
-      double claimedMu, String auditId, double[] thresholds, AttackCounts[] counts) {
+  private void finish(
+      JobContext c,
+      Domain domain,
+      Neighbours nb,
+      String estimatesPath,
+      TableIO.WriteSpec out,
+      double claimedMu,
+      String auditId,
+      double[] thresholds,
+      AttackCounts[] counts) {
     AttackCounts atZero = audit.equals("white-box") ? counts[0] : null;
-    AuditEstimate est = AuditEstimate.of(thresholds, counts, atZero, alpha, delta, epsilon, claimedMu,
-        audit.equals("white-box"), audit.equals("one-run"));
+    AuditEstimate est =
+        AuditEstimate.of(
+            thresholds,
+            counts,
+            atZero,
+            alpha,
+            delta,
+            epsilon,
+            claimedMu,
+            audit.equals("white-box"),
+            audit.equals("one-run"));
     c.write(c.spark().createDataFrame(estimateRows(auditId, est), ESTIMATES), estimatesPath, out);
-    AuditReport.write(c.report(), new AuditReport.Facts(audit, epsilon, delta, rho, claimedMu, trials(), canaries,
-        rows, alpha), domain, nb, est);
-    spec.commandLine().getOut().printf(Locale.ROOT, "privacy-audit %s (%s): %s; epsilon lower bound %.4g (claimed "
-        + "%s)%s%n", auditId, audit, est.verdict(), est.epsilonLowerBound(), epsilon, est.whiteBox()
-            ? String.format(Locale.ROOT, ", mu in [%.4f, %.4f] (claimed %.4f)", est.muLo(), est.muHi(), claimedMu)
-            : "");
+    AuditReport.write(
+        c.report(),
+        new AuditReport.Facts(
+            audit, epsilon, delta, rho, claimedMu, trials(), canaries, rows, alpha),
+        domain,
+        nb,
+        est);
+    spec.commandLine()
+        .getOut()
+        .printf(
+            Locale.ROOT,
+            "privacy-audit %s (%s): %s; epsilon lower bound %.4g (claimed " + "%s)%s%n",
+            auditId,
+            audit,
+            est.verdict(),
+            est.epsilonLowerBound(),
+            epsilon,
+            est.whiteBox()
+                ? String.format(
+                    Locale.ROOT,
+                    ", mu in [%.4f, %.4f] (claimed %.4f)",
+                    est.muLo(),
+                    est.muHi(),
+                    claimedMu)
+                : "");
     if (failOnViolation && (est.epsilonViolation() || est.muViolation())) {
       // Written and reported first: the evidence stays for whoever looks at the failed run.
       if (common.reportDir != null) {
         try {
-          c.report().provenance(c.provenance()).writeTo(common.reportDir, TableIO.hadoopConf(c.spark()));
+          c.report()
+              .provenance(c.provenance())
+              .writeTo(common.reportDir, TableIO.hadoopConf(c.spark()));
         } catch (IOException e) {
           throw new java.io.UncheckedIOException(e);
         }
       }
-      throw new org.samplingprivacy.jobs.runner.JobFailure("--fail-on-violation: " + est.verdict() + " (trials in "
-          + common.output + ", estimates in " + estimatesPath + ")", null);
+      throw new org.samplingprivacy.jobs.runner.JobFailure(
+          "--fail-on-violation: "
+              + est.verdict()
+              + " (trials in "
+              + common.output
+              + ", estimates in "
+              + estimatesPath
+              + ")",
+          null);
     }
   }
 
@@ -256,9 +399,13 @@ public final class PrivacyAuditCommand extends InputJobCommand {
     return audit.equals("one-run") ? canaries : trials;
   }
 
-  /** The removed row: the input row with the smallest keyed hash (the same whatever the partitioning). */
+  /**
+   * The removed row: the input row with the smallest keyed hash (the same whatever the
+   * partitioning).
+   */
   private double[] removedRow(Dataset<Row> data, Domain domain) {
-    Column[] all = Arrays.stream(data.columns()).map(n -> col("`" + n + "`")).toArray(Column[]::new);
+    Column[] all =
+        Arrays.stream(data.columns()).map(n -> col("`" + n + "`")).toArray(Column[]::new);
     Column[] keyed = new Column[all.length + 1];
     System.arraycopy(all, 0, keyed, 0, all.length);
     keyed[all.length] = lit(common.seed);
@@ -282,20 +429,45 @@ public final class PrivacyAuditCommand extends InputJobCommand {
     }
     WhiteBoxTrials t = new WhiteBoxTrials(nb.touched(), actual, claimed, common.seed);
     long k = trials;
-    int slices = Math.max(1, (int) Math.min(10_000, 2 * k / 50_000 + c.spark().sparkContext().defaultParallelism()));
-    // A narrow projection of the trial ids: the score by a UDF, the audit's constants as literals (no Row per trial).
-    org.apache.spark.sql.expressions.UserDefinedFunction score = org.apache.spark.sql.functions.udf(
-        (org.apache.spark.sql.api.java.UDF1<Long, Double>) id -> t.score(id >>> 1, (id & 1) == 1),
-        DataTypes.DoubleType).asNondeterministic();
-    return withConstants(c.spark().range(0, 2 * k, 1, slices).select(
-        col("id").divide(2).cast("bigint").as("trial"), col("id").bitwiseAND(1).cast("int").as("is_member"),
-        score.apply(col("id")).as("score")));
+    int slices =
+        Math.max(
+            1,
+            (int) Math.min(10_000, 2 * k / 50_000 + c.spark().sparkContext().defaultParallelism()));
+    // A narrow projection of the trial ids: the score by a UDF, the audit's constants as literals
+    // (no Row per trial).
+    org.apache.spark.sql.expressions.UserDefinedFunction score =
+        org.apache
+            .spark
+            .sql
+            .functions
+            .udf(
+                (org.apache.spark.sql.api.java.UDF1<Long, Double>)
+                    id -> t.score(id >>> 1, (id & 1) == 1),
+                DataTypes.DoubleType)
+            .asNondeterministic();
+    return withConstants(
+        c.spark()
+            .range(0, 2 * k, 1, slices)
+            .select(
+                col("id").divide(2).cast("bigint").as("trial"),
+                col("id").bitwiseAND(1).cast("int").as("is_member"),
+                score.apply(col("id")).as("score")));
   }
 
-  /** The trial table's columns: (trial, is_member, score) plus the audit's parameters, in the contract's order. */
+  /**
+   * The trial table's columns: (trial, is_member, score) plus the audit's parameters, in the
+   * contract's order.
+   */
   private Dataset<Row> withConstants(Dataset<Row> trialScores) {
-    return trialScores.select(lit("").as("audit_id"), lit(audit).as("audit"), col("trial"), col("is_member"),
-        col("score"), lit(epsilon).as("epsilon"), lit(delta).as("delta"), lit(rho.rhoUp()).as("rho"),
+    return trialScores.select(
+        lit("").as("audit_id"),
+        lit(audit).as("audit"),
+        col("trial"),
+        col("is_member"),
+        col("score"),
+        lit(epsilon).as("epsilon"),
+        lit(delta).as("delta"),
+        lit(rho.rhoUp()).as("rho"),
         lit(Math.sqrt(2 * rho.rhoDown())).as("mu_claimed"));
   }
 
@@ -303,8 +475,8 @@ public final class PrivacyAuditCommand extends InputJobCommand {
     return mechanism.settings(rows, generations, 1, common.seed);
   }
 
-  private Dataset<Row> blackBox(JobContext c, Domain domain, QuerySet queries, TrueAnswers.Counts truth,
-      Neighbours nb) {
+  private Dataset<Row> blackBox(
+      JobContext c, Domain domain, QuerySet queries, TrueAnswers.Counts truth, Neighbours nb) {
     ReleaseTrials releases = new ReleaseTrials(domain, queries, rho, settings(), common.seed);
     SyntheticAttack attack = new SyntheticAttack(queries, truth.counts(), nb.canary());
     long[] countsD = truth.counts();
@@ -316,22 +488,39 @@ public final class PrivacyAuditCommand extends InputJobCommand {
     double mu = Math.sqrt(2 * rho.rhoDown());
     String name = audit;
     int slices = (int) Math.min(2 * trials, 100_000);
-    return c.spark().createDataFrame(c.spark().range(0, 2 * trials, 1, slices).javaRDD()
-        .map(id -> { // one release per task
-          boolean member = (id & 1) == 1;
-          double[] syn = releases.release(member ? countsD2 : countsD, n, id >>> 1, member);
-          return RowFactory.create("", name, id >>> 1, member ? 1 : 0, attack.score(syn, releases.rows(),
-              releases.columns()), e, d, r, mu);
-        }), TRIALS);
+    return c.spark()
+        .createDataFrame(
+            c.spark()
+                .range(0, 2 * trials, 1, slices)
+                .javaRDD()
+                .map(
+                    id -> { // one release per task
+                      boolean member = (id & 1) == 1;
+                      double[] syn =
+                          releases.release(member ? countsD2 : countsD, n, id >>> 1, member);
+                      return RowFactory.create(
+                          "",
+                          name,
+                          id >>> 1,
+                          member ? 1 : 0,
+                          attack.score(syn, releases.rows(), releases.columns()),
+                          e,
+                          d,
+                          r,
+                          mu);
+                    }),
+            TRIALS);
   }
 
   /**
-   * One release of D plus the canaries whose keyed coins came up: each canary's score is how strongly the synthetic
-   * table shows it. Under replace-one the public n grows by the number included (the report says so).
+   * One release of D plus the canaries whose keyed coins came up: each canary's score is how
+   * strongly the synthetic table shows it. Under replace-one the public n grows by the number
+   * included (the report says so).
    */
-  private List<Row> oneRun(JobContext c, Domain domain, QuerySet queries, TrueAnswers.Counts truth) {
-    List<OneRunCanaries.Canary> chosen = OneRunCanaries.choose(domain, queries, truth.counts(), canaries,
-        common.seed);
+  private List<Row> oneRun(
+      JobContext c, Domain domain, QuerySet queries, TrueAnswers.Counts truth) {
+    List<OneRunCanaries.Canary> chosen =
+        OneRunCanaries.choose(domain, queries, truth.counts(), canaries, common.seed);
     long[] counts = truth.counts().clone();
     long n = truth.rows();
     boolean[] in = new boolean[chosen.size()];
@@ -347,19 +536,32 @@ public final class PrivacyAuditCommand extends InputJobCommand {
     List<Row> out = new ArrayList<>();
     double mu = Math.sqrt(2 * rho.rhoDown());
     for (int i = 0; i < chosen.size(); i++) {
-      double s = SyntheticAttack.cellCount(queries, chosen.get(i).partition(), chosen.get(i).cell(), syn,
-          releases.rows(), releases.columns());
-      out.add(RowFactory.create("", audit, (long) i, in[i] ? 1 : 0, s, epsilon, delta, rho.rhoUp(), mu));
+      double s =
+          SyntheticAttack.cellCount(
+              queries,
+              chosen.get(i).partition(),
+              chosen.get(i).cell(),
+              syn,
+              releases.rows(),
+              releases.columns());
+      out.add(
+          RowFactory.create(
+              "", audit, (long) i, in[i] ? 1 : 0, s, epsilon, delta, rho.rhoUp(), mu));
     }
     return out;
   }
 
   /**
-   * {@value #SWEEP} distinct score quantiles of the pooled trials (as epsilon-estimate's --threshold-sweep); the
-   * black-box and one-run tables hold one row per release or canary, so their scores fit on the driver.
+   * {@value #SWEEP} distinct score quantiles of the pooled trials (as epsilon-estimate's
+   * --threshold-sweep); the black-box and one-run tables hold one row per release or canary, so
+   * their scores fit on the driver.
    */
   private static double[] sweep(Dataset<Row> trials) {
-    double[] s = trials.select("score").collectAsList().stream().mapToDouble(r -> r.getDouble(0)).sorted().toArray();
+    double[] s =
+        trials.select("score").collectAsList().stream()
+            .mapToDouble(r -> r.getDouble(0))
+            .sorted()
+            .toArray();
     java.util.TreeSet<Double> t = new java.util.TreeSet<>();
     for (int j = 1; j <= SWEEP; j++) {
       t.add(s[(int) Math.min(s.length - 1, Math.floor((double) j / (SWEEP + 1) * s.length))]);
@@ -394,10 +596,26 @@ public final class PrivacyAuditCommand extends InputJobCommand {
       AuditEstimate.Row r = est.rows().get(i);
       AttackCounts k = r.counts();
       var e = r.estimate();
-      rows.add(RowFactory.create(auditId, est.whiteBox() ? "white-box" : est.oneRun() ? "one-run" : "black-box",
-          r.threshold(), k.tp(), k.fn(), k.tn(), k.fp(), e.alpha(), e.bayesLowerBound(), e.cpLowerBound(),
-          e.gdpMuBayes(), est.oneRun() ? e.oneRunEps() : null, i == est.selected(), est.claimedEpsilon(),
-          est.claimedMu(), est.whiteBox() ? est.muLo() : null, est.whiteBox() ? est.muHi() : null, est.verdict()));
+      rows.add(
+          RowFactory.create(
+              auditId,
+              est.whiteBox() ? "white-box" : est.oneRun() ? "one-run" : "black-box",
+              r.threshold(),
+              k.tp(),
+              k.fn(),
+              k.tn(),
+              k.fp(),
+              e.alpha(),
+              e.bayesLowerBound(),
+              e.cpLowerBound(),
+              e.gdpMuBayes(),
+              est.oneRun() ? e.oneRunEps() : null,
+              i == est.selected(),
+              est.claimedEpsilon(),
+              est.claimedMu(),
+              est.whiteBox() ? est.muLo() : null,
+              est.whiteBox() ? est.muHi() : null,
+              est.verdict()));
     }
     return rows;
   }
@@ -408,25 +626,35 @@ public final class PrivacyAuditCommand extends InputJobCommand {
     try {
       node = new ObjectMapper().readTree(Domain.readText(file));
     } catch (IOException e) {
-      throw new InputException("--canary " + file + " cannot be read as JSON: " + e.getMessage(), e);
+      throw new InputException(
+          "--canary " + file + " cannot be read as JSON: " + e.getMessage(), e);
     }
     double[] x = new double[domain.size()];
     for (int c = 0; c < domain.size(); c++) {
       Domain.Column col = domain.column(c);
       JsonNode v = node.get(col.name);
       if (v == null || v.isNull()) {
-        throw new InputException("--canary " + file + " has no value for column '" + col.name + "'");
+        throw new InputException(
+            "--canary " + file + " has no value for column '" + col.name + "'");
       }
       if (col.kind == Domain.Kind.NUMERIC) {
         if (!v.isNumber()) {
-          throw new InputException("--canary " + file + " column '" + col.name + "' must be a number, got " + v);
+          throw new InputException(
+              "--canary " + file + " column '" + col.name + "' must be a number, got " + v);
         }
         x[c] = col.scale(v.asDouble());
       } else {
         int code = col.code(v.isNumber() ? (Object) v.numberValue() : v.asText());
         if (code < 0) {
-          throw new InputException("--canary " + file + " column '" + col.name + "': " + v + " is not a category "
-              + "of --domain");
+          throw new InputException(
+              "--canary "
+                  + file
+                  + " column '"
+                  + col.name
+                  + "': "
+                  + v
+                  + " is not a category "
+                  + "of --domain");
         }
         x[c] = code;
       }
@@ -438,7 +666,9 @@ public final class PrivacyAuditCommand extends InputJobCommand {
     Map<String, Object> m = new LinkedHashMap<>();
     for (int c = 0; c < domain.size(); c++) {
       Domain.Column col = domain.column(c);
-      m.put(col.name, col.kind == Domain.Kind.NUMERIC ? col.unscale(row[c]) : col.decode((int) row[c]));
+      m.put(
+          col.name,
+          col.kind == Domain.Kind.NUMERIC ? col.unscale(row[c]) : col.decode((int) row[c]));
     }
     return m;
   }

@@ -4,9 +4,10 @@ import java.io.Serializable;
 import org.samplingprivacy.jobs.gsd.QuerySet;
 
 /**
- * The black-box attack on a synthetic table (docs/design/privacy-audit.md §3): how strongly the table shows the
- * canary. Score = the number of synthetic rows that share every workload cell with the canary, plus, to break ties,
- * the share of synthetic rows in the canary's rarest cell (its cell with the fewest rows of D).
+ * The black-box attack on a synthetic table (docs/design/privacy-audit.md §3): how strongly the
+ * table shows the canary. Score = the number of synthetic rows that share every workload cell with
+ * the canary, plus, to break ties, the share of synthetic rows in the canary's rarest cell (its
+ * cell with the fewest rows of D).
  */
 final class SyntheticAttack implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -30,7 +31,8 @@ final class SyntheticAttack implements Serializable {
   }
 
   /** One-run: the synthetic rows in a canary's private cell (partition, cell). */
-  static double cellCount(QuerySet queries, int partition, int cell, double[] synthetic, int rows, int d) {
+  static double cellCount(
+      QuerySet queries, int partition, int cell, double[] synthetic, int rows, int d) {
     long k = 0;
     for (int r = 0; r < rows; r++) {
       k += queries.part(partition).cell(synthetic, r * d) == cell ? 1 : 0;

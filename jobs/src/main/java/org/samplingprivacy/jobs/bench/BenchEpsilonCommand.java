@@ -15,26 +15,39 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code bench-epsilon}: Bayesian ε intervals per second on one core (two quantiles each, to about 1e-9), and ε(δ)
- * curves per second (lower bound and interval at 100 log-spaced δ), against Clopper–Pearson intervals and curves of
- * the same counts in the same JVM. The counts span 100 to 100,000 challenges per class and FPR/FNR from 0 to 0.45,
- * fixed by the seed. Timed after one untimed pass over the same work (JIT warm-up).
+ * {@code bench-epsilon}: Bayesian ε intervals per second on one core (two quantiles each, to about
+ * 1e-9), and ε(δ) curves per second (lower bound and interval at 100 log-spaced δ), against
+ * Clopper–Pearson intervals and curves of the same counts in the same JVM. The counts span 100 to
+ * 100,000 challenges per class and FPR/FNR from 0 to 0.45, fixed by the seed. Timed after one
+ * untimed pass over the same work (JIT warm-up).
  */
-@Command(name = "bench-epsilon", description = "Time Bayesian epsilon intervals and curves against Clopper-Pearson, "
-    + "print rates.")
+@Command(
+    name = "bench-epsilon",
+    description =
+        "Time Bayesian epsilon intervals and curves against Clopper-Pearson, " + "print rates.")
 public final class BenchEpsilonCommand implements Callable<Integer> {
-  @Option(names = "--intervals", paramLabel = "N", defaultValue = "1000", description = "Intervals to time.")
+  @Option(
+      names = "--intervals",
+      paramLabel = "N",
+      defaultValue = "1000",
+      description = "Intervals to time.")
   int intervals;
 
-  @Option(names = "--curves", paramLabel = "N", defaultValue = "20",
+  @Option(
+      names = "--curves",
+      paramLabel = "N",
+      defaultValue = "20",
       description = "Curves to time (100 delta values each).")
   int curves;
 
-  @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Seed of the counts.")
+  @Option(
+      names = "--seed",
+      paramLabel = "S",
+      defaultValue = "1",
+      description = "Seed of the counts.")
   long seed;
 
-  @Spec
-  picocli.CommandLine.Model.CommandSpec spec;
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   private static final double ALPHA = 0.05;
   private static final double DELTA = 1e-5;
@@ -71,7 +84,8 @@ public final class BenchEpsilonCommand implements Callable<Integer> {
       }
       long t2 = System.nanoTime();
       for (int i = 0; i < curves; i++) {
-        for (EpsilonCurve.Point pt : EpsilonCurve.bayes(counts.get(i % counts.size()), 0.5, ALPHA, deltas)) {
+        for (EpsilonCurve.Point pt :
+            EpsilonCurve.bayes(counts.get(i % counts.size()), 0.5, ALPHA, deltas)) {
           sink += pt.lowerBound() + pt.hi();
         }
       }
@@ -95,12 +109,27 @@ public final class BenchEpsilonCommand implements Callable<Integer> {
     double curveRate = curves / (bayesCurves[1] / 1e9);
     double cpCurveRate = (double) curves * cpReps / (cpCurves[1] / 1e9);
     PrintWriter out = spec.commandLine().getOut();
-    out.println(String.format(Locale.ROOT, "Bayesian intervals: %d in %.3f s = %.1f intervals/s (one core; goal 1000)",
-        intervals, bayes[1] / 1e9, bayesRate));
+    out.println(
+        String.format(
+            Locale.ROOT,
+            "Bayesian intervals: %d in %.3f s = %.1f intervals/s (one core; goal 1000)",
+            intervals,
+            bayes[1] / 1e9,
+            bayesRate));
     out.println(String.format(Locale.ROOT, "Clopper-Pearson intervals: %.0f intervals/s", cpRate));
-    out.println(String.format(Locale.ROOT, "ratio Bayesian/Clopper-Pearson time per interval: %.1f", cpRate / bayesRate));
-    out.println(String.format(Locale.ROOT, "Bayesian epsilon(delta) curves (%d deltas, bound and interval): %.2f "
-        + "curves/s; Clopper-Pearson curves: %.0f curves/s", deltas.length, curveRate, cpCurveRate));
+    out.println(
+        String.format(
+            Locale.ROOT,
+            "ratio Bayesian/Clopper-Pearson time per interval: %.1f",
+            cpRate / bayesRate));
+    out.println(
+        String.format(
+            Locale.ROOT,
+            "Bayesian epsilon(delta) curves (%d deltas, bound and interval): %.2f "
+                + "curves/s; Clopper-Pearson curves: %.0f curves/s",
+            deltas.length,
+            curveRate,
+            cpCurveRate));
     out.println(String.format(Locale.ROOT, "(checksum %.6f)", sink));
     out.flush();
     return 0;

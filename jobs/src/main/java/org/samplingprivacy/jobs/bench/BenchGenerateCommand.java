@@ -27,26 +27,44 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code bench-generate}: a large synthetic table for benchmarks, generated in the executors. Row {@code id} and
- * columns {@code c0..c(k-1)}; every value is a function of (id, column, seed) through xxHash64, so the table is the
- * same whatever the partitioning.
+ * {@code bench-generate}: a large synthetic table for benchmarks, generated in the executors. Row
+ * {@code id} and columns {@code c0..c(k-1)}; every value is a function of (id, column, seed)
+ * through xxHash64, so the table is the same whatever the partitioning.
  */
-@Command(name = "bench-generate", description = "Generate a synthetic table (Parquet by default) for benchmarks.")
+@Command(
+    name = "bench-generate",
+    description = "Generate a synthetic table (Parquet by default) for benchmarks.")
 public final class BenchGenerateCommand extends JobCommand {
   static final double TWO_POW_MINUS_53 = 0x1.0p-53;
 
-  @Option(names = "--rows", paramLabel = "N", defaultValue = "1000000", description = "Number of rows.")
+  @Option(
+      names = "--rows",
+      paramLabel = "N",
+      defaultValue = "1000000",
+      description = "Number of rows.")
   long rows;
 
-  @Option(names = "--columns", paramLabel = "K", defaultValue = "8", description = "Number of value columns.")
+  @Option(
+      names = "--columns",
+      paramLabel = "K",
+      defaultValue = "8",
+      description = "Number of value columns.")
   int columns;
 
-  @Option(names = "--distribution", paramLabel = "D1,D2,...", defaultValue = "normal",
-      description = "Distribution per column, cycled over the columns: uniform, normal, lognormal, exponential, "
-          + "pareto (tail index 1.5), int100 (integers 0-99), bit (0 or 1).")
+  @Option(
+      names = "--distribution",
+      paramLabel = "D1,D2,...",
+      defaultValue = "normal",
+      description =
+          "Distribution per column, cycled over the columns: uniform, normal, lognormal, exponential, "
+              + "pareto (tail index 1.5), int100 (integers 0-99), bit (0 or 1).")
   String distribution;
 
-  @Option(names = "--partitions", paramLabel = "P", defaultValue = "8", description = "Output partitions (files).")
+  @Option(
+      names = "--partitions",
+      paramLabel = "P",
+      defaultValue = "8",
+      description = "Output partitions (files).")
   int partitions;
 
   @Override
@@ -56,7 +74,15 @@ public final class BenchGenerateCommand extends JobCommand {
     Params.requireInRange("--columns", columns, 1, 10_000);
     Params.requireInRange("--partitions", partitions, 1, 100_000);
     for (String d : Params.requireList("--distribution", distribution)) {
-      Params.requireOneOf("--distribution", d, "uniform", "normal", "lognormal", "exponential", "pareto", "int100",
+      Params.requireOneOf(
+          "--distribution",
+          d,
+          "uniform",
+          "normal",
+          "lognormal",
+          "exponential",
+          "pareto",
+          "int100",
           "bit");
     }
   }
@@ -72,10 +98,24 @@ public final class BenchGenerateCommand extends JobCommand {
       cols.add(value(dists.get(j % dists.size()), j, ctx.seed()).as("c" + j));
     }
     Dataset<Row> table = base.select(cols.toArray(new Column[0]));
-    return new Plan(List.of("generate " + rows + " rows x " + columns + " columns (" + distribution + ") in "
-        + partitions + " partitions", "write " + common.output + " (" + out.format().id() + ")"), c -> {
+    return new Plan(
+        List.of(
+            "generate "
+                + rows
+                + " rows x "
+                + columns
+                + " columns ("
+                + distribution
+                + ") in "
+                + partitions
+                + " partitions",
+            "write " + common.output + " (" + out.format().id() + ")"),
+        c -> {
           c.write(table, common.output, out);
-          c.report().metric("rows", rows).metric("columns", columns).metric("distribution", distribution);
+          c.report()
+              .metric("rows", rows)
+              .metric("columns", columns)
+              .metric("distribution", distribution);
         });
   }
 
@@ -99,7 +139,9 @@ public final class BenchGenerateCommand extends JobCommand {
     };
   }
 
-  /** Box-Muller: sqrt(-2 ln(1-u1)) cos(2 pi u2) is standard normal for independent uniforms u1, u2. */
+  /**
+   * Box-Muller: sqrt(-2 ln(1-u1)) cos(2 pi u2) is standard normal for independent uniforms u1, u2.
+   */
   private static Column normal(int j, long seed) {
     Column r = sqrt(log(lit(1.0).minus(uniform(j, 0, seed))).multiply(-2.0));
     return r.multiply(cos(uniform(j, 1, seed).multiply(2 * Math.PI)));

@@ -14,22 +14,32 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code bench-noise}: exact discrete Gaussian samples per second on one core, per σ, from each bit source (the
- * replayable HMAC_DRBG of seeded releases, the OS CSPRNG of default releases, and SplitMix64 bits as a simulation
- * would use), beside the floating-point sampler it replaced, all in one JVM. No Spark.
+ * {@code bench-noise}: exact discrete Gaussian samples per second on one core, per σ, from each bit
+ * source (the replayable HMAC_DRBG of seeded releases, the OS CSPRNG of default releases, and
+ * SplitMix64 bits as a simulation would use), beside the floating-point sampler it replaced, all in
+ * one JVM. No Spark.
  */
-@Command(name = "bench-noise", description = "Time the exact discrete Gaussian sampler per sigma and bit source "
-    + "against the former floating-point sampler; print samples/s and ratios.")
+@Command(
+    name = "bench-noise",
+    description =
+        "Time the exact discrete Gaussian sampler per sigma and bit source "
+            + "against the former floating-point sampler; print samples/s and ratios.")
 public final class BenchNoiseCommand implements Callable<Integer> {
-  @Option(names = "--sigmas", paramLabel = "S1,S2", defaultValue = "0.5,10,1000,100000",
+  @Option(
+      names = "--sigmas",
+      paramLabel = "S1,S2",
+      defaultValue = "0.5,10,1000,100000",
       description = "Standard deviations to time.")
   String sigmas;
 
-  @Option(names = "--samples", paramLabel = "N", defaultValue = "2000000", description = "Draws per timing.")
+  @Option(
+      names = "--samples",
+      paramLabel = "N",
+      defaultValue = "2000000",
+      description = "Draws per timing.")
   long samples;
 
-  @Spec
-  picocli.CommandLine.Model.CommandSpec spec;
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   /** SplitMix64 words: fast, not cryptographic, for simulations only. */
   private static final class SplitMixBits extends RandomBits {
@@ -45,13 +55,15 @@ public final class BenchNoiseCommand implements Callable<Integer> {
   public Integer call() {
     Params.requireInRange("--samples", samples, 1000, 1_000_000_000L);
     PrintWriter out = spec.commandLine().getOut();
-    out.println("sigma, samples/s on one core: exact (HMAC_DRBG), exact (OS CSPRNG), exact (SplitMix64 bits), "
-        + "floating point (SplittableRandom); ratio exact(DRBG)/floating point");
+    out.println(
+        "sigma, samples/s on one core: exact (HMAC_DRBG), exact (OS CSPRNG), exact (SplitMix64 bits), "
+            + "floating point (SplittableRandom); ratio exact(DRBG)/floating point");
     for (String s : Params.requireList("--sigmas", sigmas)) {
       double sigma = Double.parseDouble(s);
       DiscreteGaussian exact = DiscreteGaussian.withSigma2(DiscreteGaussian.roundUp(sigma * sigma));
       FloatingPointDiscreteGaussian fp = new FloatingPointDiscreteGaussian(sigma);
-      RandomBits drbg = RandomBits.replayable(new byte[32], "bench".getBytes(StandardCharsets.UTF_8));
+      RandomBits drbg =
+          RandomBits.replayable(new byte[32], "bench".getBytes(StandardCharsets.UTF_8));
       RandomBits system = RandomBits.system();
       RandomBits splitmix = new SplitMixBits();
       SplittableRandom rng = new SplittableRandom(7);
@@ -59,7 +71,14 @@ public final class BenchNoiseCommand implements Callable<Integer> {
       double rSystem = rate(() -> exact.sample(system));
       double rSplit = rate(() -> exact.sample(splitmix));
       double rFp = rate(() -> fp.sample(rng));
-      out.printf(Locale.ROOT, "sigma %-8s %10.3g %10.3g %10.3g %10.3g   ratio %.2f%n", s, rDrbg, rSystem, rSplit, rFp,
+      out.printf(
+          Locale.ROOT,
+          "sigma %-8s %10.3g %10.3g %10.3g %10.3g   ratio %.2f%n",
+          s,
+          rDrbg,
+          rSystem,
+          rSplit,
+          rFp,
           rDrbg / rFp);
       out.flush();
     }

@@ -3,9 +3,10 @@ package org.samplingprivacy.jobs.bench;
 import java.util.random.RandomGenerator;
 
 /**
- * The sampler gsd-synthesize used before its noise was made exact, kept only as the benchmark's baseline: CKS 2020
- * Algorithm 3 with every accept/reject decision taken in double precision ({@code nextDouble() < exp(-x)}). Never use
- * it for a release: its decisions realise a slightly different distribution than the one the proof is about.
+ * The sampler gsd-synthesize used before its noise was made exact, kept only as the benchmark's
+ * baseline: CKS 2020 Algorithm 3 with every accept/reject decision taken in double precision
+ * ({@code nextDouble() < exp(-x)}). Never use it for a release: its decisions realise a slightly
+ * different distribution than the one the proof is about.
  */
 final class FloatingPointDiscreteGaussian {
   private final double sigma2;

@@ -19,13 +19,15 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * Option resolution with a stated precedence: <b>command line &gt; {@code --config} file &gt; built-in default</b>.
+ * Option resolution with a stated precedence: <b>command line &gt; {@code --config} file &gt;
+ * built-in default</b>.
  *
- * <p>picocli asks this provider for an option's default only when the option is absent from the command line; the
- * provider answers from the HOCON file (key {@code <command>.<option>}, e.g. {@code import-csv.max-bad-rows}, or a
- * top-level {@code <option>} that applies to every command), and otherwise from the built-in
- * {@code spp-defaults.conf} resource, and otherwise lets the annotation's {@code defaultValue} stand. Keys the
- * command does not know are rejected, so a typo in a config file fails loudly instead of being ignored.
+ * <p>picocli asks this provider for an option's default only when the option is absent from the
+ * command line; the provider answers from the HOCON file (key {@code <command>.<option>}, e.g.
+ * {@code import-csv.max-bad-rows}, or a top-level {@code <option>} that applies to every command),
+ * and otherwise from the built-in {@code spp-defaults.conf} resource, and otherwise lets the
+ * annotation's {@code defaultValue} stand. Keys the command does not know are rejected, so a typo
+ * in a config file fails loudly instead of being ignored.
  */
 public final class ConfigDefaults implements IDefaultValueProvider {
   private static final String BUILT_IN = "spp-defaults.conf";
@@ -50,12 +52,15 @@ public final class ConfigDefaults implements IDefaultValueProvider {
       throw new InputException("--config file " + path + " does not exist");
     }
     try {
-      // ${?VAR} substitutions resolve from the environment without merging the environment into the file's keys.
-      Config c = ConfigFactory.parseFile(f, ConfigParseOptions.defaults().setAllowMissing(false))
-          .resolveWith(ConfigFactory.systemEnvironment());
+      // ${?VAR} substitutions resolve from the environment without merging the environment into the
+      // file's keys.
+      Config c =
+          ConfigFactory.parseFile(f, ConfigParseOptions.defaults().setAllowMissing(false))
+              .resolveWith(ConfigFactory.systemEnvironment());
       return new ConfigDefaults(c, path);
     } catch (ConfigException e) {
-      throw new InputException("--config file " + path + " is not valid HOCON: " + e.getMessage(), e);
+      throw new InputException(
+          "--config file " + path + " is not valid HOCON: " + e.getMessage(), e);
     }
   }
 
@@ -94,8 +99,8 @@ public final class ConfigDefaults implements IDefaultValueProvider {
   }
 
   /**
-   * Where {@code option}'s default comes from when the config file sets it: "--config FILE, key K"; null when the
-   * file does not set it. Lets a bad value be traced to the line a user must fix.
+   * Where {@code option}'s default comes from when the config file sets it: "--config FILE, key K";
+   * null when the file does not set it. Lets a bad value be traced to the line a user must fix.
    */
   public String fileSource(OptionSpec option) {
     if (source == null) {
@@ -110,15 +115,18 @@ public final class ConfigDefaults implements IDefaultValueProvider {
   }
 
   /**
-   * Rejects keys of the config file that {@code spec} (the command being run) does not have as options. Top-level
-   * keys must be options of that command too, or blocks named after another command.
+   * Rejects keys of the config file that {@code spec} (the command being run) does not have as
+   * options. Top-level keys must be options of that command too, or blocks named after another
+   * command.
    */
   public void checkKeys(CommandSpec spec, Set<String> commandNames) {
     if (source == null) {
       return;
     }
-    Set<String> known = spec.options().stream()
-        .map(o -> o.longestName().replaceFirst("^-+", "")).collect(Collectors.toSet());
+    Set<String> known =
+        spec.options().stream()
+            .map(o -> o.longestName().replaceFirst("^-+", ""))
+            .collect(Collectors.toSet());
     List<String> unknown = new ArrayList<>();
     for (Map.Entry<String, ConfigValue> e : file.root().entrySet()) {
       String k = e.getKey();
@@ -135,8 +143,15 @@ public final class ConfigDefaults implements IDefaultValueProvider {
       }
     }
     if (!unknown.isEmpty()) {
-      throw new InputException("--config file " + source + " sets " + String.join(", ", unknown)
-          + ", which " + (unknown.size() == 1 ? "is not an option" : "are not options") + " of " + spec.name());
+      throw new InputException(
+          "--config file "
+              + source
+              + " sets "
+              + String.join(", ", unknown)
+              + ", which "
+              + (unknown.size() == 1 ? "is not an option" : "are not options")
+              + " of "
+              + spec.name());
     }
   }
 
@@ -147,7 +162,9 @@ public final class ConfigDefaults implements IDefaultValueProvider {
       }
       ConfigValue v = c.getValue(path);
       if (v.valueType() == ConfigValueType.LIST) {
-        return c.getList(path).unwrapped().stream().map(String::valueOf).collect(Collectors.joining(","));
+        return c.getList(path).unwrapped().stream()
+            .map(String::valueOf)
+            .collect(Collectors.joining(","));
       }
       if (v.valueType() == ConfigValueType.OBJECT) {
         return null;

@@ -1,8 +1,8 @@
 package org.samplingprivacy.jobs.epsilon;
 
 /**
- * The outcome of a membership-inference attack on P members and N non-members: TP, FN (members guessed in / out),
- * TN, FP (non-members guessed out / in).
+ * The outcome of a membership-inference attack on P members and N non-members: TP, FN (members
+ * guessed in / out), TN, FP (non-members guessed out / in).
  */
 public record AttackCounts(long tp, long fn, long tn, long fp) implements java.io.Serializable {
   public AttackCounts {

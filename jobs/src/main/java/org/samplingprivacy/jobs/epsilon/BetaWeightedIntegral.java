@@ -6,11 +6,12 @@ import java.util.function.DoubleUnaryOperator;
 import org.apache.commons.statistics.distribution.BetaDistribution;
 
 /**
- * ∫₀¹ p(x) g(x) dx for a Beta density p and 0 ≤ g ≤ 1, accurate to about 1e-12: split at the Beta quantiles
- * 1e-12, 1e-9, 1e-6, 1e-4, 0.01, 0.1, 0.3 and ½ from both sides (fixed per distribution, so every piece holds a well-scaled part
- * of the density, the singularity of a zero count and both tails included) and at the caller's kinks of g, each
- * piece by adaptive Gauss–Kronrod. The two outer pieces hold 1e-12 of mass each and count as mass × g at their
- * inner end. The quantiles are computed once, so no inverse CDF is evaluated per quadrature node.
+ * ∫₀¹ p(x) g(x) dx for a Beta density p and 0 ≤ g ≤ 1, accurate to about 1e-12: split at the Beta
+ * quantiles 1e-12, 1e-9, 1e-6, 1e-4, 0.01, 0.1, 0.3 and ½ from both sides (fixed per distribution,
+ * so every piece holds a well-scaled part of the density, the singularity of a zero count and both
+ * tails included) and at the caller's kinks of g, each piece by adaptive Gauss–Kronrod. The two
+ * outer pieces hold 1e-12 of mass each and count as mass × g at their inner end. The quantiles are
+ * computed once, so no inverse CDF is evaluated per quadrature node.
  */
 final class BetaWeightedIntegral {
   private static final double TAIL = 1e-12;
@@ -29,7 +30,8 @@ final class BetaWeightedIntegral {
       cuts.add(dist.inverseCumulativeProbability(q));
       cuts.add(dist.inverseSurvivalProbability(q));
     }
-    this.breaks = cuts.stream().mapToDouble(Double::doubleValue).filter(x -> x > 0 && x < 1).toArray();
+    this.breaks =
+        cuts.stream().mapToDouble(Double::doubleValue).filter(x -> x > 0 && x < 1).toArray();
   }
 
   double integrate(DoubleUnaryOperator g, double[] kinks) {
@@ -44,10 +46,11 @@ final class BetaWeightedIntegral {
     }
     cuts = Arrays.copyOf(cuts, n);
     Arrays.sort(cuts);
-    DoubleUnaryOperator weighted = x -> {
-      double gx = g.applyAsDouble(x);
-      return gx == 0 ? 0 : dist.density(x) * gx;
-    };
+    DoubleUnaryOperator weighted =
+        x -> {
+          double gx = g.applyAsDouble(x);
+          return gx == 0 ? 0 : dist.density(x) * gx;
+        };
     double sum = TAIL * g.applyAsDouble(first) + TAIL * g.applyAsDouble(last);
     for (int i = 0; i + 1 < cuts.length; i++) {
       if (cuts[i + 1] > cuts[i]) {

@@ -3,13 +3,16 @@ package org.samplingprivacy.jobs.epsilon;
 import org.apache.commons.statistics.distribution.BetaDistribution;
 
 /**
- * The Clopper–Pearson baseline (as in the reference code's {@code binomial_proportion.py}): exact binomial confidence
- * bounds on FPR and FNR, combined into an ε interval by a union bound over the rectangle they span.
+ * The Clopper–Pearson baseline (as in the reference code's {@code binomial_proportion.py}): exact
+ * binomial confidence bounds on FPR and FNR, combined into an ε interval by a union bound over the
+ * rectangle they span.
  */
 public final class ClopperPearson {
   private ClopperPearson() {}
 
-  /** Lower confidence bound at level 1 − γ for k successes of n: B⁻¹(γ; k, n − k + 1), 0 at k = 0. */
+  /**
+   * Lower confidence bound at level 1 − γ for k successes of n: B⁻¹(γ; k, n − k + 1), 0 at k = 0.
+   */
   public static double lower(long k, long n, double gamma) {
     return k == 0 ? 0 : BetaDistribution.of(k, n - k + 1).inverseCumulativeProbability(gamma);
   }
@@ -20,9 +23,10 @@ public final class ClopperPearson {
   }
 
   /**
-   * The two-sided ε interval at significance α: each rate gets a two-sided interval at α/2 (α/4 per tail), the
-   * rectangle covers (FPR, FNR) with probability ≥ 1 − α, and ε ranges over it between the corners
-   * ε(fpr_lo, fnr_lo) and ε(fpr_hi, fnr_hi); the lower end is 0 when the rectangle straddles the anti-diagonal.
+   * The two-sided ε interval at significance α: each rate gets a two-sided interval at α/2 (α/4 per
+   * tail), the rectangle covers (FPR, FNR) with probability ≥ 1 − α, and ε ranges over it between
+   * the corners ε(fpr_lo, fnr_lo) and ε(fpr_hi, fnr_hi); the lower end is 0 when the rectangle
+   * straddles the anti-diagonal.
    */
   public static double[] interval(AttackCounts c, double alpha, double delta) {
     double g = alpha / 4;

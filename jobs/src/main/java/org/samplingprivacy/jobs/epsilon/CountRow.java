@@ -8,6 +8,8 @@ import java.util.List;
  *
  * @param group the group-column values (empty without {@code --group-cols})
  * @param part {@code all}, or under {@code --selection split} {@code select} or {@code evaluate}
- * @param threshold the decision threshold in the score's own units (NaN for guesses and threshold-free counts)
+ * @param threshold the decision threshold in the score's own units (NaN for guesses and
+ *     threshold-free counts)
  */
-record CountRow(List<Object> group, String part, double threshold, AttackCounts counts) implements Serializable {}
+record CountRow(List<Object> group, String part, double threshold, AttackCounts counts)
+    implements Serializable {}

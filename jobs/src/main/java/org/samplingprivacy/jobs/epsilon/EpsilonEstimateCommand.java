@@ -24,125 +24,205 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code epsilon-estimate}: the ε a membership-inference audit supports (Zanella-Béguelin et al., ICML 2023), per
- * group and decision threshold: the exact Bayesian posterior (credible interval, one-sided lower bound, median,
- * mean, P[ε &gt; claim]) beside the Clopper–Pearson confidence interval, Gaussian-DP and one-run bounds, the attack's
- * AUROC and TPR at low FPR, and optionally the ε(δ) curve against a claimed one (docs/design/epsilon-estimate.md).
+ * {@code epsilon-estimate}: the ε a membership-inference audit supports (Zanella-Béguelin et al.,
+ * ICML 2023), per group and decision threshold: the exact Bayesian posterior (credible interval,
+ * one-sided lower bound, median, mean, P[ε &gt; claim]) beside the Clopper–Pearson confidence
+ * interval, Gaussian-DP and one-run bounds, the attack's AUROC and TPR at low FPR, and optionally
+ * the ε(δ) curve against a claimed one (docs/design/epsilon-estimate.md).
  *
- * <p>The plan: count the outcomes ({@link OutcomeCounts}: one aggregation over per-challenge rows, or a sum over a
- * counts table), estimate every count row in the executors ({@link EpsilonEstimate}), mark each group's reported
- * threshold ({@link ThresholdSelection}), evaluate curves per group in the executors ({@link EpsilonCurve}), write,
- * report ({@link EpsilonReport}).
+ * <p>The plan: count the outcomes ({@link OutcomeCounts}: one aggregation over per-challenge rows,
+ * or a sum over a counts table), estimate every count row in the executors ({@link
+ * EpsilonEstimate}), mark each group's reported threshold ({@link ThresholdSelection}), evaluate
+ * curves per group in the executors ({@link EpsilonCurve}), write, report ({@link EpsilonReport}).
  */
-@Command(name = "epsilon-estimate",
-    description = "Bayesian and Clopper-Pearson estimates of epsilon from membership-inference results.")
+@Command(
+    name = "epsilon-estimate",
+    description =
+        "Bayesian and Clopper-Pearson estimates of epsilon from membership-inference results.")
 public final class EpsilonEstimateCommand extends InputJobCommand {
-  @Option(names = "--counts", paramLabel = "PATH",
-      description = "A table of attack counts (group columns, optional threshold, tp, fp, tn, fn) instead of "
-          + "per-challenge --input; rows with the same group and threshold are summed.")
+  @Option(
+      names = "--counts",
+      paramLabel = "PATH",
+      description =
+          "A table of attack counts (group columns, optional threshold, tp, fp, tn, fn) instead of "
+              + "per-challenge --input; rows with the same group and threshold are summed.")
   String counts;
 
-  @Option(names = "--count-cols", paramLabel = "TP,FP,TN,FN", defaultValue = "tp,fp,tn,fn",
+  @Option(
+      names = "--count-cols",
+      paramLabel = "TP,FP,TN,FN",
+      defaultValue = "tp,fp,tn,fn",
       description = "With --counts: the count columns, in the order TP, FP, TN, FN.")
   String countCols;
 
-  @Option(names = "--threshold-col", paramLabel = "COL", defaultValue = "threshold",
-      description = "With --counts: the threshold column, if the table has one (rows without it are one threshold).")
+  @Option(
+      names = "--threshold-col",
+      paramLabel = "COL",
+      defaultValue = "threshold",
+      description =
+          "With --counts: the threshold column, if the table has one (rows without it are one threshold).")
   String thresholdCol;
 
-  @Option(names = "--member-col", paramLabel = "COL", description = "Label column: 1/true = member, 0/false = not.")
+  @Option(
+      names = "--member-col",
+      paramLabel = "COL",
+      description = "Label column: 1/true = member, 0/false = not.")
   String memberCol;
 
-  @Option(names = "--score-col", paramLabel = "COL", description = "Attack score (numeric; see --score-orientation).")
+  @Option(
+      names = "--score-col",
+      paramLabel = "COL",
+      description = "Attack score (numeric; see --score-orientation).")
   String scoreCol;
 
-  @Option(names = "--guess-col", paramLabel = "COL", description = "Attack guess (1/true = member) instead of scores.")
+  @Option(
+      names = "--guess-col",
+      paramLabel = "COL",
+      description = "Attack guess (1/true = member) instead of scores.")
   String guessCol;
 
-  @Option(names = "--group-cols", paramLabel = "C1,C2", description = "Estimate separately per value of these columns.")
+  @Option(
+      names = "--group-cols",
+      paramLabel = "C1,C2",
+      description = "Estimate separately per value of these columns.")
   String groupCols;
 
-  @Option(names = "--challenge-col", paramLabel = "COL",
+  @Option(
+      names = "--challenge-col",
+      paramLabel = "COL",
       description = "Challenge key for --selection split (default: a hash of the whole row).")
   String challengeCol;
 
   @Option(names = "--delta", paramLabel = "D", description = "The δ of (ε, δ)-DP, in [0, 1).")
   Double delta;
 
-  @Option(names = "--alpha", paramLabel = "A", defaultValue = "0.05",
+  @Option(
+      names = "--alpha",
+      paramLabel = "A",
+      defaultValue = "0.05",
       description = "Significance: two-sided intervals at 1 - A, one-sided bounds at 1 - A.")
   double alpha;
 
-  @Option(names = "--thresholds", paramLabel = "T1,T2",
-      description = "Decision thresholds: guess member iff score >= T (wins over --threshold-sweep).")
+  @Option(
+      names = "--thresholds",
+      paramLabel = "T1,T2",
+      description =
+          "Decision thresholds: guess member iff score >= T (wins over --threshold-sweep).")
   String thresholds;
 
-  @Option(names = "--threshold-sweep", paramLabel = "K",
-      description = "K thresholds at the score quantiles j/(K+1) (of a deterministic hash sample of max(100000, "
-          + "10000 K) scores; labels unused).")
+  @Option(
+      names = "--threshold-sweep",
+      paramLabel = "K",
+      description =
+          "K thresholds at the score quantiles j/(K+1) (of a deterministic hash sample of max(100000, "
+              + "10000 K) scores; labels unused).")
   Integer thresholdSweep;
 
-  @Option(names = "--selection", paramLabel = "S", defaultValue = "bonferroni",
-      description = "Threshold choice: bonferroni (level A/K for K thresholds), split (choose on one part of the "
-          + "challenges, estimate on the other) or none (uncorrected: optimistic).")
+  @Option(
+      names = "--selection",
+      paramLabel = "S",
+      defaultValue = "bonferroni",
+      description =
+          "Threshold choice: bonferroni (level A/K for K thresholds), split (choose on one part of the "
+              + "challenges, estimate on the other) or none (uncorrected: optimistic).")
   String selection;
 
-  @Option(names = "--split-fraction", paramLabel = "F", defaultValue = "0.5",
+  @Option(
+      names = "--split-fraction",
+      paramLabel = "F",
+      defaultValue = "0.5",
       description = "With --selection split: the share of challenges used to choose the threshold.")
   double splitFraction;
 
-  @Option(names = "--prior", paramLabel = "P", defaultValue = "jeffreys",
+  @Option(
+      names = "--prior",
+      paramLabel = "P",
+      defaultValue = "jeffreys",
       description = "Beta prior of FPR and FNR: jeffreys (Beta(1/2, 1/2), the paper's) or uniform.")
   String prior;
 
-  @Option(names = "--claimed-epsilon", paramLabel = "E",
-      description = "The mechanism's claimed epsilon: P[epsilon > claim] per row, and with --delta-grid the claimed "
-          + "curve of (E, --claimed-delta)-DP.")
+  @Option(
+      names = "--claimed-epsilon",
+      paramLabel = "E",
+      description =
+          "The mechanism's claimed epsilon: P[epsilon > claim] per row, and with --delta-grid the claimed "
+              + "curve of (E, --claimed-delta)-DP.")
   Double claimedEpsilon;
 
-  @Option(names = "--claimed-delta", paramLabel = "D",
+  @Option(
+      names = "--claimed-delta",
+      paramLabel = "D",
       description = "The delta of --claimed-epsilon (default: --delta).")
   Double claimedDelta;
 
-  @Option(names = "--claimed-rho", paramLabel = "R", description = "A claimed rho-zCDP guarantee instead of "
-      + "--claimed-epsilon: its epsilon at each delta is the claim.")
+  @Option(
+      names = "--claimed-rho",
+      paramLabel = "R",
+      description =
+          "A claimed rho-zCDP guarantee instead of "
+              + "--claimed-epsilon: its epsilon at each delta is the claim.")
   Double claimedRho;
 
-  @Option(names = "--claimed-mu", paramLabel = "M", description = "A claimed mu-GDP guarantee instead of "
-      + "--claimed-epsilon: its epsilon at each delta is the claim.")
+  @Option(
+      names = "--claimed-mu",
+      paramLabel = "M",
+      description =
+          "A claimed mu-GDP guarantee instead of "
+              + "--claimed-epsilon: its epsilon at each delta is the claim.")
   Double claimedMu;
 
-  @Option(names = "--delta-grid", paramLabel = "a:b:K|D1,D2",
-      description = "Also estimate the epsilon(delta) curve: K log-spaced deltas from a to b, or a comma list (0 "
-          + "allowed); written to --curve-output and plotted.")
+  @Option(
+      names = "--delta-grid",
+      paramLabel = "a:b:K|D1,D2",
+      description =
+          "Also estimate the epsilon(delta) curve: K log-spaced deltas from a to b, or a comma list (0 "
+              + "allowed); written to --curve-output and plotted.")
   String deltaGrid;
 
-  @Option(names = "--curve-output", paramLabel = "PATH",
-      description = "With --delta-grid: the curve table (one row per group and delta), in --output-format.")
+  @Option(
+      names = "--curve-output",
+      paramLabel = "PATH",
+      description =
+          "With --delta-grid: the curve table (one row per group and delta), in --output-format.")
   String curveOutput;
 
-  @Option(names = "--fpr-targets", paramLabel = "F1,F2", defaultValue = "0.001,0.01",
-      description = "FPRs at which to report the attack's TPR (with Clopper-Pearson intervals at --alpha).")
+  @Option(
+      names = "--fpr-targets",
+      paramLabel = "F1,F2",
+      defaultValue = "0.001,0.01",
+      description =
+          "FPRs at which to report the attack's TPR (with Clopper-Pearson intervals at --alpha).")
   String fprTargets;
 
-  @Option(names = "--roc-points", paramLabel = "B", defaultValue = "1000",
-      description = "With --score-col: thresholds of the ROC grid (score quantiles of the hash sample; every "
-          + "distinct score when the table is smaller than the sample) for the AUROC and TPR at FPR.")
+  @Option(
+      names = "--roc-points",
+      paramLabel = "B",
+      defaultValue = "1000",
+      description =
+          "With --score-col: thresholds of the ROC grid (score quantiles of the hash sample; every "
+              + "distinct score when the table is smaller than the sample) for the AUROC and TPR at FPR.")
   int rocPoints;
 
-  @Option(names = "--one-run", description = "The table is one training run whose canaries were each included with "
-      + "probability 1/2: also report the one-run lower bounds of Steinke et al. 2023 (epsilon-DP) and Mahloujifar "
-      + "et al. 2024 (f-DP, Gaussian trade-off).")
+  @Option(
+      names = "--one-run",
+      description =
+          "The table is one training run whose canaries were each included with "
+              + "probability 1/2: also report the one-run lower bounds of Steinke et al. 2023 (epsilon-DP) and Mahloujifar "
+              + "et al. 2024 (f-DP, Gaussian trade-off).")
   boolean oneRun;
 
-  @Option(names = "--score-orientation", paramLabel = "O", defaultValue = "higher",
+  @Option(
+      names = "--score-orientation",
+      paramLabel = "O",
+      defaultValue = "higher",
       description = "higher: a higher score (or threshold) means member; lower: a lower one does.")
   String scoreOrientation;
 
   @Override
   protected void validateParameters() {
     if ((in.input == null) == (counts == null)) {
-      throw new InputException("give exactly one of --input (one row per challenge) and --counts (attack counts)");
+      throw new InputException(
+          "give exactly one of --input (one row per challenge) and --counts (attack counts)");
     }
     Params.requirePresent("--output", common.output);
     if (counts == null) {
@@ -157,15 +237,22 @@ public final class EpsilonEstimateCommand extends InputJobCommand {
         throw new InputException("with --score-col give --thresholds or --threshold-sweep");
       }
     } else {
-      for (String[] o : new String[][] {{"--member-col", memberCol}, {"--score-col", scoreCol},
-          {"--guess-col", guessCol}, {"--thresholds", thresholds}, {"--challenge-col", challengeCol},
-          {"--threshold-sweep", thresholdSweep == null ? null : "x"}}) {
+      for (String[] o :
+          new String[][] {
+            {"--member-col", memberCol},
+            {"--score-col", scoreCol},
+            {"--guess-col", guessCol},
+            {"--thresholds", thresholds},
+            {"--challenge-col", challengeCol},
+            {"--threshold-sweep", thresholdSweep == null ? null : "x"}
+          }) {
         if (o[1] != null) {
           throw new InputException(o[0] + " applies to per-challenge --input, not to --counts");
         }
       }
       if (selection.equals("split")) {
-        throw new InputException("--selection split needs per-challenge --input: counts cannot be split");
+        throw new InputException(
+            "--selection split needs per-challenge --input: counts cannot be split");
       }
       List<String> cc = Params.requireList("--count-cols", countCols);
       if (cc.size() != 4) {
@@ -188,9 +275,13 @@ public final class EpsilonEstimateCommand extends InputJobCommand {
     if (splitFraction == 1) {
       throw new InputException("--split-fraction must be below 1, got 1");
     }
-    int claims = (claimedEpsilon != null ? 1 : 0) + (claimedRho != null ? 1 : 0) + (claimedMu != null ? 1 : 0);
+    int claims =
+        (claimedEpsilon != null ? 1 : 0)
+            + (claimedRho != null ? 1 : 0)
+            + (claimedMu != null ? 1 : 0);
     if (claims > 1) {
-      throw new InputException("give at most one of --claimed-epsilon, --claimed-rho and --claimed-mu");
+      throw new InputException(
+          "give at most one of --claimed-epsilon, --claimed-rho and --claimed-mu");
     }
     if (claimedEpsilon != null) {
       Params.requireInRange("--claimed-epsilon", claimedEpsilon, 0, 1e6);
@@ -233,76 +324,151 @@ public final class EpsilonEstimateCommand extends InputJobCommand {
   @Override
   protected Plan plan(JobContext ctx) {
     TableIO.WriteSpec out = ctx.writeSpec(TableFormat.DELTA, TableFormat.PARQUET);
-    List<String> groups = groupCols == null ? List.of() : Params.requireList("--group-cols", groupCols);
+    List<String> groups =
+        groupCols == null ? List.of() : Params.requireList("--group-cols", groupCols);
     boolean split = selection.equals("split");
     SourceTable in = counts == null ? ctx.readInput() : ctx.read("--counts", counts);
     Dataset<Row> raw = counts == null ? in.data() : ctx.filterWhere(in, "--counts").data();
     String table = (counts == null ? "--input " : "--counts ") + in.path();
-    OutcomeCounts.Outcomes outcomes = counts == null
-        ? OutcomeCounts.fromChallenges(ctx, raw, table, groups, new OutcomeCounts.Settings(memberCol, scoreCol,
-            guessCol, challengeCol, scoreOrientation.equals("lower"), thresholdValues(), thresholdSweep, rocPoints,
-            split, splitFraction, ctx.seed(), fprTargetValues(), alpha))
-        : OutcomeCounts.fromCounts(ctx, raw, table, groups, countColumns(), scoreOrientation.equals("lower"),
-            fprTargetValues(), alpha);
+    OutcomeCounts.Outcomes outcomes =
+        counts == null
+            ? OutcomeCounts.fromChallenges(
+                ctx,
+                raw,
+                table,
+                groups,
+                new OutcomeCounts.Settings(
+                    memberCol,
+                    scoreCol,
+                    guessCol,
+                    challengeCol,
+                    scoreOrientation.equals("lower"),
+                    thresholdValues(),
+                    thresholdSweep,
+                    rocPoints,
+                    split,
+                    splitFraction,
+                    ctx.seed(),
+                    fprTargetValues(),
+                    alpha))
+            : OutcomeCounts.fromCounts(
+                ctx,
+                raw,
+                table,
+                groups,
+                countColumns(),
+                scoreOrientation.equals("lower"),
+                fprTargetValues(),
+                alpha);
     int k = outcomes.thresholds();
-    String correction = switch (selection) {
-      case "bonferroni" -> k > 1 ? "bonferroni:" + k : "none";
-      case "split" -> "split";
-      default -> "none";
-    };
+    String correction =
+        switch (selection) {
+          case "bonferroni" -> k > 1 ? "bonferroni:" + k : "none";
+          case "split" -> "split";
+          default -> "none";
+        };
     double level = selection.equals("bonferroni") ? alpha / k : alpha;
     EpsilonCurve.Claim claim = claim();
     double[] deltas = deltaGrid == null ? null : EpsilonCurve.parseGrid("--delta-grid", deltaGrid);
-    List<String> steps = new ArrayList<>(List.of(
-        "read " + in.path() + " (" + in.format().id() + ")" + (groups.isEmpty() ? "" : ", grouped by " + groups),
-        outcomes.description(),
-        "estimate epsilon per group and threshold at delta " + delta + ", significance "
-            + EpsilonReport.fmt(level) + " (correction: " + correction + ", prior " + prior + ")"
-            + (claim == null ? "" : ", claim " + claim.describe())));
+    List<String> steps =
+        new ArrayList<>(
+            List.of(
+                "read "
+                    + in.path()
+                    + " ("
+                    + in.format().id()
+                    + ")"
+                    + (groups.isEmpty() ? "" : ", grouped by " + groups),
+                outcomes.description(),
+                "estimate epsilon per group and threshold at delta "
+                    + delta
+                    + ", significance "
+                    + EpsilonReport.fmt(level)
+                    + " (correction: "
+                    + correction
+                    + ", prior "
+                    + prior
+                    + ")"
+                    + (claim == null ? "" : ", claim " + claim.describe())));
     if (deltas != null) {
-      steps.add("estimate the epsilon(delta) curve per group at " + deltas.length + " deltas from "
-          + EpsilonReport.fmt(deltas[0]) + " to " + EpsilonReport.fmt(deltas[deltas.length - 1]) + ", written to "
-          + curveOutput);
+      steps.add(
+          "estimate the epsilon(delta) curve per group at "
+              + deltas.length
+              + " deltas from "
+              + EpsilonReport.fmt(deltas[0])
+              + " to "
+              + EpsilonReport.fmt(deltas[deltas.length - 1])
+              + ", written to "
+              + curveOutput);
     }
     steps.add("write " + common.output + " (" + out.format().id() + ")");
-    return new Plan(steps, c -> {
-      List<Estimated> estimates = c.phase("estimate epsilon", () -> estimate(c, outcomes.rows(), level, claim));
-      List<Row> rows = ThresholdSelection.mark(estimates, outcomes.roc(), split, correction, delta, prior);
-      c.write(c.spark().createDataFrame(rows, EpsilonTables.estimates(outcomes.groupSchema())), common.output, out);
-      List<EpsilonReport.GroupCurve> curves = List.of();
-      if (deltas != null) {
-        curves = c.phase("estimate epsilon(delta) curves", () -> curves(c, outcomes.rows(), split, level, deltas));
-        List<Row> curveRows = EpsilonReport.curveRows(curves, level, claim, prior, correction);
-        c.write(c.spark().createDataFrame(curveRows, EpsilonTables.curve(outcomes.groupSchema())), curveOutput, out);
-      }
-      new EpsilonReport(c.report(), groups, prior, delta, alpha, level, correction, claim)
-          .write(rows, estimates, outcomes.roc(), split, curves);
-      spec.commandLine().getOut().println("estimated " + ThresholdSelection.selectedCount(rows) + " group(s) into "
-          + common.output + (deltas == null ? "" : "; curves into " + curveOutput));
-    });
+    return new Plan(
+        steps,
+        c -> {
+          List<Estimated> estimates =
+              c.phase("estimate epsilon", () -> estimate(c, outcomes.rows(), level, claim));
+          List<Row> rows =
+              ThresholdSelection.mark(estimates, outcomes.roc(), split, correction, delta, prior);
+          c.write(
+              c.spark().createDataFrame(rows, EpsilonTables.estimates(outcomes.groupSchema())),
+              common.output,
+              out);
+          List<EpsilonReport.GroupCurve> curves = List.of();
+          if (deltas != null) {
+            curves =
+                c.phase(
+                    "estimate epsilon(delta) curves",
+                    () -> curves(c, outcomes.rows(), split, level, deltas));
+            List<Row> curveRows = EpsilonReport.curveRows(curves, level, claim, prior, correction);
+            c.write(
+                c.spark().createDataFrame(curveRows, EpsilonTables.curve(outcomes.groupSchema())),
+                curveOutput,
+                out);
+          }
+          new EpsilonReport(c.report(), groups, prior, delta, alpha, level, correction, claim)
+              .write(rows, estimates, outcomes.roc(), split, curves);
+          spec.commandLine()
+              .getOut()
+              .println(
+                  "estimated "
+                      + ThresholdSelection.selectedCount(rows)
+                      + " group(s) into "
+                      + common.output
+                      + (deltas == null ? "" : "; curves into " + curveOutput));
+        });
   }
 
   /** One count row and its estimate. */
   record Estimated(CountRow row, EpsilonEstimate estimate) {}
 
-  private static final StructType RESULT = new StructType().add("i", DataTypes.IntegerType)
-      .add("v", DataTypes.createArrayType(DataTypes.DoubleType, false));
+  private static final StructType RESULT =
+      new StructType()
+          .add("i", DataTypes.IntegerType)
+          .add("v", DataTypes.createArrayType(DataTypes.DoubleType, false));
 
   /**
-   * Runs {@code work} on every index 0 .. n − 1 in the executors, one array of doubles per index. The inputs reach the
-   * tasks in the closure (Java serialization; records are not Kryo-serialisable) and the results come back as rows.
+   * Runs {@code work} on every index 0 .. n − 1 in the executors, one array of doubles per index.
+   * The inputs reach the tasks in the closure (Java serialization; records are not
+   * Kryo-serialisable) and the results come back as rows.
    */
   private static List<double[]> inExecutors(JobContext ctx, int n, IndexedWork work) {
     int partitions = Math.max(1, Math.min(n, ctx.spark().sparkContext().defaultParallelism() * 4));
-    List<Row> out = ctx.spark().range(n).repartition(partitions)
-        .mapPartitions((MapPartitionsFunction<Long, Row>) it -> {
-          List<Row> rows = new ArrayList<>();
-          while (it.hasNext()) {
-            int i = it.next().intValue();
-            rows.add(RowFactory.create(i, work.apply(i)));
-          }
-          return rows.iterator();
-        }, Encoders.row(RESULT)).collectAsList();
+    List<Row> out =
+        ctx.spark()
+            .range(n)
+            .repartition(partitions)
+            .mapPartitions(
+                (MapPartitionsFunction<Long, Row>)
+                    it -> {
+                      List<Row> rows = new ArrayList<>();
+                      while (it.hasNext()) {
+                        int i = it.next().intValue();
+                        rows.add(RowFactory.create(i, work.apply(i)));
+                      }
+                      return rows.iterator();
+                    },
+                Encoders.row(RESULT))
+            .collectAsList();
     double[][] byIndex = new double[n][];
     for (Row r : out) {
       List<Double> v = r.getList(1);
@@ -316,27 +482,37 @@ public final class EpsilonEstimateCommand extends InputJobCommand {
     double[] apply(int i);
   }
 
-  /** Estimates every count row in the executors (each is independent; a few milliseconds to a second). */
-  private List<Estimated> estimate(JobContext ctx, List<CountRow> rows, double level, EpsilonCurve.Claim claim) {
-    EpsilonEstimate.Settings settings = new EpsilonEstimate.Settings(delta, kappa(),
-        claim == null ? Double.NaN : claim.epsilon(delta), oneRun);
+  /**
+   * Estimates every count row in the executors (each is independent; a few milliseconds to a
+   * second).
+   */
+  private List<Estimated> estimate(
+      JobContext ctx, List<CountRow> rows, double level, EpsilonCurve.Claim claim) {
+    EpsilonEstimate.Settings settings =
+        new EpsilonEstimate.Settings(
+            delta, kappa(), claim == null ? Double.NaN : claim.epsilon(delta), oneRun);
     List<AttackCounts> counts = new ArrayList<>(rows.stream().map(CountRow::counts).toList());
-    List<double[]> values = inExecutors(ctx, rows.size(),
-        i -> EpsilonEstimate.of(counts.get(i), level, settings).values());
+    List<double[]> values =
+        inExecutors(
+            ctx, rows.size(), i -> EpsilonEstimate.of(counts.get(i), level, settings).values());
     List<Estimated> out = new ArrayList<>();
     for (int i = 0; i < rows.size(); i++) {
-      out.add(new Estimated(rows.get(i), EpsilonEstimate.fromValues(rows.get(i).counts(), level, values.get(i))));
+      out.add(
+          new Estimated(
+              rows.get(i), EpsilonEstimate.fromValues(rows.get(i).counts(), level, values.get(i))));
     }
     return out;
   }
 
   /** One curve per group, computed in the executors: the candidates are the group's thresholds. */
-  private List<EpsilonReport.GroupCurve> curves(JobContext ctx, List<CountRow> rows, boolean split, double level,
-      double[] deltas) {
+  private List<EpsilonReport.GroupCurve> curves(
+      JobContext ctx, List<CountRow> rows, boolean split, double level, double[] deltas) {
     Map<List<Object>, Map<Double, AttackCounts[]>> byGroup = new HashMap<>();
     for (CountRow r : rows) {
-      AttackCounts[] pair = byGroup.computeIfAbsent(r.group(), g -> new java.util.TreeMap<>())
-          .computeIfAbsent(r.threshold(), t -> new AttackCounts[2]);
+      AttackCounts[] pair =
+          byGroup
+              .computeIfAbsent(r.group(), g -> new java.util.TreeMap<>())
+              .computeIfAbsent(r.threshold(), t -> new AttackCounts[2]);
       if (!split || r.part().equals("select")) {
         pair[0] = r.counts();
       }
@@ -349,19 +525,27 @@ public final class EpsilonEstimateCommand extends InputJobCommand {
     ArrayList<ArrayList<EpsilonCurve.Candidate>> tasks = new ArrayList<>();
     for (List<Object> g : groupKeys) {
       ArrayList<EpsilonCurve.Candidate> cands = new ArrayList<>();
-      byGroup.get(g).forEach((t, pair) -> {
-        if (pair[0] != null && pair[1] != null) {
-          cands.add(new EpsilonCurve.Candidate(t, pair[0], pair[1]));
-        }
-      });
+      byGroup
+          .get(g)
+          .forEach(
+              (t, pair) -> {
+                if (pair[0] != null && pair[1] != null) {
+                  cands.add(new EpsilonCurve.Candidate(t, pair[0], pair[1]));
+                }
+              });
       tasks.add(cands);
     }
     double kappa = kappa();
-    List<double[]> values = inExecutors(ctx, tasks.size(),
-        i -> EpsilonCurve.encode(EpsilonCurve.select(tasks.get(i), kappa, level, deltas)));
+    List<double[]> values =
+        inExecutors(
+            ctx,
+            tasks.size(),
+            i -> EpsilonCurve.encode(EpsilonCurve.select(tasks.get(i), kappa, level, deltas)));
     List<EpsilonReport.GroupCurve> out = new ArrayList<>();
     for (int i = 0; i < tasks.size(); i++) {
-      out.add(new EpsilonReport.GroupCurve(groupKeys.get(i), EpsilonCurve.decode(values.get(i), deltas)));
+      out.add(
+          new EpsilonReport.GroupCurve(
+              groupKeys.get(i), EpsilonCurve.decode(values.get(i), deltas)));
     }
     return out;
   }
@@ -372,7 +556,8 @@ public final class EpsilonEstimateCommand extends InputJobCommand {
 
   private EpsilonCurve.Claim claim() {
     if (claimedEpsilon != null) {
-      return EpsilonCurve.Claim.epsilonDelta(claimedEpsilon, claimedDelta != null ? claimedDelta : delta);
+      return EpsilonCurve.Claim.epsilonDelta(
+          claimedEpsilon, claimedDelta != null ? claimedDelta : delta);
     }
     if (claimedRho != null) {
       return EpsilonCurve.Claim.rho(claimedRho);

@@ -12,8 +12,9 @@ import org.samplingprivacy.jobs.report.Report;
 import org.samplingprivacy.jobs.report.SvgPlot;
 
 /**
- * The report of {@code epsilon-estimate}: the selected estimate per group, the posterior densities, the ROC with the
- * TPR-at-FPR marks, the ε(δ) curves against the claimed curve; and the curve table's rows (docs/tables.md §2.4).
+ * The report of {@code epsilon-estimate}: the selected estimate per group, the posterior densities,
+ * the ROC with the TPR-at-FPR marks, the ε(δ) curves against the claimed curve; and the curve
+ * table's rows (docs/tables.md §2.4).
  */
 final class EpsilonReport {
   /** One group's curve. */
@@ -28,8 +29,15 @@ final class EpsilonReport {
   private final String correction;
   private final EpsilonCurve.Claim claim;
 
-  EpsilonReport(Report report, List<String> groups, String prior, double delta, double alpha, double level,
-      String correction, EpsilonCurve.Claim claim) {
+  EpsilonReport(
+      Report report,
+      List<String> groups,
+      String prior,
+      double delta,
+      double alpha,
+      double level,
+      String correction,
+      EpsilonCurve.Claim claim) {
     this.report = report;
     this.groups = groups;
     this.prior = prior;
@@ -40,7 +48,11 @@ final class EpsilonReport {
     this.claim = claim;
   }
 
-  static List<Row> curveRows(List<GroupCurve> curves, double level, EpsilonCurve.Claim claim, String prior,
+  static List<Row> curveRows(
+      List<GroupCurve> curves,
+      double level,
+      EpsilonCurve.Claim claim,
+      String prior,
       String correction) {
     List<Row> rows = new ArrayList<>();
     for (GroupCurve g : curves) {
@@ -49,22 +61,52 @@ final class EpsilonReport {
         AttackCounts c = s.counts();
         Double claimed = claim == null ? null : claim.epsilon(p.delta());
         List<Object> values = new ArrayList<>(g.group());
-        values.addAll(Arrays.asList(p.delta(), Double.isNaN(s.threshold()) ? null : s.threshold(), c.tp(), c.fn(),
-            c.tn(), c.fp(), level, p.lowerBound(), p.lo(), p.hi(), p.cpLowerBound(),
-            claim == null ? null : claim.describe(), claimed, claimed == null ? null : claimed - p.lowerBound(),
-            prior, correction));
+        values.addAll(
+            Arrays.asList(
+                p.delta(),
+                Double.isNaN(s.threshold()) ? null : s.threshold(),
+                c.tp(),
+                c.fn(),
+                c.tn(),
+                c.fp(),
+                level,
+                p.lowerBound(),
+                p.lo(),
+                p.hi(),
+                p.cpLowerBound(),
+                claim == null ? null : claim.describe(),
+                claimed,
+                claimed == null ? null : claimed - p.lowerBound(),
+                prior,
+                correction));
         rows.add(RowFactory.create(values.toArray()));
       }
     }
     return rows;
   }
 
-  void write(List<Row> rows, List<EpsilonEstimateCommand.Estimated> estimates, Map<List<Object>, RocSummary> roc,
-      boolean split, List<GroupCurve> curves) {
+  void write(
+      List<Row> rows,
+      List<EpsilonEstimateCommand.Estimated> estimates,
+      Map<List<Object>, RocSummary> roc,
+      boolean split,
+      List<GroupCurve> curves) {
     int n = groups.size();
     List<String> header = new ArrayList<>(groups);
-    header.addAll(List.of("threshold", "TP", "FN", "TN", "FP", "eps plug-in", "Bayes interval", "Bayes lower bound",
-        "CP interval", "CP lower bound", "AUROC", "TPR at FPR"));
+    header.addAll(
+        List.of(
+            "threshold",
+            "TP",
+            "FN",
+            "TN",
+            "FP",
+            "eps plug-in",
+            "Bayes interval",
+            "Bayes lower bound",
+            "CP interval",
+            "CP lower bound",
+            "AUROC",
+            "TPR at FPR"));
     List<List<Object>> table = new ArrayList<>();
     EpsilonEstimate first = null;
     RocSummary firstRoc = null;
@@ -87,10 +129,20 @@ final class EpsilonReport {
       for (RocSummary.TprAtFpr t : s.tprAtFpr()) {
         tpr.add(fmt(t.tpr()) + " @ " + fmt(t.fprTarget()));
       }
-      cells.addAll(List.of(r.isNullAt(n) ? "-" : fmt(r.getDouble(n)), x.counts().tp(), x.counts().fn(),
-          x.counts().tn(), x.counts().fp(), fmt(x.epsPlugin()), "[" + fmt(x.bayesLo()) + ", " + fmt(x.bayesHi()) + "]",
-          fmt(x.bayesLowerBound()), "[" + fmt(x.cpLo()) + ", " + fmt(x.cpHi()) + "]", fmt(x.cpLowerBound()),
-          fmt(s.auroc()) + " [" + fmt(s.aurocLo()) + ", " + fmt(s.aurocHi()) + "]", String.join("; ", tpr)));
+      cells.addAll(
+          List.of(
+              r.isNullAt(n) ? "-" : fmt(r.getDouble(n)),
+              x.counts().tp(),
+              x.counts().fn(),
+              x.counts().tn(),
+              x.counts().fp(),
+              fmt(x.epsPlugin()),
+              "[" + fmt(x.bayesLo()) + ", " + fmt(x.bayesHi()) + "]",
+              fmt(x.bayesLowerBound()),
+              "[" + fmt(x.cpLo()) + ", " + fmt(x.cpHi()) + "]",
+              fmt(x.cpLowerBound()),
+              fmt(s.auroc()) + " [" + fmt(s.aurocLo()) + ", " + fmt(s.aurocHi()) + "]",
+              String.join("; ", tpr)));
       table.add(cells);
       if (first == null) {
         first = x;
@@ -100,34 +152,53 @@ final class EpsilonReport {
         report.plot(densityPlot(x, n == 0 ? "" : " " + cells.subList(0, n)));
       }
     }
-    report.table("Selected estimate per group (significance " + fmt(level) + ", correction " + correction + ")",
-        header, table);
+    report.table(
+        "Selected estimate per group (significance "
+            + fmt(level)
+            + ", correction "
+            + correction
+            + ")",
+        header,
+        table);
     report.plot(rocPlot(roc, split, n));
     if (!curves.isEmpty()) {
       curveReport(curves);
     }
-    report.metric("groups", table.size()).metric("rows", rows.size()).metric("delta", delta)
-        .metric("alpha", alpha).metric("alpha_per_threshold", level).metric("correction", correction)
+    report
+        .metric("groups", table.size())
+        .metric("rows", rows.size())
+        .metric("delta", delta)
+        .metric("alpha", alpha)
+        .metric("alpha_per_threshold", level)
+        .metric("correction", correction)
         .metric("prior", prior);
     if (claim != null) {
-      report.metric("claim", claim.describe()).metric("claimed_epsilon_at_delta", claim.epsilon(delta));
+      report
+          .metric("claim", claim.describe())
+          .metric("claimed_epsilon_at_delta", claim.epsilon(delta));
     }
     if (first != null) {
-      report.metric("bayes_lower_bound", first.bayesLowerBound())
+      report
+          .metric("bayes_lower_bound", first.bayesLowerBound())
           .metric("bayes_interval", List.of(first.bayesLo(), first.bayesHi()))
           .metric("cp_lower_bound", first.cpLowerBound())
-          .metric("auroc", firstRoc.auroc()).metric("auroc_interval", List.of(firstRoc.aurocLo(), firstRoc.aurocHi()));
+          .metric("auroc", firstRoc.auroc())
+          .metric("auroc_interval", List.of(firstRoc.aurocLo(), firstRoc.aurocHi()));
       Map<String, Object> tpr = new LinkedHashMap<>();
       for (RocSummary.TprAtFpr t : firstRoc.tprAtFpr()) {
         tpr.put(String.valueOf(t.fprTarget()), t.tpr());
       }
       report.metric("tpr_at_fpr", tpr);
     }
-    report.note("The Bayesian interval is a credible interval under the " + prior + " prior; Clopper-Pearson is a "
-        + "confidence interval. Both bound what this attack demonstrates: a lower bound on the mechanism's epsilon.");
+    report.note(
+        "The Bayesian interval is a credible interval under the "
+            + prior
+            + " prior; Clopper-Pearson is a "
+            + "confidence interval. Both bound what this attack demonstrates: a lower bound on the mechanism's epsilon.");
     if (correction.equals("none") && estimates.size() > table.size()) {
-      report.note("Thresholds were chosen on the same challenges without correction: the lower bounds are "
-          + "optimistic (winner's curse). Use --selection split or bonferroni for valid bounds.");
+      report.note(
+          "Thresholds were chosen on the same challenges without correction: the lower bounds are "
+              + "optimistic (winner's curse). Use --selection split or bonferroni for valid bounds.");
     }
   }
 
@@ -144,10 +215,20 @@ final class EpsilonReport {
       double[] d = pts.stream().mapToDouble(EpsilonCurve.Point::delta).toArray();
       boolean logX = Arrays.stream(d).allMatch(v -> v > 0) && d.length > 1;
       String label = groups.isEmpty() ? "" : " " + g.group();
-      SvgPlot plot = SvgPlot.xy("epsilon(delta) lower bounds" + label, "delta", "epsilon")
-          .line("Bayes lower bound", d, pts.stream().mapToDouble(EpsilonCurve.Point::lowerBound).toArray())
-          .line("Bayes upper end", d, finite(pts.stream().mapToDouble(EpsilonCurve.Point::hi).toArray()))
-          .line("CP lower bound", d, pts.stream().mapToDouble(EpsilonCurve.Point::cpLowerBound).toArray());
+      SvgPlot plot =
+          SvgPlot.xy("epsilon(delta) lower bounds" + label, "delta", "epsilon")
+              .line(
+                  "Bayes lower bound",
+                  d,
+                  pts.stream().mapToDouble(EpsilonCurve.Point::lowerBound).toArray())
+              .line(
+                  "Bayes upper end",
+                  d,
+                  finite(pts.stream().mapToDouble(EpsilonCurve.Point::hi).toArray()))
+              .line(
+                  "CP lower bound",
+                  d,
+                  pts.stream().mapToDouble(EpsilonCurve.Point::cpLowerBound).toArray());
       if (claim != null) {
         double[] claimed = Arrays.stream(d).map(claim::epsilon).toArray();
         plot.line("claimed " + claim.describe(), d, finite(claimed));
@@ -173,13 +254,29 @@ final class EpsilonReport {
     }
     report.metric("curve_groups", curves.size()).metric("curve_points", points);
     if (claim != null && Double.isFinite(minGap)) {
-      report.metric("curve_max_gap", maxGap).metric("curve_min_gap", minGap).metric("curve_min_gap_delta", minGapDelta)
-          .metric("curve_claim_violated_bayes", minGap < 0).metric("curve_claim_violated_cp", maxCpViolation > 0);
-      report.note("Against the claimed " + claim.describe() + " curve: the claimed epsilon exceeds the Bayesian lower "
-          + "bound by " + fmt(minGap) + " to " + fmt(maxGap) + " over the grid" + (minGap < 0
-              ? "; at delta " + fmt(minGapDelta) + " the attack demonstrates more than the claim (Bayesian), which "
-                  + "contradicts it" + (maxCpViolation > 0 ? ", and so does Clopper-Pearson" : "")
-              : "; no point of the grid contradicts the claim") + ".");
+      report
+          .metric("curve_max_gap", maxGap)
+          .metric("curve_min_gap", minGap)
+          .metric("curve_min_gap_delta", minGapDelta)
+          .metric("curve_claim_violated_bayes", minGap < 0)
+          .metric("curve_claim_violated_cp", maxCpViolation > 0);
+      report.note(
+          "Against the claimed "
+              + claim.describe()
+              + " curve: the claimed epsilon exceeds the Bayesian lower "
+              + "bound by "
+              + fmt(minGap)
+              + " to "
+              + fmt(maxGap)
+              + " over the grid"
+              + (minGap < 0
+                  ? "; at delta "
+                      + fmt(minGapDelta)
+                      + " the attack demonstrates more than the claim (Bayesian), which "
+                      + "contradicts it"
+                      + (maxCpViolation > 0 ? ", and so does Clopper-Pearson" : "")
+                  : "; no point of the grid contradicts the claim")
+              + ".");
     }
   }
 
@@ -188,7 +285,8 @@ final class EpsilonReport {
   }
 
   private SvgPlot densityPlot(EpsilonEstimate x, String label) {
-    EpsilonPosterior p = EpsilonPosterior.of(x.counts(), prior.equals("uniform") ? 1.0 : 0.5, delta);
+    EpsilonPosterior p =
+        EpsilonPosterior.of(x.counts(), prior.equals("uniform") ? 1.0 : 0.5, delta);
     double hi = Math.max(x.bayesHi() * 1.3, 0.5);
     int points = 80;
     double[] xs = new double[points];
@@ -200,13 +298,19 @@ final class EpsilonReport {
     double top = Arrays.stream(ys).filter(Double::isFinite).max().orElse(1);
     return SvgPlot.xy("Posterior density of epsilon" + label, "epsilon", "density")
         .line("posterior", xs, ys)
-        .line("Bayes interval", new double[] {x.bayesLo(), x.bayesLo(), x.bayesHi(), x.bayesHi()},
+        .line(
+            "Bayes interval",
+            new double[] {x.bayesLo(), x.bayesLo(), x.bayesHi(), x.bayesHi()},
             new double[] {0, top, top, 0});
   }
 
   private static SvgPlot rocPlot(Map<List<Object>, RocSummary> roc, boolean split, int nGroups) {
-    SvgPlot plot = SvgPlot.xy("Attack ROC with TPR at the FPR targets" + (split ? " (evaluation part)" : ""),
-        "false positive rate", "true positive rate").legendBottomRight();
+    SvgPlot plot =
+        SvgPlot.xy(
+                "Attack ROC with TPR at the FPR targets" + (split ? " (evaluation part)" : ""),
+                "false positive rate",
+                "true positive rate")
+            .legendBottomRight();
     int shown = 0;
     for (Map.Entry<List<Object>, RocSummary> e : roc.entrySet()) {
       if (split && !"evaluate".equals(e.getKey().get(e.getKey().size() - 1))) {
@@ -215,13 +319,18 @@ final class EpsilonReport {
       if (shown++ >= 6) {
         break;
       }
-      String name = nGroups == 0 ? "AUROC " + fmt(e.getValue().auroc())
-          : e.getKey().subList(0, nGroups) + " AUROC " + fmt(e.getValue().auroc());
+      String name =
+          nGroups == 0
+              ? "AUROC " + fmt(e.getValue().auroc())
+              : e.getKey().subList(0, nGroups) + " AUROC " + fmt(e.getValue().auroc());
       double[][] c = e.getValue().curve();
       plot.line(name, c[0], c[1]);
-      double[] fx = e.getValue().tprAtFpr().stream().mapToDouble(RocSummary.TprAtFpr::fpr).toArray();
-      double[] fy = e.getValue().tprAtFpr().stream().mapToDouble(RocSummary.TprAtFpr::tpr).toArray();
-      plot.points("TPR at FPR target" + (nGroups == 0 ? "" : " " + e.getKey().subList(0, nGroups)), fx, fy);
+      double[] fx =
+          e.getValue().tprAtFpr().stream().mapToDouble(RocSummary.TprAtFpr::fpr).toArray();
+      double[] fy =
+          e.getValue().tprAtFpr().stream().mapToDouble(RocSummary.TprAtFpr::tpr).toArray();
+      plot.points(
+          "TPR at FPR target" + (nGroups == 0 ? "" : " " + e.getKey().subList(0, nGroups)), fx, fy);
     }
     return plot.line("chance", new double[] {0, 1}, new double[] {0, 1});
   }

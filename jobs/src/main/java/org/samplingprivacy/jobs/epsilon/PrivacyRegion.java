@@ -1,17 +1,19 @@
 package org.samplingprivacy.jobs.epsilon;
 
 /**
- * The (ε, δ)-DP privacy region in the hypothesis-testing view (Kairouz, Oh, Viswanath 2015): every test of a
- * mechanism has (FPR a, FNR b) with a + e^ε b ≥ 1 − δ, e^ε a + b ≥ 1 − δ, and the two reflected inequalities. For fixed
- * b the region is the band {@link #lower} ≤ a ≤ {@link #upper}; {@link #epsilon} is the smallest ε whose region holds
- * (a, b), the ε an attack with those rates demonstrates (Zanella-Béguelin et al., ICML 2023; docs/design/epsilon-estimate.md §2).
+ * The (ε, δ)-DP privacy region in the hypothesis-testing view (Kairouz, Oh, Viswanath 2015): every
+ * test of a mechanism has (FPR a, FNR b) with a + e^ε b ≥ 1 − δ, e^ε a + b ≥ 1 − δ, and the two
+ * reflected inequalities. For fixed b the region is the band {@link #lower} ≤ a ≤ {@link #upper};
+ * {@link #epsilon} is the smallest ε whose region holds (a, b), the ε an attack with those rates
+ * demonstrates (Zanella-Béguelin et al., ICML 2023; docs/design/epsilon-estimate.md §2).
  */
 public final class PrivacyRegion {
   private PrivacyRegion() {}
 
   /**
-   * ε(a, b) = max{0, ln((1−δ−a)/b), ln((1−δ−b)/a), ln((a−δ)/(1−b)), ln((b−δ)/(1−a))}, in the reference code's form:
-   * reflect above the anti-diagonal, then 0 inside the δ band, +∞ for a zero rate, else ln((1−δ−hi)/lo).
+   * ε(a, b) = max{0, ln((1−δ−a)/b), ln((1−δ−b)/a), ln((a−δ)/(1−b)), ln((b−δ)/(1−a))}, in the
+   * reference code's form: reflect above the anti-diagonal, then 0 inside the δ band, +∞ for a zero
+   * rate, else ln((1−δ−hi)/lo).
    */
   public static double epsilon(double a, double b, double delta) {
     if (a + b > 1) {
@@ -30,7 +32,10 @@ public final class PrivacyRegion {
     return Math.max(0, Math.log((1 - delta - hi) / lo));
   }
 
-  /** L_e(b) = max(0, 1 − δ − e^e b, (1 − δ − b) e^{−e}): the least FPR an (e, δ)-DP mechanism allows at FNR b. */
+  /**
+   * L_e(b) = max(0, 1 − δ − e^e b, (1 − δ − b) e^{−e}): the least FPR an (e, δ)-DP mechanism allows
+   * at FNR b.
+   */
   public static double lower(double e, double b, double delta) {
     double ee = Math.exp(e);
     return Math.max(0, Math.max(1 - delta - ee * b, (1 - delta - b) / ee));

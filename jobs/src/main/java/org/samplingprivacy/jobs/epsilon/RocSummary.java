@@ -7,24 +7,29 @@ import java.util.List;
 import org.apache.commons.statistics.distribution.NormalDistribution;
 
 /**
- * The attack's ROC summaries (docs/design/epsilon-estimate.md §6): the AUROC with a confidence interval, and the TPR
- * at given FPR targets with Clopper–Pearson intervals, as jax_privacy's {@code attack_auroc} and
- * {@code tpr_at_given_fpr} report them.
+ * The attack's ROC summaries (docs/design/epsilon-estimate.md §6): the AUROC with a confidence
+ * interval, and the TPR at given FPR targets with Clopper–Pearson intervals, as jax_privacy's
+ * {@code attack_auroc} and {@code tpr_at_given_fpr} report them.
  *
- * <p>From a score histogram over ascending thresholds (bin j holds the scores with exactly j thresholds ≤ them; exact
- * when every distinct score has its own threshold): AUROC = P[member score &gt; non-member score] + ½ P[tie], the
- * Mann–Whitney statistic, with DeLong's variance (DeLong, DeLong and Clarke-Pearson 1988) from the placement values
- * V₁₀ = (non-members below + ½ tied)/N per member and V₀₁ likewise per non-member: Var = S₁₀/P + S₀₁/N; a Wald
- * interval clipped to [0, 1]. From ROC points that are not nested (pooled counts whose thresholds do not order them),
- * the trapezoidal AUROC with Hanley and McNeil's (1982) variance. TPR at FPR τ: the point with the greatest TPR among
- * those with FPR ≤ τ (the all-negative classifier if none), its TPR's two-sided CP interval at significance α.
+ * <p>From a score histogram over ascending thresholds (bin j holds the scores with exactly j
+ * thresholds ≤ them; exact when every distinct score has its own threshold): AUROC = P[member score
+ * &gt; non-member score] + ½ P[tie], the Mann–Whitney statistic, with DeLong's variance (DeLong,
+ * DeLong and Clarke-Pearson 1988) from the placement values V₁₀ = (non-members below + ½ tied)/N
+ * per member and V₀₁ likewise per non-member: Var = S₁₀/P + S₀₁/N; a Wald interval clipped to [0,
+ * 1]. From ROC points that are not nested (pooled counts whose thresholds do not order them), the
+ * trapezoidal AUROC with Hanley and McNeil's (1982) variance. TPR at FPR τ: the point with the
+ * greatest TPR among those with FPR ≤ τ (the all-negative classifier if none), its TPR's two-sided
+ * CP interval at significance α.
  */
 public final class RocSummary implements Serializable {
   private static final long serialVersionUID = 1L;
   private static final NormalDistribution NORMAL = NormalDistribution.of(0, 1);
 
-  /** TPR at one FPR target; threshold null for the all-negative classifier (nothing guessed member). */
-  public record TprAtFpr(double fprTarget, Double threshold, double fpr, double tpr, double tprLo, double tprHi)
+  /**
+   * TPR at one FPR target; threshold null for the all-negative classifier (nothing guessed member).
+   */
+  public record TprAtFpr(
+      double fprTarget, Double threshold, double fpr, double tpr, double tprLo, double tprHi)
       implements Serializable {}
 
   /** One ROC point: guess member iff score ≥ threshold. */
@@ -39,8 +44,15 @@ public final class RocSummary implements Serializable {
   private final long members;
   private final long nonMembers;
 
-  private RocSummary(double auroc, double se, String method, List<RocPoint> points, long p, long n,
-      double[] fprTargets, double alpha) {
+  private RocSummary(
+      double auroc,
+      double se,
+      String method,
+      List<RocPoint> points,
+      long p,
+      long n,
+      double[] fprTargets,
+      double alpha) {
     double z = NORMAL.inverseSurvivalProbability(alpha / 2);
     this.auroc = auroc;
     this.aurocLo = Math.max(0, auroc - z * se);
@@ -59,17 +71,24 @@ public final class RocSummary implements Serializable {
       }
       long tp = best == null ? 0 : best.tp();
       long fp = best == null ? 0 : best.fp();
-      t.add(new TprAtFpr(target, best == null ? null : best.threshold(), (double) fp / n, (double) tp / p,
-          ClopperPearson.lower(tp, p, alpha / 2), ClopperPearson.upper(tp, p, alpha / 2)));
+      t.add(
+          new TprAtFpr(
+              target,
+              best == null ? null : best.threshold(),
+              (double) fp / n,
+              (double) tp / p,
+              ClopperPearson.lower(tp, p, alpha / 2),
+              ClopperPearson.upper(tp, p, alpha / 2)));
     }
     this.tprAtFpr = List.copyOf(t);
   }
 
   /**
-   * From a histogram h[label][j], label 1 = member, j = 0..k, over the ascending thresholds t₁ &lt; … &lt; t_k
-   * (display values, one per bin boundary).
+   * From a histogram h[label][j], label 1 = member, j = 0..k, over the ascending thresholds t₁ &lt;
+   * … &lt; t_k (display values, one per bin boundary).
    */
-  public static RocSummary fromHistogram(long[][] h, Double[] thresholds, double[] fprTargets, double alpha) {
+  public static RocSummary fromHistogram(
+      long[][] h, Double[] thresholds, double[] fprTargets, double alpha) {
     int k = thresholds.length;
     long p = 0;
     long n = 0;
@@ -116,14 +135,21 @@ public final class RocSummary implements Serializable {
   }
 
   /**
-   * From ROC points of P members and N non-members: a histogram when the points are nested (TP and FP both
-   * non-increasing in the threshold), else the trapezoid with Hanley–McNeil's variance. {@code negated}: the
-   * thresholds were negated to order them (a lower score means member); they are reported negated back.
+   * From ROC points of P members and N non-members: a histogram when the points are nested (TP and
+   * FP both non-increasing in the threshold), else the trapezoid with Hanley–McNeil's variance.
+   * {@code negated}: the thresholds were negated to order them (a lower score means member); they
+   * are reported negated back.
    */
-  public static RocSummary fromPoints(List<RocPoint> rocPoints, long p, long n, double[] fprTargets, double alpha,
+  public static RocSummary fromPoints(
+      List<RocPoint> rocPoints,
+      long p,
+      long n,
+      double[] fprTargets,
+      double alpha,
       boolean negated) {
     List<RocPoint> byThreshold = new ArrayList<>(rocPoints);
-    byThreshold.sort(Comparator.comparing(RocPoint::threshold, Comparator.nullsLast(Comparator.naturalOrder())));
+    byThreshold.sort(
+        Comparator.comparing(RocPoint::threshold, Comparator.nullsLast(Comparator.naturalOrder())));
     int k = byThreshold.size();
     long[][] h = new long[2][k + 1];
     boolean nested = true;
@@ -136,10 +162,16 @@ public final class RocSummary implements Serializable {
       h[0][j] = fpHere - fpNext;
       nested &= h[1][j] >= 0 && h[0][j] >= 0;
     }
-    // One threshold-free point (guesses) is a two-bin histogram; several need thresholds to be ordered.
+    // One threshold-free point (guesses) is a two-bin histogram; several need thresholds to be
+    // ordered.
     if (nested && (k == 1 || byThreshold.stream().allMatch(r -> r.threshold() != null))) {
-      return fromHistogram(h, byThreshold.stream().map(r -> r.threshold() == null ? null
-          : negated ? -r.threshold() : r.threshold()).toArray(Double[]::new), fprTargets, alpha);
+      return fromHistogram(
+          h,
+          byThreshold.stream()
+              .map(r -> r.threshold() == null ? null : negated ? -r.threshold() : r.threshold())
+              .toArray(Double[]::new),
+          fprTargets,
+          alpha);
     }
     List<RocPoint> byFpr = new ArrayList<>(rocPoints);
     byFpr.sort(Comparator.comparingLong(RocPoint::fp).thenComparingLong(RocPoint::tp));
@@ -156,10 +188,19 @@ public final class RocSummary implements Serializable {
     auc += (1 - x0) * (1 + y0) / 2;
     double q1 = auc / (2 - auc);
     double q2 = 2 * auc * auc / (1 + auc);
-    double var = (auc * (1 - auc) + (p - 1) * (q1 - auc * auc) + (n - 1) * (q2 - auc * auc)) / ((double) p * n);
-    List<RocPoint> shown = rocPoints.stream().map(r -> negated && r.threshold() != null
-        ? new RocPoint(-r.threshold(), r.tp(), r.fp()) : r).toList();
-    return new RocSummary(auc, Math.sqrt(Math.max(0, var)), "hanley-mcneil", shown, p, n, fprTargets, alpha);
+    double var =
+        (auc * (1 - auc) + (p - 1) * (q1 - auc * auc) + (n - 1) * (q2 - auc * auc))
+            / ((double) p * n);
+    List<RocPoint> shown =
+        rocPoints.stream()
+            .map(
+                r ->
+                    negated && r.threshold() != null
+                        ? new RocPoint(-r.threshold(), r.tp(), r.fp())
+                        : r)
+            .toList();
+    return new RocSummary(
+        auc, Math.sqrt(Math.max(0, var)), "hanley-mcneil", shown, p, n, fprTargets, alpha);
   }
 
   public double auroc() {

@@ -23,17 +23,24 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code export}: any Delta, Parquet or CSV table to CSV (header row) or JSON lines, for handing results to tools
- * outside Spark. CSV cannot hold arrays, maps or structs, so those columns are written as JSON text; JSON lines keep
- * them nested. The output is a folder of part files, or one file with {@code --single-file}.
+ * {@code export}: any Delta, Parquet or CSV table to CSV (header row) or JSON lines, for handing
+ * results to tools outside Spark. CSV cannot hold arrays, maps or structs, so those columns are
+ * written as JSON text; JSON lines keep them nested. The output is a folder of part files, or one
+ * file with {@code --single-file}.
  */
 @Command(name = "export", description = "Export a table to CSV or JSON lines.")
 public final class ExportCommand extends InputJobCommand {
-  @Option(names = "--columns", paramLabel = "C1,C2,...", description = "Columns to export, in this order (default: all).")
+  @Option(
+      names = "--columns",
+      paramLabel = "C1,C2,...",
+      description = "Columns to export, in this order (default: all).")
   String columns;
 
-  @Option(names = "--single-file", description = "Write one file at --output instead of a folder of part files "
-      + "(the data pass through one task: for small tables).")
+  @Option(
+      names = "--single-file",
+      description =
+          "Write one file at --output instead of a folder of part files "
+              + "(the data pass through one task: for small tables).")
   boolean singleFile;
 
   @Override
@@ -42,7 +49,10 @@ public final class ExportCommand extends InputJobCommand {
     Params.requirePresent("--output", common.output);
   }
 
-  /** With --single-file the output is a file the user names (replaced on a re-run), not a table folder. */
+  /**
+   * With --single-file the output is a file the user names (replaced on a re-run), not a table
+   * folder.
+   */
   @Override
   protected java.util.Map<String, String> outputTables() {
     return singleFile ? java.util.Map.of() : super.outputTables();
@@ -56,30 +66,50 @@ public final class ExportCommand extends InputJobCommand {
     if (columns != null) {
       List<String> cols = Params.requireList("--columns", columns);
       TableChecks.requireColumns(in.data(), "--input " + in.path(), cols);
-      df = in.data().select(cols.stream().map(c -> in.data().col("`" + c + "`")).toArray(Column[]::new));
+      df =
+          in.data()
+              .select(cols.stream().map(c -> in.data().col("`" + c + "`")).toArray(Column[]::new));
     }
     if (singleFile && out.mode() != org.samplingprivacy.jobs.io.WriteMode.REPLACE) {
       throw new InputException("--single-file writes one file and cannot take --write-mode slice");
     }
     Dataset<Row> data = out.format() == TableFormat.CSV ? flattenForCsv(df) : df;
-    List<String> steps = List.of(
-        "read " + in.path() + " (" + in.format().id() + (in.deltaVersion() >= 0 ? " version " + in.deltaVersion() : "")
-            + ", " + data.columns().length + " columns)",
-        "write " + (singleFile ? "one " + out.format().id() + " file " : out.format().id() + " files to ") + common.output);
-    return new Plan(steps, c -> {
-      if (singleFile) {
-        c.phase("write " + common.output, () -> TableIO.writeSingleFile(data, common.output, out.format()));
-      } else {
-        c.write(data, common.output, out);
-      }
-      c.report().metric("input", in.path()).metric("input_format", in.format().id())
-          .metric("output", common.output).metric("output_format", out.format().id())
-          .metric("columns", data.columns().length);
-      if (in.deltaVersion() >= 0) {
-        c.report().metric("input_delta_version", in.deltaVersion());
-      }
-      spec.commandLine().getOut().println("exported " + in.path() + " to " + common.output);
-    });
+    List<String> steps =
+        List.of(
+            "read "
+                + in.path()
+                + " ("
+                + in.format().id()
+                + (in.deltaVersion() >= 0 ? " version " + in.deltaVersion() : "")
+                + ", "
+                + data.columns().length
+                + " columns)",
+            "write "
+                + (singleFile
+                    ? "one " + out.format().id() + " file "
+                    : out.format().id() + " files to ")
+                + common.output);
+    return new Plan(
+        steps,
+        c -> {
+          if (singleFile) {
+            c.phase(
+                "write " + common.output,
+                () -> TableIO.writeSingleFile(data, common.output, out.format()));
+          } else {
+            c.write(data, common.output, out);
+          }
+          c.report()
+              .metric("input", in.path())
+              .metric("input_format", in.format().id())
+              .metric("output", common.output)
+              .metric("output_format", out.format().id())
+              .metric("columns", data.columns().length);
+          if (in.deltaVersion() >= 0) {
+            c.report().metric("input_delta_version", in.deltaVersion());
+          }
+          spec.commandLine().getOut().println("exported " + in.path() + " to " + common.output);
+        });
   }
 
   /** Nested columns become JSON text, since CSV has no nested values. */
@@ -88,8 +118,10 @@ public final class ExportCommand extends InputJobCommand {
     List<Column> cols = new ArrayList<>();
     for (StructField f : schema.fields()) {
       Column c = df.col("`" + f.name() + "`");
-      boolean nested = f.dataType() instanceof StructType || f.dataType() instanceof ArrayType
-          || f.dataType() instanceof MapType;
+      boolean nested =
+          f.dataType() instanceof StructType
+              || f.dataType() instanceof ArrayType
+              || f.dataType() instanceof MapType;
       cols.add(nested ? functions.to_json(c).as(f.name()) : c);
     }
     return df.select(cols.toArray(new Column[0]));

@@ -3,10 +3,11 @@ package org.samplingprivacy.jobs.gsd;
 import java.io.Serializable;
 
 /**
- * A partition of encoded rows into query cells: each row falls in at most one cell, so the fraction of rows in each
- * cell is one linear counting query and replacing one row moves at most one unit of count out of one cell and into
- * another. Marginals, range bins, prefixes and halfspaces are all of this form (docs/design/private-gsd.md). Rows are read from a
- * flat array at {@code base}, so the genetic algorithm evaluates them without copying.
+ * A partition of encoded rows into query cells: each row falls in at most one cell, so the fraction
+ * of rows in each cell is one linear counting query and replacing one row moves at most one unit of
+ * count out of one cell and into another. Marginals, range bins, prefixes and halfspaces are all of
+ * this form (docs/design/private-gsd.md). Rows are read from a flat array at {@code base}, so the
+ * genetic algorithm evaluates them without copying.
  */
 public interface Cells extends Serializable {
   /** Number of cells (queries). */
@@ -41,7 +42,10 @@ public interface Cells extends Serializable {
     }
   }
 
-  /** Equal-width bins of one numeric column at one resolution, optionally split by a categorical column. */
+  /**
+   * Equal-width bins of one numeric column at one resolution, optionally split by a categorical
+   * column.
+   */
   record Range(int column, int resolution, int condColumn, int condSize) implements Cells {
     @Override
     public int size() {
@@ -58,7 +62,6 @@ public interface Cells extends Serializable {
       int b = Math.min((int) (data[base + column] * resolution), resolution - 1);
       return condColumn < 0 ? b : (int) data[base + condColumn] * resolution + b;
     }
-
   }
 
   /** 1[x_a &lt; τ_a]·1[x_b &lt; τ_b], one cell per category of an optional conditioning column. */
@@ -70,7 +73,8 @@ public interface Cells extends Serializable {
 
     @Override
     public int[] columns() {
-      return condColumn < 0 ? (a == b ? new int[] {a} : new int[] {a, b})
+      return condColumn < 0
+          ? (a == b ? new int[] {a} : new int[] {a, b})
           : (a == b ? new int[] {a, condColumn} : new int[] {a, b, condColumn});
     }
 
@@ -81,11 +85,11 @@ public interface Cells extends Serializable {
       }
       return -1;
     }
-
   }
 
   /** 1[⟨θ, x_num⟩ − b &gt; 0], one cell per category of an optional conditioning column. */
-  record Halfspace(int[] numericColumns, double[] theta, double offset, int condColumn, int condSize)
+  record Halfspace(
+      int[] numericColumns, double[] theta, double offset, int condColumn, int condSize)
       implements Cells {
     @Override
     public int size() {
@@ -113,6 +117,5 @@ public interface Cells extends Serializable {
       }
       return -1;
     }
-
   }
 }

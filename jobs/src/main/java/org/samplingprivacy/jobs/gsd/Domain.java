@@ -14,20 +14,24 @@ import java.util.Map;
 import org.samplingprivacy.jobs.validate.InputException;
 
 /**
- * The public domain of a table to synthesise, declared by the user and never derived from the data: categorical
- * columns with their categories (plus an optional overflow category for undeclared values and an optional null
- * category), numeric columns with public bounds (values outside are clamped) and a bin count for marginals.
+ * The public domain of a table to synthesise, declared by the user and never derived from the data:
+ * categorical columns with their categories (plus an optional overflow category for undeclared
+ * values and an optional null category), numeric columns with public bounds (values outside are
+ * clamped) and a bin count for marginals.
  *
- * <p>Encoded rows are {@code double[]}: a categorical cell holds its category code 0..size−1, a numeric cell its
- * value scaled to [0, 1] by the bounds (the representation of Private-GSD, Liu et al. 2023; docs/design/private-gsd.md).
- * Two file formats: {@code {"columns": [...]}} (docs/tables.md) and private-pgm's {@code {"col": size}}, read as
- * categorical codes 0..size−1.
+ * <p>Encoded rows are {@code double[]}: a categorical cell holds its category code 0..size−1, a
+ * numeric cell its value scaled to [0, 1] by the bounds (the representation of Private-GSD, Liu et
+ * al. 2023; docs/design/private-gsd.md). Two file formats: {@code {"columns": [...]}}
+ * (docs/tables.md) and private-pgm's {@code {"col": size}}, read as categorical codes 0..size−1.
  */
 public final class Domain implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /** A column's kind. */
-  public enum Kind { CATEGORICAL, NUMERIC }
+  public enum Kind {
+    CATEGORICAL,
+    NUMERIC
+  }
 
   /** One declared column. */
   public static final class Column implements Serializable {
@@ -42,8 +46,15 @@ public final class Domain implements Serializable {
     public final int bins;
     private final Map<String, Integer> codes;
 
-    private Column(String name, Kind kind, List<String> values, String overflow, boolean nullable, double min,
-        double max, int bins) {
+    private Column(
+        String name,
+        Kind kind,
+        List<String> values,
+        String overflow,
+        boolean nullable,
+        double min,
+        double max,
+        int bins) {
       this.name = name;
       this.kind = kind;
       this.values = values == null ? List.of() : List.copyOf(values);
@@ -60,10 +71,15 @@ public final class Domain implements Serializable {
 
     /** Categories including overflow and null; for numeric columns, the bin count. */
     public int size() {
-      return kind == Kind.NUMERIC ? bins : values.size() + (overflow != null ? 1 : 0) + (nullable ? 1 : 0);
+      return kind == Kind.NUMERIC
+          ? bins
+          : values.size() + (overflow != null ? 1 : 0) + (nullable ? 1 : 0);
     }
 
-    /** Code of a categorical value (normalised by {@link #normalise}), or −1 if undeclared with no overflow. */
+    /**
+     * Code of a categorical value (normalised by {@link #normalise}), or −1 if undeclared with no
+     * overflow.
+     */
     public int code(Object value) {
       if (value == null) {
         return nullable ? size() - 1 : -2;
@@ -98,7 +114,8 @@ public final class Domain implements Serializable {
 
     @Override
     public String toString() {
-      return kind == Kind.NUMERIC ? name + " numeric [" + min + ", " + max + "] in " + bins + " bins"
+      return kind == Kind.NUMERIC
+          ? name + " numeric [" + min + ", " + max + "] in " + bins + " bins"
           : name + " categorical (" + size() + " categories)";
     }
   }
@@ -121,16 +138,23 @@ public final class Domain implements Serializable {
     try {
       root = new ObjectMapper().readTree(readText(path));
     } catch (IOException e) {
-      throw new InputException("--domain " + path + " cannot be read as JSON: " + e.getMessage().lines().findFirst()
-          .orElse(""), e);
+      throw new InputException(
+          "--domain "
+              + path
+              + " cannot be read as JSON: "
+              + e.getMessage().lines().findFirst().orElse(""),
+          e);
     }
     return parse(root, "--domain " + path);
   }
 
-  /** The text of a small file on any Hadoop file system; the driver reads it before Spark starts. */
+  /**
+   * The text of a small file on any Hadoop file system; the driver reads it before Spark starts.
+   */
   public static String readText(String path) throws IOException {
     org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
-    org.apache.hadoop.fs.FileSystem fs = p.getFileSystem(new org.apache.hadoop.conf.Configuration());
+    org.apache.hadoop.fs.FileSystem fs =
+        p.getFileSystem(new org.apache.hadoop.conf.Configuration());
     try (java.io.InputStream in = fs.open(p)) {
       return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     }
@@ -151,10 +175,11 @@ public final class Domain implements Serializable {
         cols.add(column(c, where));
       }
     } else {
-      for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext();) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
         if (!e.getValue().canConvertToInt() || e.getValue().asInt() < 1) {
-          throw new InputException(where + ": column '" + e.getKey() + "' must map to a positive domain size");
+          throw new InputException(
+              where + ": column '" + e.getKey() + "' must map to a positive domain size");
         }
         List<String> values = new ArrayList<>();
         for (int v = 0; v < e.getValue().asInt(); v++) {
@@ -180,9 +205,12 @@ public final class Domain implements Serializable {
         List<String> values = new ArrayList<>();
         for (JsonNode v : vs) {
           if (!v.isValueNode() || v.isNull()) {
-            throw new InputException(at + ": category " + v + " must be a string, number or boolean");
+            throw new InputException(
+                at + ": category " + v + " must be a string, number or boolean");
           }
-          String s = normalise(v.isNumber() ? v.decimalValue() : v.isBoolean() ? v.asBoolean() : v.asText());
+          String s =
+              normalise(
+                  v.isNumber() ? v.decimalValue() : v.isBoolean() ? v.asBoolean() : v.asText());
           if (values.contains(s)) {
             throw new InputException(at + " lists category '" + s + "' twice");
           }
@@ -190,13 +218,15 @@ public final class Domain implements Serializable {
         }
         String overflow = c.hasNonNull("overflow") ? c.get("overflow").asText() : null;
         if (overflow != null && values.contains(overflow)) {
-          throw new InputException(at + ": overflow category '" + overflow + "' is also a declared category");
+          throw new InputException(
+              at + ": overflow category '" + overflow + "' is also a declared category");
         }
         return new Column(name, Kind.CATEGORICAL, values, overflow, nullable, 0, 0, 0);
       }
       case "numeric" -> {
         if (nullable) {
-          throw new InputException(at + ": numeric columns cannot be nullable (declare a categorical column)");
+          throw new InputException(
+              at + ": numeric columns cannot be nullable (declare a categorical column)");
         }
         if (!c.path("min").isNumber() || !c.path("max").isNumber()) {
           throw new InputException(at + " needs numeric public bounds \"min\" and \"max\"");
@@ -204,7 +234,8 @@ public final class Domain implements Serializable {
         double min = c.get("min").asDouble();
         double max = c.get("max").asDouble();
         if (!(Double.isFinite(min) && Double.isFinite(max) && min < max)) {
-          throw new InputException(at + ": bounds must be finite with min < max, got [" + min + ", " + max + "]");
+          throw new InputException(
+              at + ": bounds must be finite with min < max, got [" + min + ", " + max + "]");
         }
         int bins = c.path("bins").asInt(10);
         if (bins < 1 || bins > 1024) {
@@ -212,22 +243,29 @@ public final class Domain implements Serializable {
         }
         return new Column(name, Kind.NUMERIC, null, null, false, min, max, bins);
       }
-      default -> throw new InputException(at + ": type must be categorical or numeric, got '" + kind + "'");
+      default ->
+          throw new InputException(
+              at + ": type must be categorical or numeric, got '" + kind + "'");
     }
   }
 
   private static String text(JsonNode c, String field, String where, String column) {
     JsonNode v = c.get(field);
     if (v == null || !v.isTextual() || v.asText().isBlank()) {
-      throw new InputException(where + (column == null ? ": every column" : ": column '" + column + "'")
-          + " needs a \"" + field + "\" string");
+      throw new InputException(
+          where
+              + (column == null ? ": every column" : ": column '" + column + "'")
+              + " needs a \""
+              + field
+              + "\" string");
     }
     return v.asText();
   }
 
   /**
-   * The text a categorical value is matched by, the same for JSON and Spark values: integral numbers without a
-   * fraction (1, 1.0 and 1L all give "1"), other numbers in plain decimal notation, anything else as its string.
+   * The text a categorical value is matched by, the same for JSON and Spark values: integral
+   * numbers without a fraction (1, 1.0 and 1L all give "1"), other numbers in plain decimal
+   * notation, anything else as its string.
    */
   public static String normalise(Object value) {
     if (value instanceof BigDecimal b) {
@@ -271,8 +309,14 @@ public final class Domain implements Serializable {
     for (String n : names) {
       int i = indexOf(n);
       if (i < 0) {
-        throw new InputException("column '" + n + "' " + option + " is missing from --domain (declared: "
-            + String.join(", ", index.keySet()) + ")");
+        throw new InputException(
+            "column '"
+                + n
+                + "' "
+                + option
+                + " is missing from --domain (declared: "
+                + String.join(", ", index.keySet())
+                + ")");
       }
       cols.add(columns.get(i));
     }

@@ -5,10 +5,11 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * The elite of the genetic algorithm: the E lowest-fitness datasets seen, used as crossover donors (docs/design/private-gsd.md).
- * Every child is one edit of the best dataset B, so members are stored as their few differing cells from B, not as
- * copies of N′ × d values; when B moves, each member's differences are rebased. A member whose differences exceed
- * {@link #MAX_DIFF} cells is dropped: it has fallen far behind B and would not survive selection for long.
+ * The elite of the genetic algorithm: the E lowest-fitness datasets seen, used as crossover donors
+ * (docs/design/private-gsd.md). Every child is one edit of the best dataset B, so members are
+ * stored as their few differing cells from B, not as copies of N′ × d values; when B moves, each
+ * member's differences are rebased. A member whose differences exceed {@link #MAX_DIFF} cells is
+ * dropped: it has fallen far behind B and would not survive selection for long.
  */
 final class EliteArchive {
   static final int MAX_DIFF = 64;
@@ -49,8 +50,8 @@ final class EliteArchive {
   }
 
   /**
-   * Offers the children (edits {@code cell[i] = value[i]} of B with fitness {@code fit[i]}); keeps the E best of
-   * members and children, sorted by fitness (ties keep the older).
+   * Offers the children (edits {@code cell[i] = value[i]} of B with fitness {@code fit[i]}); keeps
+   * the E best of members and children, sorted by fitness (ties keep the older).
    */
   void tell(int[] cell, double[] value, double[] fit, int count) {
     List<Member> merged = new ArrayList<>(members);

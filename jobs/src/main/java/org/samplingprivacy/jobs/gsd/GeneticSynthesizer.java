@@ -9,17 +9,19 @@ import java.util.function.Consumer;
 import java.util.stream.IntStream;
 
 /**
- * The genetic algorithm of Private-GSD (Liu, Tang, Vietri &amp; Wu, ICML 2023; docs/design/private-gsd.md): a population of children,
- * each one edit of the best dataset B — half mutations (a cell re-drawn uniformly from its domain), half crossovers
- * (a cell copied from a random row of a random elite member; numeric cells jittered by N(0, 0.01²) as in the
- * submission code) — scored by incremental fitness against the noisy answers, an elite of the E best, and B replaced
- * by the best child when it improves. Stops at the generation cap, at zero fitness, or when the relative improvement
- * over {@code stallWindow} generations falls below 1e-4.
+ * The genetic algorithm of Private-GSD (Liu, Tang, Vietri &amp; Wu, ICML 2023;
+ * docs/design/private-gsd.md): a population of children, each one edit of the best dataset B — half
+ * mutations (a cell re-drawn uniformly from its domain), half crossovers (a cell copied from a
+ * random row of a random elite member; numeric cells jittered by N(0, 0.01²) as in the submission
+ * code) — scored by incremental fitness against the noisy answers, an elite of the E best, and B
+ * replaced by the best child when it improves. Stops at the generation cap, at zero fitness, or
+ * when the relative improvement over {@code stallWindow} generations falls below 1e-4.
  *
- * <p>Children are generated sequentially from one seeded generator and scored in parallel (scoring reads the
- * state and writes only its own children's fitness), so the result depends on the seed only, not on the number of
- * threads. A generation's scoring takes tens of microseconds, about what a fork/join hand-off costs, so more threads
- * pay only for large populations or workloads (bench/gsd.sh measures it); the default is one.
+ * <p>Children are generated sequentially from one seeded generator and scored in parallel (scoring
+ * reads the state and writes only its own children's fitness), so the result depends on the seed
+ * only, not on the number of threads. A generation's scoring takes tens of microseconds, about what
+ * a fork/join hand-off costs, so more threads pay only for large populations or workloads
+ * (bench/gsd.sh measures it); the default is one.
  */
 public final class GeneticSynthesizer {
   /** Relative improvement below which a stall window stops the run (docs/design/private-gsd.md). */
@@ -36,8 +38,14 @@ public final class GeneticSynthesizer {
   }
 
   /** What a run did. */
-  public record Result(long generations, long childEvaluations, double fitness, double seconds, boolean stalled,
-      double[] historyGenerations, double[] historyFitness) {
+  public record Result(
+      long generations,
+      long childEvaluations,
+      double fitness,
+      double seconds,
+      boolean stalled,
+      double[] historyGenerations,
+      double[] historyFitness) {
     public double evaluationsPerSecond() {
       return seconds > 0 ? childEvaluations / seconds : 0;
     }
@@ -49,7 +57,11 @@ public final class GeneticSynthesizer {
   private final SplittableRandom rng;
   private final boolean fullRecompute;
 
-  private GeneticSynthesizer(SyntheticStatistics stats, Domain domain, Settings settings, long seed,
+  private GeneticSynthesizer(
+      SyntheticStatistics stats,
+      Domain domain,
+      Settings settings,
+      long seed,
       boolean fullRecompute) {
     this.stats = stats;
     this.domain = domain;
@@ -59,16 +71,17 @@ public final class GeneticSynthesizer {
   }
 
   /** A GA that evolves {@code stats} in place. */
-  public static GeneticSynthesizer of(SyntheticStatistics stats, Domain domain, Settings settings, long seed) {
+  public static GeneticSynthesizer of(
+      SyntheticStatistics stats, Domain domain, Settings settings, long seed) {
     return new GeneticSynthesizer(stats, domain, settings, seed, false);
   }
 
   /**
-   * The same GA scoring each child by recomputing all statistics from scratch (O(N′ · partitions)): the baseline
-   * the benchmark compares incremental fitness with. Not for production runs.
+   * The same GA scoring each child by recomputing all statistics from scratch (O(N′ · partitions)):
+   * the baseline the benchmark compares incremental fitness with. Not for production runs.
    */
-  public static GeneticSynthesizer withFullRecompute(SyntheticStatistics stats, Domain domain, Settings settings,
-      long seed) {
+  public static GeneticSynthesizer withFullRecompute(
+      SyntheticStatistics stats, Domain domain, Settings settings, long seed) {
     return new GeneticSynthesizer(stats, domain, settings, seed, true);
   }
 
@@ -88,7 +101,10 @@ public final class GeneticSynthesizer {
     return col.kind == Domain.Kind.NUMERIC ? rng.nextDouble() : rng.nextInt(col.size());
   }
 
-  /** Runs until a stopping rule fires; {@code progress} gets a line now and then (fitness against noisy answers). */
+  /**
+   * Runs until a stopping rule fires; {@code progress} gets a line now and then (fitness against
+   * noisy answers).
+   */
   public Result run(Consumer<String> progress) {
     int p = settings.population();
     int rows = stats.rows();
@@ -100,7 +116,8 @@ public final class GeneticSynthesizer {
     double[] childFit = new double[p];
     EliteArchive archive = new EliteArchive(settings.elite(), stats.fitness());
     int chunks = settings.threads();
-    double[][] scratch = new double[chunks][d + 32]; // padded: threads' scratch rows never share a cache line
+    double[][] scratch =
+        new double[chunks][d + 32]; // padded: threads' scratch rows never share a cache line
     ForkJoinPool pool = chunks > 1 ? new ForkJoinPool(chunks) : null;
     List<double[]> history = new ArrayList<>();
     long start = System.nanoTime();
@@ -142,11 +159,20 @@ public final class GeneticSynthesizer {
           }
         } else {
           int per = (p + chunks - 1) / chunks;
-          pool.submit(() -> IntStream.range(0, chunks).parallel().forEach(k -> {
-            for (int i = k * per; i < Math.min(p, (k + 1) * per); i++) {
-              childFit[i] = f + stats.delta(childRow[i], childCol[i], childValue[i], scratch[k]);
-            }
-          })).join();
+          pool.submit(
+                  () ->
+                      IntStream.range(0, chunks)
+                          .parallel()
+                          .forEach(
+                              k -> {
+                                for (int i = k * per; i < Math.min(p, (k + 1) * per); i++) {
+                                  childFit[i] =
+                                      f
+                                          + stats.delta(
+                                              childRow[i], childCol[i], childValue[i], scratch[k]);
+                                }
+                              }))
+              .join();
         }
         int best = 0;
         for (int i = 1; i < p; i++) {
@@ -173,9 +199,15 @@ public final class GeneticSynthesizer {
           if (t - lastProgress > 10_000_000_000L) {
             lastProgress = t;
             double secs = (t - start) / 1e9;
-            progress.accept(String.format(Locale.ROOT, "generation %d, %.0f generations/s, %.3g child evaluations/s, "
-                + "RMS error to noisy answers %.4g", generation, generation / secs, generation * p / secs,
-                Math.sqrt(stats.fitness() / stats.queries().size())));
+            progress.accept(
+                String.format(
+                    Locale.ROOT,
+                    "generation %d, %.0f generations/s, %.3g child evaluations/s, "
+                        + "RMS error to noisy answers %.4g",
+                    generation,
+                    generation / secs,
+                    generation * p / secs,
+                    Math.sqrt(stats.fitness() / stats.queries().size())));
           }
         }
       }
@@ -189,8 +221,14 @@ public final class GeneticSynthesizer {
       history.add(new double[] {generation, fitness});
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    return new Result(generation, generation * p, fitness, seconds, stalled,
-        history.stream().mapToDouble(h -> h[0]).toArray(), history.stream().mapToDouble(h -> h[1]).toArray());
+    return new Result(
+        generation,
+        generation * p,
+        fitness,
+        seconds,
+        stalled,
+        history.stream().mapToDouble(h -> h[0]).toArray(),
+        history.stream().mapToDouble(h -> h[1]).toArray());
   }
 
   /** The baseline scorer: apply the edit, recount everything, undo. */

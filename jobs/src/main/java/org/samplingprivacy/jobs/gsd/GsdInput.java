@@ -13,13 +13,17 @@ import org.samplingprivacy.jobs.validate.InputException;
 import org.samplingprivacy.jobs.validate.TableChecks;
 
 /**
- * The checks of a Private-GSD input against its declared domain, shared by gsd-synthesize and privacy-audit: the
- * schema before the counting pass, and what the counting pass found (nulls, NaN, undeclared values) after it.
+ * The checks of a Private-GSD input against its declared domain, shared by gsd-synthesize and
+ * privacy-audit: the schema before the counting pass, and what the counting pass found (nulls, NaN,
+ * undeclared values) after it.
  */
 public final class GsdInput {
   private GsdInput() {}
 
-  /** The input's columns against the domain: present, of a type the domain's kind allows, categories castable. */
+  /**
+   * The input's columns against the domain: present, of a type the domain's kind allows, categories
+   * castable.
+   */
   public static StructType check(SourceTable in, Domain domain, List<String> names) {
     String table = "--input " + in.path();
     StructType schema = in.data().schema();
@@ -27,12 +31,22 @@ public final class GsdInput {
     for (Domain.Column c : domain.columns()) {
       DataType t = schema.apply(c.name).dataType();
       if (c.kind == Domain.Kind.NUMERIC && !(t instanceof NumericType)) {
-        throw new InputException(table + " column '" + c.name + "' is numeric in --domain but " + t.simpleString()
-            + " in the table");
+        throw new InputException(
+            table
+                + " column '"
+                + c.name
+                + "' is numeric in --domain but "
+                + t.simpleString()
+                + " in the table");
       }
       if (!(t instanceof AtomicType)) {
-        throw new InputException(table + " column '" + c.name + "' has type " + t.simpleString()
-            + ", which cannot be synthesised");
+        throw new InputException(
+            table
+                + " column '"
+                + c.name
+                + "' has type "
+                + t.simpleString()
+                + ", which cannot be synthesised");
       }
       if (c.kind == Domain.Kind.CATEGORICAL) {
         List<String> labels = new ArrayList<>(c.values);
@@ -41,8 +55,16 @@ public final class GsdInput {
         }
         for (String v : labels) {
           if (!castable(v, t)) {
-            throw new InputException("--domain category '" + v + "' of column '" + c.name + "' is not a value of "
-                + "its type " + t.simpleString() + " in " + table);
+            throw new InputException(
+                "--domain category '"
+                    + v
+                    + "' of column '"
+                    + c.name
+                    + "' is not a value of "
+                    + "its type "
+                    + t.simpleString()
+                    + " in "
+                    + table);
           }
         }
       }
@@ -72,17 +94,29 @@ public final class GsdInput {
     for (int c = 0; c < domain.size(); c++) {
       Domain.Column col = domain.column(c);
       if (truth.nulls()[c] > 0) {
-        throw new InputException(table + " column '" + col.name + "' has " + truth.nulls()[c] + " null values; "
-            + "declare it categorical with \"nullable\": true to synthesise nulls");
+        throw new InputException(
+            table
+                + " column '"
+                + col.name
+                + "' has "
+                + truth.nulls()[c]
+                + " null values; "
+                + "declare it categorical with \"nullable\": true to synthesise nulls");
       }
       if (truth.nans()[c] > 0) {
-        throw new InputException(table + " column '" + col.name + "' has " + truth.nans()[c] + " NaN values");
+        throw new InputException(
+            table + " column '" + col.name + "' has " + truth.nans()[c] + " NaN values");
       }
       if (truth.undeclared()[c] > 0) {
-        throw new InputException(table + " column '" + col.name + "' has " + truth.undeclared()[c] + " values "
-            + "outside its declared categories; declare them or an \"overflow\" category in --domain");
+        throw new InputException(
+            table
+                + " column '"
+                + col.name
+                + "' has "
+                + truth.undeclared()[c]
+                + " values "
+                + "outside its declared categories; declare them or an \"overflow\" category in --domain");
       }
     }
   }
-
 }

@@ -36,51 +36,79 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code gsd-synthesize}: a differentially private synthetic table by Private-GSD (Liu, Tang, Vietri &amp; Wu, ICML
- * 2023). The plan: check the release against the budget ledger; reserve its ρ-zCDP budget (the tight conversion of
- * (ε, δ)) before reading any data; read and count the workload's true answers in one Spark pass (a bad input refunds
- * the reservation); measure through the accountant, whose first draw commits the reservation; fit the synthetic rows
- * on the driver ({@link PrivateGsd}); write the table and the report ({@link GsdReport}). docs/design/private-gsd.md
- * and docs/design/privacy-core.md give the method and the guarantees.
+ * {@code gsd-synthesize}: a differentially private synthetic table by Private-GSD (Liu, Tang,
+ * Vietri &amp; Wu, ICML 2023). The plan: check the release against the budget ledger; reserve its
+ * ρ-zCDP budget (the tight conversion of (ε, δ)) before reading any data; read and count the
+ * workload's true answers in one Spark pass (a bad input refunds the reservation); measure through
+ * the accountant, whose first draw commits the reservation; fit the synthetic rows on the driver
+ * ({@link PrivateGsd}); write the table and the report ({@link GsdReport}).
+ * docs/design/private-gsd.md and docs/design/privacy-core.md give the method and the guarantees.
  */
-@Command(name = "gsd-synthesize",
-    description = "Differentially private synthetic data by a genetic algorithm fitted to noisy workload answers "
-        + "(Private-GSD).")
+@Command(
+    name = "gsd-synthesize",
+    description =
+        "Differentially private synthetic data by a genetic algorithm fitted to noisy workload answers "
+            + "(Private-GSD).")
 public final class GsdSynthesizeCommand extends InputJobCommand {
-  @Mixin
-  GsdMechanismOptions mechanism;
+  @Mixin GsdMechanismOptions mechanism;
 
-  @Option(names = "--rows", paramLabel = "N", description = "Rows of the synthetic table (public; 1..1000000).")
+  @Option(
+      names = "--rows",
+      paramLabel = "N",
+      description = "Rows of the synthetic table (public; 1..1000000).")
   Integer rows;
 
-  @Option(names = "--ledger", paramLabel = "PATH", description = "Delta table of the budget's reservations and releases (created if absent; "
-      + "docs/tables.md 2.7). Read it with privacy-ledger.")
+  @Option(
+      names = "--ledger",
+      paramLabel = "PATH",
+      description =
+          "Delta table of the budget's reservations and releases (created if absent; "
+              + "docs/tables.md 2.7). Read it with privacy-ledger.")
   String ledger;
 
-  @Option(names = "--dataset-id", paramLabel = "ID", description = "Names the dataset whose budget the ledger tracks.")
+  @Option(
+      names = "--dataset-id",
+      paramLabel = "ID",
+      description = "Names the dataset whose budget the ledger tracks.")
   String datasetId;
 
-  @Option(names = "--budget-cap", paramLabel = "EPS",
-      description = "Refuse a release that takes the dataset's total spend (committed and reserved releases, "
-          + "zCDP composition) past this epsilon at --delta; checked when the budget is reserved, before any data is read.")
+  @Option(
+      names = "--budget-cap",
+      paramLabel = "EPS",
+      description =
+          "Refuse a release that takes the dataset's total spend (committed and reserved releases, "
+              + "zCDP composition) past this epsilon at --delta; checked when the budget is reserved, before any data is read.")
   Double budgetCap;
 
-  @Option(names = "--noise-seed", paramLabel = "SECRET", description = "A secret of at least 16 characters (e.g. "
-      + "openssl rand -hex 16), or env:VAR / file:PATH holding it, that with the dataset and run ids keys an HMAC_DRBG "
-      + "noise stream: re-running a recorded run id is then a replay. Never written anywhere. Default: fresh noise "
-      + "from the operating system's CSPRNG.")
+  @Option(
+      names = "--noise-seed",
+      paramLabel = "SECRET",
+      description =
+          "A secret of at least 16 characters (e.g. "
+              + "openssl rand -hex 16), or env:VAR / file:PATH holding it, that with the dataset and run ids keys an HMAC_DRBG "
+              + "noise stream: re-running a recorded run id is then a replay. Never written anywhere. Default: fresh noise "
+              + "from the operating system's CSPRNG.")
   String noiseSeed;
 
-  @Option(names = "--generations", paramLabel = "G", defaultValue = "100000",
+  @Option(
+      names = "--generations",
+      paramLabel = "G",
+      defaultValue = "100000",
       description = "Generation cap per fit (per round in adaptive mode).")
   long generations;
 
-  @Option(names = "--threads", paramLabel = "T", defaultValue = "1",
+  @Option(
+      names = "--threads",
+      paramLabel = "T",
+      defaultValue = "1",
       description = "Driver threads scoring children (0: all cores). Results do not depend on it.")
   int threads;
 
-  @Option(names = "--non-private-evaluation", description = "Also report errors against the TRUE answers. Not "
-      + "private: for evaluating the method, never for a release.")
+  @Option(
+      names = "--non-private-evaluation",
+      description =
+          "Also report errors against the TRUE answers. Not "
+              + "private: for evaluating the method, never for a release.")
   boolean nonPrivateEvaluation;
 
   private NoiseSecret secret;
@@ -118,54 +146,123 @@ public final class GsdSynthesizeCommand extends InputJobCommand {
     Domain domain = r.domain();
     List<Workload> workloads = r.workloads();
     QuerySet queries = r.queries();
-    TableFormat format = ctx.locateInput(); // exists and is a table: metadata only, nothing read before the ledger
+    TableFormat format =
+        ctx.locateInput(); // exists and is a table: metadata only, nothing read before the ledger
     BudgetLedger book = BudgetLedger.at(ctx.spark(), ledger);
-    BudgetLedger.Request request = new BudgetLedger.Request(datasetId, ctx.runId(), rho, mechanism.epsilon(), mechanism.delta(), budgetCap,
-        ctx.command(), fingerprint(ctx), secret.reproducible(), ctx.provenance());
+    BudgetLedger.Request request =
+        new BudgetLedger.Request(
+            datasetId,
+            ctx.runId(),
+            rho,
+            mechanism.epsilon(),
+            mechanism.delta(),
+            budgetCap,
+            ctx.command(),
+            fingerprint(ctx),
+            secret.reproducible(),
+            ctx.provenance());
     BudgetLedger.Decision decision = ctx.phase("check budget ledger", () -> book.check(request));
-    long measured = !mechanism.adaptive() ? workloads.size() : (long) mechanism.rounds() * mechanism.perRound();
-    List<String> steps = List.of(
-        String.format(Locale.ROOT, "budget: epsilon=%s delta=%s -> rho=%.6g zCDP; dataset '%s' counts rho=%.6g over "
-            + "%d other release(s)%s", mechanism.epsilon(), mechanism.delta(), rho.rhoDown(), datasetId, decision.prior().rhoUp(),
-            decision.priorReleases(), budgetCap != null ? ", cap epsilon=" + budgetCap : ""),
-        decision.replay() ? "ledger " + ledger + ": this run is recorded with the same noise: a replay, nothing new is "
-            + "reserved" : "reserve rho in --ledger " + ledger + " before reading any data (refunded if the input "
-            + "turns out bad)",
-        "read " + in.input + " (" + format.id() + "): " + names.size() + " columns " + names,
-        "workload " + mechanism.workload() + ": " + workloads.size() + " workloads, " + queries.size() + " queries, counted in one "
-            + "pass",
-        (!mechanism.adaptive() ? "measure all " + measured + " workloads once (exact discrete Gaussian, rho/"
-            + measured + " each)" : "adaptive: " + mechanism.rounds() + " rounds x " + mechanism.perRound() + " workload(s): half selection "
-            + "(exact exponential mechanism), half measurement (exact discrete Gaussian)")
-            + "; the reservation is committed before the first noise draw",
-        "genetic algorithm: " + rows + " rows, population " + mechanism.population() + ", elite "
-            + mechanism.elite() + ", up to "
-            + generations + " generations per fit",
-        "write " + common.output + " (" + out.format().id() + ")");
+    long measured =
+        !mechanism.adaptive() ? workloads.size() : (long) mechanism.rounds() * mechanism.perRound();
+    List<String> steps =
+        List.of(
+            String.format(
+                Locale.ROOT,
+                "budget: epsilon=%s delta=%s -> rho=%.6g zCDP; dataset '%s' counts rho=%.6g over "
+                    + "%d other release(s)%s",
+                mechanism.epsilon(),
+                mechanism.delta(),
+                rho.rhoDown(),
+                datasetId,
+                decision.prior().rhoUp(),
+                decision.priorReleases(),
+                budgetCap != null ? ", cap epsilon=" + budgetCap : ""),
+            decision.replay()
+                ? "ledger "
+                    + ledger
+                    + ": this run is recorded with the same noise: a replay, nothing new is "
+                    + "reserved"
+                : "reserve rho in --ledger "
+                    + ledger
+                    + " before reading any data (refunded if the input "
+                    + "turns out bad)",
+            "read " + in.input + " (" + format.id() + "): " + names.size() + " columns " + names,
+            "workload "
+                + mechanism.workload()
+                + ": "
+                + workloads.size()
+                + " workloads, "
+                + queries.size()
+                + " queries, counted in one "
+                + "pass",
+            (!mechanism.adaptive()
+                    ? "measure all "
+                        + measured
+                        + " workloads once (exact discrete Gaussian, rho/"
+                        + measured
+                        + " each)"
+                    : "adaptive: "
+                        + mechanism.rounds()
+                        + " rounds x "
+                        + mechanism.perRound()
+                        + " workload(s): half selection "
+                        + "(exact exponential mechanism), half measurement (exact discrete Gaussian)")
+                + "; the reservation is committed before the first noise draw",
+            "genetic algorithm: "
+                + rows
+                + " rows, population "
+                + mechanism.population()
+                + ", elite "
+                + mechanism.elite()
+                + ", up to "
+                + generations
+                + " generations per fit",
+            "write " + common.output + " (" + out.format().id() + ")");
     return new Plan(steps, c -> execute(c, domain, names, queries, book, request, out));
   }
 
-  private void execute(JobContext c, Domain domain, List<String> names, QuerySet queries, BudgetLedger book,
-      BudgetLedger.Request request, TableIO.WriteSpec out) {
-    BudgetLedger.Reservation reservation = c.phase("reserve the budget in the ledger", () -> book.reserve(request));
+  private void execute(
+      JobContext c,
+      Domain domain,
+      List<String> names,
+      QuerySet queries,
+      BudgetLedger book,
+      BudgetLedger.Request request,
+      TableIO.WriteSpec out) {
+    BudgetLedger.Reservation reservation =
+        c.phase("reserve the budget in the ledger", () -> book.reserve(request));
     StructType schema;
     TrueAnswers.Counts truth;
     try {
       SourceTable in = c.readInput();
       schema = GsdInput.check(in, domain, names);
-      Dataset<Row> data = in.data().select(names.stream().map(n -> col("`" + n + "`")).toArray(Column[]::new));
-      truth = c.phase("count the workload's true answers", () -> TrueAnswers.compute(data, domain, queries));
+      Dataset<Row> data =
+          in.data().select(names.stream().map(n -> col("`" + n + "`")).toArray(Column[]::new));
+      truth =
+          c.phase(
+              "count the workload's true answers",
+              () -> TrueAnswers.compute(data, domain, queries));
       GsdInput.checkEncoded(truth, domain, "--input " + in.path());
     } catch (RuntimeException e) {
       refund(c, book, reservation, request, e);
       throw e;
     }
-    ZcdpAccountant accountant = ZcdpAccountant.of(rho, secret.open(datasetId, c.runId()),
-        () -> c.phase("commit the reservation", () -> book.commit(reservation, request, c.provenance())));
-    PrivateGsd.Settings settings = mechanism.settings(rows, generations,
-        threads > 0 ? threads : Runtime.getRuntime().availableProcessors(), common.seed);
-    java.util.function.Consumer<String> progress = line -> System.err.println(c.command() + " " + c.runId() + ": "
-        + line);
+    ZcdpAccountant accountant =
+        ZcdpAccountant.of(
+            rho,
+            secret.open(datasetId, c.runId()),
+            () ->
+                c.phase(
+                    "commit the reservation",
+                    () -> book.commit(reservation, request, c.provenance())));
+    PrivateGsd.Settings settings =
+        mechanism.settings(
+            rows,
+            generations,
+            threads > 0 ? threads : Runtime.getRuntime().availableProcessors(),
+            common.seed);
+    java.util.function.Consumer<String> progress =
+        line -> System.err.println(c.command() + " " + c.runId() + ": " + line);
     PrivateGsd.Release release;
     try {
       release = PrivateGsd.run(domain, queries, truth, settings, accountant, c::phase, progress);
@@ -176,30 +273,71 @@ public final class GsdSynthesizeCommand extends InputJobCommand {
       throw e;
     }
     c.write(decode(c, domain, schema, release.stats().data()), common.output, out);
-    GsdReport.Summary s = GsdReport.write(c.report(), new GsdReport.Facts(mechanism.epsilon(), mechanism.delta(), rho, datasetId, mechanism.mode(),
-        mechanism.rounds(),
-        rows, common.seed, secret.reproducible(), nonPrivateEvaluation), domain, queries, truth, release, accountant,
-        reservation);
-    spec.commandLine().getOut().printf(Locale.ROOT, "synthesised %d rows into %s: rho %.6g (epsilon %s, delta %s), "
-        + "%d workloads measured, %d generations, mean error to noisy answers %.4g%n", rows, common.output,
-        s.spent().rhoUp(), mechanism.epsilon(), mechanism.delta(), s.measured(), s.generations(), s.meanErrorToNoisy());
+    GsdReport.Summary s =
+        GsdReport.write(
+            c.report(),
+            new GsdReport.Facts(
+                mechanism.epsilon(),
+                mechanism.delta(),
+                rho,
+                datasetId,
+                mechanism.mode(),
+                mechanism.rounds(),
+                rows,
+                common.seed,
+                secret.reproducible(),
+                nonPrivateEvaluation),
+            domain,
+            queries,
+            truth,
+            release,
+            accountant,
+            reservation);
+    spec.commandLine()
+        .getOut()
+        .printf(
+            Locale.ROOT,
+            "synthesised %d rows into %s: rho %.6g (epsilon %s, delta %s), "
+                + "%d workloads measured, %d generations, mean error to noisy answers %.4g%n",
+            rows,
+            common.output,
+            s.spent().rhoUp(),
+            mechanism.epsilon(),
+            mechanism.delta(),
+            s.measured(),
+            s.generations(),
+            s.meanErrorToNoisy());
   }
 
-  private static void refund(JobContext c, BudgetLedger book, BudgetLedger.Reservation r, BudgetLedger.Request req,
+  private static void refund(
+      JobContext c,
+      BudgetLedger book,
+      BudgetLedger.Reservation r,
+      BudgetLedger.Request req,
       RuntimeException cause) {
-    String reason = cause instanceof InputException ? "bad input: " + cause.getMessage() : "failed: " + cause;
-    c.phase("refund the reservation", () -> {
-      book.refund(r, req, reason);
-    });
+    String reason =
+        cause instanceof InputException ? "bad input: " + cause.getMessage() : "failed: " + cause;
+    c.phase(
+        "refund the reservation",
+        () -> {
+          book.refund(r, req, reason);
+        });
   }
 
-  /** The synthetic rows decoded to the input's values and types (categories by value, numerics unscaled). */
+  /**
+   * The synthetic rows decoded to the input's values and types (categories by value, numerics
+   * unscaled).
+   */
   static Dataset<Row> decode(JobContext c, Domain domain, StructType input, double[] data) {
     int d = domain.size();
     int n = data.length / d;
     StructType raw = new StructType();
     for (Domain.Column col : domain.columns()) {
-      raw = raw.add(col.name, col.kind == Domain.Kind.NUMERIC ? DataTypes.DoubleType : DataTypes.StringType, true);
+      raw =
+          raw.add(
+              col.name,
+              col.kind == Domain.Kind.NUMERIC ? DataTypes.DoubleType : DataTypes.StringType,
+              true);
     }
     List<Row> out = new ArrayList<>(n);
     for (int r = 0; r < n; r++) {
@@ -209,7 +347,10 @@ public final class GsdSynthesizeCommand extends InputJobCommand {
         double x = data[r * d + k];
         if (col.kind == Domain.Kind.NUMERIC) {
           double value = col.unscale(x);
-          v[k] = input.apply(col.name).dataType() instanceof IntegralType ? (double) Math.round(value) : value;
+          v[k] =
+              input.apply(col.name).dataType() instanceof IntegralType
+                  ? (double) Math.round(value)
+                  : value;
         } else {
           v[k] = col.decode((int) x);
         }
@@ -226,19 +367,34 @@ public final class GsdSynthesizeCommand extends InputJobCommand {
   }
 
   /**
-   * A hash of every parameter that shapes the release (not where it is written), and of the noise: "secure-random"
-   * or a slow derivation of the secret, so a replay is recognised without the secret being recoverable from it.
+   * A hash of every parameter that shapes the release (not where it is written), and of the noise:
+   * "secure-random" or a slow derivation of the secret, so a replay is recognised without the
+   * secret being recoverable from it.
    */
   private String fingerprint(JobContext ctx) {
     Map<String, String> p = new TreeMap<>(ctx.provenance().parameters());
-    for (String k : List.of("output", "output-format", "write-mode", "report-dir", "config", "master", "run-id",
-        "ledger", "budget-cap", "dry-run", "noise-seed", "threads")) {
+    for (String k :
+        List.of(
+            "output",
+            "output-format",
+            "write-mode",
+            "report-dir",
+            "config",
+            "master",
+            "run-id",
+            "ledger",
+            "budget-cap",
+            "dry-run",
+            "noise-seed",
+            "threads")) {
       p.remove(k);
     }
     p.put("noise-seed", secret.commitment(datasetId, ctx.runId()));
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(p.toString().getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256")
+                  .digest(p.toString().getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

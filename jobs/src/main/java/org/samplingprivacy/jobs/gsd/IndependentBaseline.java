@@ -3,15 +3,21 @@ package org.samplingprivacy.jobs.gsd;
 import java.util.SplittableRandom;
 
 /**
- * The product-distribution baseline at the same budget: each column drawn independently from its 1-way marginal,
- * where the 1-way marginals are summed out of the noisy answers already measured (the smallest measured marginal
- * or range workload reading the column), so the baseline is post-processing and costs no extra privacy. A column no
- * measured workload covers is drawn uniformly. Numeric values are uniform within their bin.
+ * The product-distribution baseline at the same budget: each column drawn independently from its
+ * 1-way marginal, where the 1-way marginals are summed out of the noisy answers already measured
+ * (the smallest measured marginal or range workload reading the column), so the baseline is
+ * post-processing and costs no extra privacy. A column no measured workload covers is drawn
+ * uniformly. Numeric values are uniform within their bin.
  */
 public final class IndependentBaseline {
   private IndependentBaseline() {}
 
-  public static double[] rows(Domain domain, QuerySet q, double[] noisy, boolean[] measured, int rows,
+  public static double[] rows(
+      Domain domain,
+      QuerySet q,
+      double[] noisy,
+      boolean[] measured,
+      int rows,
       SplittableRandom rng) {
     int d = domain.size();
     double[][] hist = new double[d][];
@@ -23,25 +29,34 @@ public final class IndependentBaseline {
       for (int c = 0; c < d; c++) {
         Domain.Column col = domain.column(c);
         if (hist[c] == null) {
-          data[r * d + c] = col.kind == Domain.Kind.NUMERIC ? rng.nextDouble() : rng.nextInt(col.size());
+          data[r * d + c] =
+              col.kind == Domain.Kind.NUMERIC ? rng.nextDouble() : rng.nextInt(col.size());
         } else {
           int k = pick(hist[c], rng);
-          data[r * d + c] = col.kind == Domain.Kind.NUMERIC ? Math.min(1.0, (k + rng.nextDouble()) / hist[c].length) : k;
+          data[r * d + c] =
+              col.kind == Domain.Kind.NUMERIC
+                  ? Math.min(1.0, (k + rng.nextDouble()) / hist[c].length)
+                  : k;
         }
       }
     }
     return data;
   }
 
-  /** The noisy 1-way marginal of column c (clipped at 0), or null if no measured workload gives one. */
+  /**
+   * The noisy 1-way marginal of column c (clipped at 0), or null if no measured workload gives one.
+   */
   static double[] marginal(Domain domain, QuerySet q, double[] noisy, boolean[] measured, int c) {
     int bestPart = -1;
     int bestSize = Integer.MAX_VALUE;
     for (int p : q.partsReading(c)) {
       Cells cells = q.part(p);
-      boolean usable = cells instanceof Cells.Marginal
-          || (cells instanceof Cells.Range rg && rg.column() == c
-          && rg.resolution() == WorkloadSpec.RESOLUTIONS[WorkloadSpec.RESOLUTIONS.length - 1]);
+      boolean usable =
+          cells instanceof Cells.Marginal
+              || (cells instanceof Cells.Range rg
+                  && rg.column() == c
+                  && rg.resolution()
+                      == WorkloadSpec.RESOLUTIONS[WorkloadSpec.RESOLUTIONS.length - 1]);
       if (usable && measured[q.workloadOf(p)] && cells.size() < bestSize) {
         bestPart = p;
         bestSize = cells.size();

@@ -11,19 +11,21 @@ import org.samplingprivacy.jobs.privacy.ZcdpAccountant;
 import org.samplingprivacy.jobs.privacy.ZcdpBudget;
 
 /**
- * Private-GSD (Liu, Tang, Vietri &amp; Wu, ICML 2023, Algorithms 1 and 2) on the workload's true counts, without Spark:
- * measure the workloads through the accountant, then fit N′ synthetic rows to the noisy answers with the genetic
- * algorithm. One-shot: every workload measured once at ρ/m. Adaptive: T rounds, each an exponential-mechanism
- * selection of K unmeasured workloads at ρ/(2T) (score: a workload's largest absolute error of the current synthetic
- * answers, in integer units of 1/(n·N′), sensitivity N′) and K measurements at ρ/(2TK) each, then a GA fit. Either
- * way the shares sum to ρ exactly. Everything after the measurements is post-processing (docs/design/private-gsd.md).
+ * Private-GSD (Liu, Tang, Vietri &amp; Wu, ICML 2023, Algorithms 1 and 2) on the workload's true
+ * counts, without Spark: measure the workloads through the accountant, then fit N′ synthetic rows
+ * to the noisy answers with the genetic algorithm. One-shot: every workload measured once at ρ/m.
+ * Adaptive: T rounds, each an exponential-mechanism selection of K unmeasured workloads at ρ/(2T)
+ * (score: a workload's largest absolute error of the current synthetic answers, in integer units of
+ * 1/(n·N′), sensitivity N′) and K measurements at ρ/(2TK) each, then a GA fit. Either way the
+ * shares sum to ρ exactly. Everything after the measurements is post-processing
+ * (docs/design/private-gsd.md).
  */
 public final class PrivateGsd {
   private PrivateGsd() {}
 
   /**
-   * Bugs an audit must catch, planted by tests only (privacy-audit's power tests): no option or configuration reaches
-   * this field, and production code never sets it.
+   * Bugs an audit must catch, planted by tests only (privacy-audit's power tests): no option or
+   * configuration reaches this field, and production code never sets it.
    */
   enum PlantedBug {
     NONE,
@@ -38,14 +40,27 @@ public final class PrivateGsd {
   static volatile PlantedBug plantedBug = PlantedBug.NONE;
 
   /** The release's shape. */
-  public record Settings(boolean adaptive, int rounds, int perRound, int rows, GeneticSynthesizer.Settings ga,
-      long seed) implements java.io.Serializable {}
+  public record Settings(
+      boolean adaptive,
+      int rounds,
+      int perRound,
+      int rows,
+      GeneticSynthesizer.Settings ga,
+      long seed)
+      implements java.io.Serializable {}
 
   /** One workload's measurement. */
   public record Measurement(int workload, String kind, DiscreteGaussianMechanism mechanism) {}
 
-  /** What a release produced: the noisy answers (clipped to [0, 1]), what was measured, the fitted rows. */
-  public record Release(double[] noisy, boolean[] measured, List<Measurement> measurements, SyntheticStatistics stats,
+  /**
+   * What a release produced: the noisy answers (clipped to [0, 1]), what was measured, the fitted
+   * rows.
+   */
+  public record Release(
+      double[] noisy,
+      boolean[] measured,
+      List<Measurement> measurements,
+      SyntheticStatistics stats,
       List<GeneticSynthesizer.Result> fits) {}
 
   /** Names a phase of the run (Spark UI, logs) around work that has no result. */
@@ -53,8 +68,14 @@ public final class PrivateGsd {
     void run(String phase, Runnable work);
   }
 
-  public static Release run(Domain domain, QuerySet queries, TrueAnswers.Counts truth, Settings s, ZcdpAccountant accountant,
-      Phases phases, Consumer<String> progress) {
+  public static Release run(
+      Domain domain,
+      QuerySet queries,
+      TrueAnswers.Counts truth,
+      Settings s,
+      ZcdpAccountant accountant,
+      Phases phases,
+      Consumer<String> progress) {
     int m = queries.workloads().size();
     long n = truth.rows();
     double[] noisy = new double[queries.size()];
@@ -63,8 +84,14 @@ public final class PrivateGsd {
     List<Measurement> measurements = new ArrayList<>();
     SplittableRandom gaRandom = new SplittableRandom(s.seed());
     double[] start = GeneticSynthesizer.uniformRows(domain, s.rows(), gaRandom.split());
-    SyntheticStatistics stats = SyntheticStatistics.of(queries, start, s.rows(), domain.size(),
-        new double[queries.size()], new double[queries.size()]);
+    SyntheticStatistics stats =
+        SyntheticStatistics.of(
+            queries,
+            start,
+            s.rows(),
+            domain.size(),
+            new double[queries.size()],
+            new double[queries.size()]);
     List<GeneticSynthesizer.Result> fits = new ArrayList<>();
     ZcdpBudget rho = accountant.budget();
     if (!s.adaptive()) {
@@ -73,8 +100,11 @@ public final class PrivateGsd {
         measurements.add(measure(w, share, queries, truth, noisy, weight, measured, accountant));
       }
       stats.reweight(noisy, weight);
-      phases.run("genetic algorithm", () -> fits.add(GeneticSynthesizer.of(stats, domain, s.ga(), gaRandom.nextLong())
-          .run(progress)));
+      phases.run(
+          "genetic algorithm",
+          () ->
+              fits.add(
+                  GeneticSynthesizer.of(stats, domain, s.ga(), gaRandom.nextLong()).run(progress)));
     } else {
       ZcdpBudget selectShare = rho.share(2L * s.rounds());
       ZcdpBudget measureShare = rho.share(2L * s.rounds() * s.perRound());
@@ -84,42 +114,64 @@ public final class PrivateGsd {
         for (int w = 0; w < m; w++) {
           candidate[w] = !measured[w];
           for (int j = queries.start(w); j < queries.start(w + 1); j++) {
-            // |true_j − syn_j| · n·N′ = |count_j·N′ − S_j·n|: an integer, changed by at most N′ by one row.
-            long gap = Math.abs(Math.subtractExact(Math.multiplyExact(truth.counts()[j], (long) s.rows()),
-                Math.multiplyExact((long) stats.count(j), n)));
+            // |true_j − syn_j| · n·N′ = |count_j·N′ − S_j·n|: an integer, changed by at most N′ by
+            // one row.
+            long gap =
+                Math.abs(
+                    Math.subtractExact(
+                        Math.multiplyExact(truth.counts()[j], (long) s.rows()),
+                        Math.multiplyExact((long) stats.count(j), n)));
             scores[w] = Math.max(scores[w], gap);
           }
         }
-        List<Integer> chosen = accountant.select("round " + (t + 1) + ": select " + s.perRound() + " workload(s)",
-            ExponentialSelection.forShare(s.perRound(), s.rows(), selectShare), scores, candidate);
+        List<Integer> chosen =
+            accountant.select(
+                "round " + (t + 1) + ": select " + s.perRound() + " workload(s)",
+                ExponentialSelection.forShare(s.perRound(), s.rows(), selectShare),
+                scores,
+                candidate);
         for (int w : chosen) {
-          measurements.add(measure(w, measureShare, queries, truth, noisy, weight, measured, accountant));
+          measurements.add(
+              measure(w, measureShare, queries, truth, noisy, weight, measured, accountant));
         }
         stats.reweight(noisy, weight);
         int round = t + 1;
-        phases.run("genetic algorithm, round " + round, () -> fits.add(GeneticSynthesizer.of(stats, domain, s.ga(),
-            gaRandom.nextLong()).run(line -> progress.accept("round " + round + ": " + line))));
+        phases.run(
+            "genetic algorithm, round " + round,
+            () ->
+                fits.add(
+                    GeneticSynthesizer.of(stats, domain, s.ga(), gaRandom.nextLong())
+                        .run(line -> progress.accept("round " + round + ": " + line))));
       }
     }
     return new Release(noisy, measured, measurements, stats, fits);
   }
 
   /**
-   * The measurement of one workload at a budget share: the release's mechanism, and the one privacy-audit simulates,
-   * so an audit tests the code that releases.
+   * The measurement of one workload at a budget share: the release's mechanism, and the one
+   * privacy-audit simulates, so an audit tests the code that releases.
    */
   public static DiscreteGaussianMechanism mechanismFor(Workload wl, ZcdpBudget share) {
     return switch (plantedBug) {
-      case SIGMA_DIVIDED_BY_3 -> DiscreteGaussianMechanism.forShare(wl.countSensitivitySquared(), wl.size(),
-          share.times(9));
-      case SENSITIVITY_UNDERSTATED -> DiscreteGaussianMechanism.forShare(
-          Math.max(1, wl.countSensitivitySquared() / 2), wl.size(), share);
+      case SIGMA_DIVIDED_BY_3 ->
+          DiscreteGaussianMechanism.forShare(
+              wl.countSensitivitySquared(), wl.size(), share.times(9));
+      case SENSITIVITY_UNDERSTATED ->
+          DiscreteGaussianMechanism.forShare(
+              Math.max(1, wl.countSensitivitySquared() / 2), wl.size(), share);
       default -> DiscreteGaussianMechanism.forShare(wl.countSensitivitySquared(), wl.size(), share);
     };
   }
 
-  private static Measurement measure(int w, ZcdpBudget share, QuerySet queries, TrueAnswers.Counts truth,
-      double[] noisy, double[] weight, boolean[] measured, ZcdpAccountant accountant) {
+  private static Measurement measure(
+      int w,
+      ZcdpBudget share,
+      QuerySet queries,
+      TrueAnswers.Counts truth,
+      double[] noisy,
+      double[] weight,
+      boolean[] measured,
+      ZcdpAccountant accountant) {
     Workload wl = queries.workloads().get(w);
     DiscreteGaussianMechanism g = mechanismFor(wl, share);
     int from = queries.start(w);

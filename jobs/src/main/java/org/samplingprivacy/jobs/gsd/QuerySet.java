@@ -5,8 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The workloads flattened into one query vector: partition p's cell i is query {@code offset(p) + i}. Also indexes
- * which partitions read which column, so a one-cell edit of a synthetic row touches only those.
+ * The workloads flattened into one query vector: partition p's cell i is query {@code offset(p) +
+ * i}. Also indexes which partitions read which column, so a one-cell edit of a synthetic row
+ * touches only those.
  */
 public final class QuerySet implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -56,7 +57,10 @@ public final class QuerySet implements Serializable {
         }
       }
     }
-    byColumn = cols.stream().map(l -> l.stream().mapToInt(Integer::intValue).toArray()).toArray(int[][]::new);
+    byColumn =
+        cols.stream()
+            .map(l -> l.stream().mapToInt(Integer::intValue).toArray())
+            .toArray(int[][]::new);
   }
 
   public List<Workload> workloads() {

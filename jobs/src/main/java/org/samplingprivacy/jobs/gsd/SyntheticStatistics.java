@@ -1,11 +1,12 @@
 package org.samplingprivacy.jobs.gsd;
 
 /**
- * A synthetic dataset with its query counts, kept consistent under one-cell edits: the incremental fitness of
- * Private-GSD (docs/design/private-gsd.md). Fitness is the weighted squared L2 distance Σ w_j (a_j − S_j/N′)² between the target
- * answers a (the noisy measurements) and the synthetic answers S/N′. A child that changes one cell (r, c) only moves
- * row r between cells of the partitions that read column c, so its fitness change costs O(partitions reading c),
- * independent of N′ and of the number of queries. Each row's current cell per partition is cached.
+ * A synthetic dataset with its query counts, kept consistent under one-cell edits: the incremental
+ * fitness of Private-GSD (docs/design/private-gsd.md). Fitness is the weighted squared L2 distance
+ * Σ w_j (a_j − S_j/N′)² between the target answers a (the noisy measurements) and the synthetic
+ * answers S/N′. A child that changes one cell (r, c) only moves row r between cells of the
+ * partitions that read column c, so its fitness change costs O(partitions reading c), independent
+ * of N′ and of the number of queries. Each row's current cell per partition is cached.
  */
 public final class SyntheticStatistics {
   private final QuerySet queries;
@@ -19,7 +20,8 @@ public final class SyntheticStatistics {
   private final double inv;
   private double fitness;
 
-  private SyntheticStatistics(QuerySet queries, double[] data, int rows, int d, double[] target, double[] weight) {
+  private SyntheticStatistics(
+      QuerySet queries, double[] data, int rows, int d, double[] target, double[] weight) {
     this.queries = queries;
     this.rows = rows;
     this.d = d;
@@ -43,12 +45,14 @@ public final class SyntheticStatistics {
   }
 
   /**
-   * Statistics of {@code data} (row-major, {@code rows × d}; taken, not copied) against {@code target} with
-   * per-query {@code weight} (0 for queries not measured).
+   * Statistics of {@code data} (row-major, {@code rows × d}; taken, not copied) against {@code
+   * target} with per-query {@code weight} (0 for queries not measured).
    */
-  public static SyntheticStatistics of(QuerySet queries, double[] data, int rows, int d, double[] target,
-      double[] weight) {
-    if (data.length != rows * d || target.length != queries.size() || weight.length != queries.size()) {
+  public static SyntheticStatistics of(
+      QuerySet queries, double[] data, int rows, int d, double[] target, double[] weight) {
+    if (data.length != rows * d
+        || target.length != queries.size()
+        || weight.length != queries.size()) {
       throw new IllegalArgumentException("data, target or weight has the wrong length");
     }
     return new SyntheticStatistics(queries, data, rows, d, target, weight);
@@ -84,7 +88,10 @@ public final class SyntheticStatistics {
     return f;
   }
 
-  /** The fitness change if cell (r, c) took value v; {@code scratch} is a caller-owned buffer of length d. */
+  /**
+   * The fitness change if cell (r, c) took value v; {@code scratch} is a caller-owned buffer of
+   * length d.
+   */
   public double delta(int r, int c, double v, double[] scratch) {
     int base = r * d;
     System.arraycopy(data, base, scratch, 0, d);
@@ -108,7 +115,10 @@ public final class SyntheticStatistics {
     return df;
   }
 
-  /** Fitness change when one row leaves query j: with e = a − S/N′, (e + 1/N′)² − e² = (2e + 1/N′)/N′. */
+  /**
+   * Fitness change when one row leaves query j: with e = a − S/N′, (e + 1/N′)² − e² = (2e +
+   * 1/N′)/N′.
+   */
   private double leaving(int j) {
     double e = target[j] - counts[j] * inv;
     return weight[j] * inv * (2 * e + inv);

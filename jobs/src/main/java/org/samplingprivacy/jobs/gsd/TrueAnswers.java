@@ -5,15 +5,19 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * The true counts of every query of the workload in one distributed pass: executors encode their rows with the
- * domain and add each row's cells into a per-partition count vector, merged by tree aggregation, so the driver
- * receives one vector of Q counts whatever the table size. The same pass counts what the domain cannot encode
- * (nulls, NaN, undeclared categories without an overflow category) so bad input fails before anything is spent.
+ * The true counts of every query of the workload in one distributed pass: executors encode their
+ * rows with the domain and add each row's cells into a per-partition count vector, merged by tree
+ * aggregation, so the driver receives one vector of Q counts whatever the table size. The same pass
+ * counts what the domain cannot encode (nulls, NaN, undeclared categories without an overflow
+ * category) so bad input fails before anything is spent.
  */
 public final class TrueAnswers {
   private TrueAnswers() {}
 
-  /** The pass's result: row count, counts per query, and per column the nulls, NaNs and undeclared values. */
+  /**
+   * The pass's result: row count, counts per query, and per column the nulls, NaNs and undeclared
+   * values.
+   */
   public record Counts(long rows, long[] counts, long[] nulls, long[] nans, long[] undeclared) {}
 
   static final class Acc implements Serializable {
@@ -58,9 +62,9 @@ public final class TrueAnswers {
   }
 
   /**
-   * Encodes one row of the domain's columns (in domain order) as the genetic algorithm represents it: categorical
-   * codes, numerics scaled to [0, 1]. Returns whether every column encoded; failures are counted in {@code acc} if
-   * it is not null.
+   * Encodes one row of the domain's columns (in domain order) as the genetic algorithm represents
+   * it: categorical codes, numerics scaled to [0, 1]. Returns whether every column encoded;
+   * failures are counted in {@code acc} if it is not null.
    */
   static boolean encode(Row r, Domain domain, double[] row, Acc acc) {
     boolean ok = true;
@@ -103,7 +107,9 @@ public final class TrueAnswers {
     return ok;
   }
 
-  /** {@link #encode(Row, Domain, double[], Acc)} of one row, or null if the domain cannot encode it. */
+  /**
+   * {@link #encode(Row, Domain, double[], Acc)} of one row, or null if the domain cannot encode it.
+   */
   public static double[] encode(Row r, Domain domain) {
     double[] row = new double[domain.size()];
     return encode(r, domain, row, null) ? row : null;
@@ -112,7 +118,8 @@ public final class TrueAnswers {
   /** Counts over {@code data}, whose columns are the domain's columns in order. */
   public static Counts compute(Dataset<Row> data, Domain domain, QuerySet queries) {
     Acc zero = new Acc(queries.size(), domain.size());
-    Acc total = data.javaRDD().treeAggregate(zero, (a, r) -> a.add(r, domain, queries), Acc::merge, 2);
+    Acc total =
+        data.javaRDD().treeAggregate(zero, (a, r) -> a.add(r, domain, queries), Acc::merge, 2);
     return new Counts(total.rows, total.counts, total.nulls, total.nans, total.undeclared);
   }
 }

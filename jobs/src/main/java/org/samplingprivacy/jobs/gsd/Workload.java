@@ -4,10 +4,11 @@ import java.io.Serializable;
 import java.util.List;
 
 /**
- * One unit of measurement and selection (docs/design/private-gsd.md): a group of query partitions measured together with
- * one Gaussian draw per query. Replacing one row changes at most two cells of each partition by one count (one cell
- * if the partition has a single cell), so the L2 sensitivity of its counts is √(Σ_parts min(size, 2)); for a k-way
- * marginal that is √2, for a range workload at 5 resolutions √10, as docs/design/private-gsd.md says.
+ * One unit of measurement and selection (docs/design/private-gsd.md): a group of query partitions
+ * measured together with one Gaussian draw per query. Replacing one row changes at most two cells
+ * of each partition by one count (one cell if the partition has a single cell), so the L2
+ * sensitivity of its counts is √(Σ_parts min(size, 2)); for a k-way marginal that is √2, for a
+ * range workload at 5 resolutions √10, as docs/design/private-gsd.md says.
  */
 public record Workload(String name, String kind, List<Cells> parts) implements Serializable {
   public Workload {

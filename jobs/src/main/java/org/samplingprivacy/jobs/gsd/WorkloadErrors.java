@@ -4,9 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Workload error as Private-GSD reports it (docs/design/private-gsd.md): per query class and overall, the maximum absolute error
- * (ℓ∞) and the average absolute error (mean ℓ₁) of synthetic answers against reference answers, over the queries
- * of the included workloads.
+ * Workload error as Private-GSD reports it (docs/design/private-gsd.md): per query class and
+ * overall, the maximum absolute error (ℓ∞) and the average absolute error (mean ℓ₁) of synthetic
+ * answers against reference answers, over the queries of the included workloads.
  */
 public final class WorkloadErrors {
   /** Max and mean absolute error over {@code queries} queries. */
@@ -15,7 +15,8 @@ public final class WorkloadErrors {
   private WorkloadErrors() {}
 
   /** Errors per workload kind plus "all", over workloads with {@code included[w]}. */
-  public static Map<String, Error> of(QuerySet q, double[] synthetic, double[] reference, boolean[] included) {
+  public static Map<String, Error> of(
+      QuerySet q, double[] synthetic, double[] reference, boolean[] included) {
     Map<String, double[]> acc = new LinkedHashMap<>(); // {max, sum, count}
     for (int w = 0; w < q.workloads().size(); w++) {
       if (!included[w]) {

@@ -7,22 +7,27 @@ import java.util.SplittableRandom;
 import org.samplingprivacy.jobs.validate.InputException;
 
 /**
- * Parses {@code --workload}: comma-separated items, or {@code @file} with one item per line ({@code #} comments).
+ * Parses {@code --workload}: comma-separated items, or {@code @file} with one item per line ({@code
+ * #} comments).
+ *
  * <ul>
- *   <li>{@code marginals:K} all K-way marginals (K = 1..3) over the synthesised columns, numeric columns in their
- *       declared bins; {@code marginals:K:a+b+c} over the named columns only;</li>
- *   <li>{@code range:COL} equal-width bins of a numeric column at resolutions 2, 4, 8, 16, 32 (one workload, as
- *       Private-GSD's range marginals); {@code range:COL|CAT} the same within each category of CAT;</li>
- *   <li>{@code prefix:M} M random two-column prefix workloads 1[x_a &lt; τ_a]·1[x_b &lt; τ_b], each conditioned on the
- *       categories of a random categorical column when there is one;</li>
- *   <li>{@code halfspace:M} M random halfspace workloads 1[⟨θ, x⟩ &gt; b], θ ~ N(0, I/d), b ~ N(0, 1), conditioned
- *       likewise.</li>
+ *   <li>{@code marginals:K} all K-way marginals (K = 1..3) over the synthesised columns, numeric
+ *       columns in their declared bins; {@code marginals:K:a+b+c} over the named columns only;
+ *   <li>{@code range:COL} equal-width bins of a numeric column at resolutions 2, 4, 8, 16, 32 (one
+ *       workload, as Private-GSD's range marginals); {@code range:COL|CAT} the same within each
+ *       category of CAT;
+ *   <li>{@code prefix:M} M random two-column prefix workloads 1[x_a &lt; τ_a]·1[x_b &lt; τ_b], each
+ *       conditioned on the categories of a random categorical column when there is one;
+ *   <li>{@code halfspace:M} M random halfspace workloads 1[⟨θ, x⟩ &gt; b], θ ~ N(0, I/d), b ~ N(0,
+ *       1), conditioned likewise.
  * </ul>
+ *
  * Random queries are drawn from the seed: they are public, chosen without looking at the data.
  */
 public final class WorkloadSpec {
   /** The resolutions of range workloads (docs/design/private-gsd.md). */
   static final int[] RESOLUTIONS = {2, 4, 8, 16, 32};
+
   /** Upper limit on the total number of queries: the executors hold one count per query. */
   public static final long MAX_QUERIES = 5_000_000;
 
@@ -39,7 +44,8 @@ public final class WorkloadSpec {
           }
         }
       } catch (IOException e) {
-        throw new InputException("--workload " + spec + ": cannot read the workload file: " + e.getMessage(), e);
+        throw new InputException(
+            "--workload " + spec + ": cannot read the workload file: " + e.getMessage(), e);
       }
     } else {
       for (String s : spec.split(",")) {
@@ -58,8 +64,12 @@ public final class WorkloadSpec {
     }
     long q = out.stream().mapToLong(Workload::size).sum();
     if (q > MAX_QUERIES) {
-      throw new InputException("--workload has " + q + " queries, more than " + MAX_QUERIES
-          + ": choose fewer columns or coarser bins");
+      throw new InputException(
+          "--workload has "
+              + q
+              + " queries, more than "
+              + MAX_QUERIES
+              + ": choose fewer columns or coarser bins");
     }
     return out;
   }
@@ -71,8 +81,12 @@ public final class WorkloadSpec {
       case "marginals" -> marginals(p, domain, at);
       case "range" -> range(p, domain, at);
       case "prefix", "halfspace" -> random(p, domain, at, rng);
-      default -> throw new InputException(at + ": unknown kind '" + p[0]
-          + "' (use marginals:K[:a+b], range:COL[|CAT], prefix:M, halfspace:M)");
+      default ->
+          throw new InputException(
+              at
+                  + ": unknown kind '"
+                  + p[0]
+                  + "' (use marginals:K[:a+b], range:COL[|CAT], prefix:M, halfspace:M)");
     };
   }
 
@@ -93,28 +107,38 @@ public final class WorkloadSpec {
       }
     }
     if (cols.size() < k) {
-      throw new InputException(at + ": " + k + "-way marginals need at least " + k + " columns, got " + cols.size());
+      throw new InputException(
+          at + ": " + k + "-way marginals need at least " + k + " columns, got " + cols.size());
     }
     List<Workload> out = new ArrayList<>();
-    combinations(cols, k, 0, new ArrayList<>(), subset -> {
-      int[] c = subset.stream().mapToInt(Integer::intValue).toArray();
-      int[] sizes = new int[c.length];
-      boolean[] numeric = new boolean[c.length];
-      List<String> names = new ArrayList<>();
-      long cells = 1;
-      for (int i = 0; i < c.length; i++) {
-        Domain.Column col = domain.column(c[i]);
-        sizes[i] = col.size();
-        numeric[i] = col.kind == Domain.Kind.NUMERIC;
-        names.add(col.name);
-        cells *= sizes[i];
-      }
-      if (cells > MAX_QUERIES) {
-        throw new InputException(at + ": the marginal over " + names + " has " + cells + " cells");
-      }
-      out.add(new Workload("marginal(" + String.join(",", names) + ")", "marginal-" + k,
-          List.of(new Cells.Marginal(c, sizes, numeric))));
-    });
+    combinations(
+        cols,
+        k,
+        0,
+        new ArrayList<>(),
+        subset -> {
+          int[] c = subset.stream().mapToInt(Integer::intValue).toArray();
+          int[] sizes = new int[c.length];
+          boolean[] numeric = new boolean[c.length];
+          List<String> names = new ArrayList<>();
+          long cells = 1;
+          for (int i = 0; i < c.length; i++) {
+            Domain.Column col = domain.column(c[i]);
+            sizes[i] = col.size();
+            numeric[i] = col.kind == Domain.Kind.NUMERIC;
+            names.add(col.name);
+            cells *= sizes[i];
+          }
+          if (cells > MAX_QUERIES) {
+            throw new InputException(
+                at + ": the marginal over " + names + " has " + cells + " cells");
+          }
+          out.add(
+              new Workload(
+                  "marginal(" + String.join(",", names) + ")",
+                  "marginal-" + k,
+                  List.of(new Cells.Marginal(c, sizes, numeric))));
+        });
     return out;
   }
 
@@ -163,16 +187,28 @@ public final class WorkloadSpec {
         int b = num.get(rng.nextInt(num.size()));
         double ta = rng.nextDouble();
         double tb = rng.nextDouble();
-        out.add(new Workload("prefix(" + domain.column(a).name + "," + domain.column(b).name + condName + ")#" + i,
-            "prefix", List.of(new Cells.Prefix(a, b, ta, tb, cond, condSize))));
+        out.add(
+            new Workload(
+                "prefix("
+                    + domain.column(a).name
+                    + ","
+                    + domain.column(b).name
+                    + condName
+                    + ")#"
+                    + i,
+                "prefix",
+                List.of(new Cells.Prefix(a, b, ta, tb, cond, condSize))));
       } else {
         int[] cols = num.stream().mapToInt(Integer::intValue).toArray();
         double[] theta = new double[cols.length];
         for (int j = 0; j < theta.length; j++) {
           theta[j] = gaussian(rng) / Math.sqrt(cols.length);
         }
-        out.add(new Workload("halfspace" + condName + "#" + i, "halfspace",
-            List.of(new Cells.Halfspace(cols, theta, gaussian(rng), cond, condSize))));
+        out.add(
+            new Workload(
+                "halfspace" + condName + "#" + i,
+                "halfspace",
+                List.of(new Cells.Halfspace(cols, theta, gaussian(rng), cond, condSize))));
       }
     }
     return out;
@@ -187,7 +223,8 @@ public final class WorkloadSpec {
   private static int column(Domain domain, String name, String at) {
     int c = domain.indexOf(name);
     if (c < 0) {
-      throw new InputException(at + ": column '" + name + "' is not among the synthesised columns of --domain");
+      throw new InputException(
+          at + ": column '" + name + "' is not among the synthesised columns of --domain");
     }
     return c;
   }
@@ -204,7 +241,11 @@ public final class WorkloadSpec {
     }
   }
 
-  private static void combinations(List<Integer> cols, int k, int from, List<Integer> acc,
+  private static void combinations(
+      List<Integer> cols,
+      int k,
+      int from,
+      List<Integer> acc,
       java.util.function.Consumer<List<Integer>> sink) {
     if (acc.size() == k) {
       sink.accept(List.copyOf(acc));

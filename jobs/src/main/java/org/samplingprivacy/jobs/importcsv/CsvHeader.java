@@ -20,13 +20,16 @@ import org.apache.hadoop.io.compress.CompressionCodecFactory;
 import org.samplingprivacy.jobs.validate.InputException;
 
 /**
- * The header row of a CSV input, read on the driver from the first file (decompressed as Hadoop would), and the CSV
- * line tokenizer Spark itself uses (univocity), so a rejected row can be explained field by field.
+ * The header row of a CSV input, read on the driver from the first file (decompressed as Hadoop
+ * would), and the CSV line tokenizer Spark itself uses (univocity), so a rejected row can be
+ * explained field by field.
  */
 final class CsvHeader {
   private CsvHeader() {}
 
-  /** The column names of the header row of {@code path} (a file, or the first CSV file of a folder). */
+  /**
+   * The column names of the header row of {@code path} (a file, or the first CSV file of a folder).
+   */
   static List<String> read(String path, char delimiter, Configuration conf) {
     try {
       Path p = new Path(path);
@@ -43,7 +46,8 @@ final class CsvHeader {
       CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(file);
       try (InputStream raw = fs.open(file);
           InputStream in = codec == null ? raw : codec.createInputStream(raw);
-          BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+          BufferedReader r =
+              new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
         String line = r.readLine();
         if (line == null || line.isBlank()) {
           throw new InputException("--input " + path + " is empty: no header row");
@@ -56,7 +60,8 @@ final class CsvHeader {
         for (int i = 0; i < names.length; i++) {
           String n = names[i] == null ? "" : names[i].trim();
           if (n.isEmpty()) {
-            throw new InputException("--input " + path + ": header column " + (i + 1) + " has no name");
+            throw new InputException(
+                "--input " + path + ": header column " + (i + 1) + " has no name");
           }
           if (!seen.add(n)) {
             throw new InputException("--input " + path + ": header names column '" + n + "' twice");

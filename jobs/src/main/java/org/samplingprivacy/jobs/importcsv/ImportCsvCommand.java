@@ -1,7 +1,5 @@
 package org.samplingprivacy.jobs.importcsv;
 
-import org.samplingprivacy.jobs.cli.InputOptions;
-import picocli.CommandLine.Mixin;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
@@ -32,6 +30,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.samplingprivacy.jobs.cli.InputOptions;
 import org.samplingprivacy.jobs.io.TableFormat;
 import org.samplingprivacy.jobs.io.TableIO;
 import org.samplingprivacy.jobs.report.SvgPlot;
@@ -41,19 +40,22 @@ import org.samplingprivacy.jobs.runner.Plan;
 import org.samplingprivacy.jobs.validate.InputException;
 import org.samplingprivacy.jobs.validate.Params;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code import-csv}: a CSV file (or folder of CSV files) with a header row into a Delta (or Parquet) table, with a
- * declared schema (a Spark DDL file, {@code NOT NULL} honoured) or inferred types. A row breaks the schema when a
- * field does not convert to its column's type, the row has more or fewer fields than the header, or a
- * {@code NOT NULL} column is empty; such rows are counted, the first is shown, and the import fails unless {@code --max-bad-rows} allows
- * them (they are then left out). The checks are one aggregation pass over the file; the write is a second.
+ * {@code import-csv}: a CSV file (or folder of CSV files) with a header row into a Delta (or
+ * Parquet) table, with a declared schema (a Spark DDL file, {@code NOT NULL} honoured) or inferred
+ * types. A row breaks the schema when a field does not convert to its column's type, the row has
+ * more or fewer fields than the header, or a {@code NOT NULL} column is empty; such rows are
+ * counted, the first is shown, and the import fails unless {@code --max-bad-rows} allows them (they
+ * are then left out). The checks are one aggregation pass over the file; the write is a second.
  */
-@Command(name = "import-csv", description = "Import a CSV file into a Delta table, checking every row against a schema.")
+@Command(
+    name = "import-csv",
+    description = "Import a CSV file into a Delta table, checking every row against a schema.")
 public final class ImportCsvCommand extends JobCommand {
-  @Mixin
-  public InputOptions in;
+  @Mixin public InputOptions in;
 
   @Override
   protected InputOptions inputOptions() {
@@ -63,15 +65,26 @@ public final class ImportCsvCommand extends JobCommand {
   static final String CORRUPT = "_spp_corrupt_record";
   private static final String DELTA_FORBIDDEN = " ,;{}()\n\t=";
 
-  @Option(names = "--schema", paramLabel = "FILE",
-      description = "Spark DDL of the columns, e.g. 'age INT NOT NULL, name STRING' (types are inferred if unset).")
+  @Option(
+      names = "--schema",
+      paramLabel = "FILE",
+      description =
+          "Spark DDL of the columns, e.g. 'age INT NOT NULL, name STRING' (types are inferred if unset).")
   String schemaFile;
 
-  @Option(names = "--max-bad-rows", paramLabel = "N", defaultValue = "0",
-      description = "Rows that break the schema allowed (left out of the output); more fail the import.")
+  @Option(
+      names = "--max-bad-rows",
+      paramLabel = "N",
+      defaultValue = "0",
+      description =
+          "Rows that break the schema allowed (left out of the output); more fail the import.")
   long maxBadRows;
 
-  @Option(names = "--delimiter", paramLabel = "CHAR", defaultValue = ",", description = "Field delimiter.")
+  @Option(
+      names = "--delimiter",
+      paramLabel = "CHAR",
+      defaultValue = ",",
+      description = "Field delimiter.")
   String delimiter;
 
   @Override
@@ -90,28 +103,46 @@ public final class ImportCsvCommand extends JobCommand {
     TableFormat given = TableFormat.parse("--format", in.inputFormat, TableFormat.CSV);
     TableFormat found = TableIO.detect(spark, "--input", in.input);
     if (found != TableFormat.CSV) {
-      throw new InputException("--input " + in.input + " is a " + found.id() + " table, not CSV"
-          + (given == null ? "" : " (--format csv)"));
+      throw new InputException(
+          "--input "
+              + in.input
+              + " is a "
+              + found.id()
+              + " table, not CSV"
+              + (given == null ? "" : " (--format csv)"));
     }
     TableIO.WriteSpec out = ctx.writeSpec(TableFormat.DELTA, TableFormat.PARQUET);
     char sep = delimiter.charAt(0);
     List<String> header = CsvHeader.read(in.input, sep, TableIO.hadoopConf(spark));
-    StructType schema = schemaFile != null ? declaredSchema(spark, header) : inferredSchema(spark, header, sep);
+    StructType schema =
+        schemaFile != null ? declaredSchema(spark, header) : inferredSchema(spark, header, sep);
     if (out.format() == TableFormat.DELTA) {
       for (String c : header) {
         if (c.chars().anyMatch(ch -> DELTA_FORBIDDEN.indexOf(ch) >= 0)) {
-          throw new InputException("--input " + in.input + ": column '" + c + "' has a character Delta does not "
-              + "allow in column names (space , ; { } ( ) = tab newline); rename it in the header");
+          throw new InputException(
+              "--input "
+                  + in.input
+                  + ": column '"
+                  + c
+                  + "' has a character Delta does not "
+                  + "allow in column names (space , ; { } ( ) = tab newline); rename it in the header");
         }
       }
     }
-    // Spark's CSV reader parses only the referenced columns by default; validation must see every field.
+    // Spark's CSV reader parses only the referenced columns by default; validation must see every
+    // field.
     spark.conf().set("spark.sql.csv.parser.columnPruning.enabled", "false");
-    // Spark's reader marks a row malformed (the raw line in CORRUPT) when a field does not convert or the row has
+    // Spark's reader marks a row malformed (the raw line in CORRUPT) when a field does not convert
+    // or the row has
     // more or fewer fields than the schema.
-    StructType readSchema = new StructType(schema.fields()).add(CORRUPT, DataTypes.StringType, true);
-    Dataset<Row> typed = TableIO.csvReader(spark).schema(readSchema).option("delimiter", String.valueOf(sep))
-        .option("columnNameOfCorruptRecord", CORRUPT).csv(in.input);
+    StructType readSchema =
+        new StructType(schema.fields()).add(CORRUPT, DataTypes.StringType, true);
+    Dataset<Row> typed =
+        TableIO.csvReader(spark)
+            .schema(readSchema)
+            .option("delimiter", String.valueOf(sep))
+            .option("columnNameOfCorruptRecord", CORRUPT)
+            .csv(in.input);
     Column[] dataCols = header.stream().map(ImportCsvCommand::quoted).toArray(Column[]::new);
     List<String> notNull = new ArrayList<>();
     for (StructField f : schema.fields()) {
@@ -123,25 +154,36 @@ public final class ImportCsvCommand extends JobCommand {
     Column missing = col(CORRUPT).isNull().and(anyNull(notNull));
     Column bad = malformed.or(missing);
 
-    Stats stats = ctx.phase("check rows against the schema", () -> {
-      List<Column> aggs = new ArrayList<>();
-      aggs.add(sum(when(malformed, 1L).otherwise(0L)));
-      aggs.add(sum(when(missing, 1L).otherwise(0L)));
-      Column example = coalesce(col(CORRUPT), to_csv(struct(dataCols)));
-      aggs.add(min_by(when(malformed, col(CORRUPT)), when(malformed, col("__pos"))));
-      aggs.add(min_by(when(bad, example), when(bad, col("__pos"))));
-      for (String c : header) {
-        aggs.add(sum(when(quoted(c).isNull(), 1L).otherwise(0L)));
-      }
-      Row r = typed.withColumn("__pos", monotonically_increasing_id())
-          .agg(count(lit(1)), aggs.toArray(new Column[0])).first();
-      Map<String, Long> nulls = new LinkedHashMap<>();
-      for (int i = 0; i < header.size(); i++) {
-        nulls.put(header.get(i), r.isNullAt(5 + i) ? 0L : r.getLong(5 + i));
-      }
-      return new Stats(r.getLong(0), longOrZero(r, 1), longOrZero(r, 2),
-          r.isNullAt(3) ? null : r.getString(3), r.isNullAt(4) ? null : r.getString(4), nulls);
-    });
+    Stats stats =
+        ctx.phase(
+            "check rows against the schema",
+            () -> {
+              List<Column> aggs = new ArrayList<>();
+              aggs.add(sum(when(malformed, 1L).otherwise(0L)));
+              aggs.add(sum(when(missing, 1L).otherwise(0L)));
+              Column example = coalesce(col(CORRUPT), to_csv(struct(dataCols)));
+              aggs.add(min_by(when(malformed, col(CORRUPT)), when(malformed, col("__pos"))));
+              aggs.add(min_by(when(bad, example), when(bad, col("__pos"))));
+              for (String c : header) {
+                aggs.add(sum(when(quoted(c).isNull(), 1L).otherwise(0L)));
+              }
+              Row r =
+                  typed
+                      .withColumn("__pos", monotonically_increasing_id())
+                      .agg(count(lit(1)), aggs.toArray(new Column[0]))
+                      .first();
+              Map<String, Long> nulls = new LinkedHashMap<>();
+              for (int i = 0; i < header.size(); i++) {
+                nulls.put(header.get(i), r.isNullAt(5 + i) ? 0L : r.getLong(5 + i));
+              }
+              return new Stats(
+                  r.getLong(0),
+                  longOrZero(r, 1),
+                  longOrZero(r, 2),
+                  r.isNullAt(3) ? null : r.getString(3),
+                  r.isNullAt(4) ? null : r.getString(4),
+                  nulls);
+            });
     if (stats.rows == 0) {
       throw new InputException("--input " + in.input + " has a header but no data rows");
     }
@@ -150,17 +192,38 @@ public final class ImportCsvCommand extends JobCommand {
       throw new InputException(describeBadRows(stats, badRows, schema, header, notNull, sep));
     }
     Dataset<Row> good = typed.filter(bad.unary_$bang()).select(dataCols);
-    List<String> steps = List.of(
-        "read " + in.input + " (CSV, " + header.size() + " columns, " + (schemaFile != null
-            ? "schema " + schemaFile : "inferred types") + ")",
-        "checked " + stats.rows + " rows: " + badRows + " break the schema (allowed " + maxBadRows + ")",
-        "write " + (stats.rows - badRows) + " rows to " + common.output + " (" + out.format().id() + ", "
-            + common.writeMode + ")");
-    return new Plan(steps, c -> {
-      c.recordInput(Map.of("path", in.input, "format", "csv"));
-      long version = c.write(good, common.output, out);
-      report(c, stats, badRows, schema, notNull, version);
-    });
+    List<String> steps =
+        List.of(
+            "read "
+                + in.input
+                + " (CSV, "
+                + header.size()
+                + " columns, "
+                + (schemaFile != null ? "schema " + schemaFile : "inferred types")
+                + ")",
+            "checked "
+                + stats.rows
+                + " rows: "
+                + badRows
+                + " break the schema (allowed "
+                + maxBadRows
+                + ")",
+            "write "
+                + (stats.rows - badRows)
+                + " rows to "
+                + common.output
+                + " ("
+                + out.format().id()
+                + ", "
+                + common.writeMode
+                + ")");
+    return new Plan(
+        steps,
+        c -> {
+          c.recordInput(Map.of("path", in.input, "format", "csv"));
+          long version = c.write(good, common.output, out);
+          report(c, stats, badRows, schema, notNull, version);
+        });
   }
 
   private StructType declaredSchema(SparkSession spark, List<String> header) {
@@ -172,8 +235,12 @@ public final class ImportCsvCommand extends JobCommand {
         throw new InputException("--schema " + schemaFile + " does not exist");
       }
       try (InputStream in = fs.open(p)) {
-        ddl = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
-            .map(l -> l.replaceAll("--.*$", "")).collect(Collectors.joining(" ")).trim();
+        ddl =
+            new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                .lines()
+                .map(l -> l.replaceAll("--.*$", ""))
+                .collect(Collectors.joining(" "))
+                .trim();
       }
     } catch (IOException e) {
       throw new InputException("--schema " + schemaFile + " cannot be read: " + e.getMessage(), e);
@@ -185,18 +252,28 @@ public final class ImportCsvCommand extends JobCommand {
     try {
       declared = StructType.fromDDL(ddl);
     } catch (RuntimeException e) {
-      throw new InputException("--schema " + schemaFile + " is not valid Spark DDL: " + firstLine(e.getMessage()), e);
+      throw new InputException(
+          "--schema " + schemaFile + " is not valid Spark DDL: " + firstLine(e.getMessage()), e);
     }
     Set<String> names = Set.of(declared.fieldNames());
     for (StructField f : declared.fields()) {
       if (!header.contains(f.name())) {
-        throw new InputException("--input " + in.input + " has no column '" + f.name() + "' (declared in "
-            + schemaFile + "; header: " + String.join(",", header) + ")");
+        throw new InputException(
+            "--input "
+                + in.input
+                + " has no column '"
+                + f.name()
+                + "' (declared in "
+                + schemaFile
+                + "; header: "
+                + String.join(",", header)
+                + ")");
       }
     }
     for (String h : header) {
       if (!names.contains(h)) {
-        throw new InputException("--input " + in.input + " column '" + h + "' is not declared in " + schemaFile);
+        throw new InputException(
+            "--input " + in.input + " column '" + h + "' is not declared in " + schemaFile);
       }
     }
     // Fields in header order: Spark's CSV reader maps fields to the schema by position.
@@ -204,32 +281,66 @@ public final class ImportCsvCommand extends JobCommand {
   }
 
   private StructType inferredSchema(SparkSession spark, List<String> header, char sep) {
-    StructType inferred = TableIO.csvReader(spark).option("inferSchema", "true")
-        .option("delimiter", String.valueOf(sep)).csv(in.input).schema();
+    StructType inferred =
+        TableIO.csvReader(spark)
+            .option("inferSchema", "true")
+            .option("delimiter", String.valueOf(sep))
+            .csv(in.input)
+            .schema();
     List<StructField> fields = new ArrayList<>();
     for (int i = 0; i < header.size(); i++) {
-      fields.add(new StructField(header.get(i), inferred.fields()[i].dataType(), true,
-          org.apache.spark.sql.types.Metadata.empty()));
+      fields.add(
+          new StructField(
+              header.get(i),
+              inferred.fields()[i].dataType(),
+              true,
+              org.apache.spark.sql.types.Metadata.empty()));
     }
     return new StructType(fields.toArray(new StructField[0]));
   }
 
-  private String describeBadRows(Stats s, long badRows, StructType schema, List<String> header, List<String> notNull,
+  private String describeBadRows(
+      Stats s,
+      long badRows,
+      StructType schema,
+      List<String> header,
+      List<String> notNull,
       char sep) {
     List<String> parts = new ArrayList<>();
     if (s.malformed > 0) {
-      parts.add(s.malformed + " malformed (first: " + explainMalformed(s.firstMalformed, schema, header, sep) + ")");
+      parts.add(
+          s.malformed
+              + " malformed (first: "
+              + explainMalformed(s.firstMalformed, schema, header, sep)
+              + ")");
     }
     if (s.missing > 0) {
-      String cols = notNull.stream().filter(c -> s.nulls.getOrDefault(c, 0L) > 0)
-          .map(c -> "'" + c + "'").collect(Collectors.joining(", "));
+      String cols =
+          notNull.stream()
+              .filter(c -> s.nulls.getOrDefault(c, 0L) > 0)
+              .map(c -> "'" + c + "'")
+              .collect(Collectors.joining(", "));
       parts.add(s.missing + " with an empty NOT NULL column (" + cols + ")");
     }
-    return "--input " + in.input + ": " + badRows + " of " + s.rows + " rows break the schema (--max-bad-rows "
-        + maxBadRows + "): " + String.join("; ", parts) + "; first bad row: '" + abbreviate(s.firstBad) + "'";
+    return "--input "
+        + in.input
+        + ": "
+        + badRows
+        + " of "
+        + s.rows
+        + " rows break the schema (--max-bad-rows "
+        + maxBadRows
+        + "): "
+        + String.join("; ", parts)
+        + "; first bad row: '"
+        + abbreviate(s.firstBad)
+        + "'";
   }
 
-  /** Says why Spark rejected {@code line}: the field count, or the first field that does not convert. */
+  /**
+   * Says why Spark rejected {@code line}: the field count, or the first field that does not
+   * convert.
+   */
   static String explainMalformed(String line, StructType schema, List<String> header, char sep) {
     if (line == null) {
       return "no example";
@@ -242,13 +353,19 @@ public final class ImportCsvCommand extends JobCommand {
       String t = tokens[i];
       StructField f = schema.fields()[i];
       if (t != null && !t.isEmpty() && !ValueCheck.converts(t, f.dataType())) {
-        return "column '" + f.name() + "' value '" + abbreviate(t) + "' is not " + f.dataType().sql();
+        return "column '"
+            + f.name()
+            + "' value '"
+            + abbreviate(t)
+            + "' is not "
+            + f.dataType().sql();
       }
     }
     return "row '" + abbreviate(line) + "' does not parse";
   }
 
-  private void report(JobContext c, Stats s, long badRows, StructType schema, List<String> notNull, long version) {
+  private void report(
+      JobContext c, Stats s, long badRows, StructType schema, List<String> notNull, long version) {
     List<List<Object>> rows = new ArrayList<>();
     double[] nullFraction = new double[schema.size()];
     List<String> names = new ArrayList<>();
@@ -257,21 +374,39 @@ public final class ImportCsvCommand extends JobCommand {
       long n = s.nulls.get(f.name());
       nullFraction[i] = (double) n / s.rows;
       names.add(f.name());
-      rows.add(List.of(f.name(), f.dataType().sql(), notNull.contains(f.name()) ? "NOT NULL" : "", n));
+      rows.add(
+          List.of(f.name(), f.dataType().sql(), notNull.contains(f.name()) ? "NOT NULL" : "", n));
     }
-    c.report().metric("rows_read", s.rows).metric("rows_written", s.rows - badRows).metric("rows_rejected", badRows)
-        .metric("rows_rejected_malformed", s.malformed).metric("rows_rejected_not_null", s.missing).metric("columns", schema.size())
-        .metric("output", common.output).metric("output_delta_version", version)
-        .note("Rows that break the schema are left out of the output; rows_rejected counts them by reason. "
-            + "Look at the null fraction per column first: an unexpected null share usually means a wrong type.")
-        .plot(SvgPlot.bars("Null fraction per column (rows read)", "fraction null", names, nullFraction))
-        .table("Columns", List.of("column", "type", "constraint", "nulls (incl. rejected rows)"), rows);
+    c.report()
+        .metric("rows_read", s.rows)
+        .metric("rows_written", s.rows - badRows)
+        .metric("rows_rejected", badRows)
+        .metric("rows_rejected_malformed", s.malformed)
+        .metric("rows_rejected_not_null", s.missing)
+        .metric("columns", schema.size())
+        .metric("output", common.output)
+        .metric("output_delta_version", version)
+        .note(
+            "Rows that break the schema are left out of the output; rows_rejected counts them by reason. "
+                + "Look at the null fraction per column first: an unexpected null share usually means a wrong type.")
+        .plot(
+            SvgPlot.bars(
+                "Null fraction per column (rows read)", "fraction null", names, nullFraction))
+        .table(
+            "Columns",
+            List.of("column", "type", "constraint", "nulls (incl. rejected rows)"),
+            rows);
     c.report().metric("schema_source", schemaFile != null ? schemaFile : "inferred");
     if (badRows > 0 && s.firstBad != null) {
       c.report().metric("first_rejected_row", abbreviate(s.firstBad));
     }
-    String msg = String.format(Locale.ROOT, "imported %d rows (%d rejected) into %s", s.rows - badRows, badRows,
-        common.output);
+    String msg =
+        String.format(
+            Locale.ROOT,
+            "imported %d rows (%d rejected) into %s",
+            s.rows - badRows,
+            badRows,
+            common.output);
     spec.commandLine().getOut().println(msg);
   }
 
@@ -305,6 +440,11 @@ public final class ImportCsvCommand extends JobCommand {
     return nl < 0 ? s : s.substring(0, nl);
   }
 
-  private record Stats(long rows, long malformed, long missing, String firstMalformed, String firstBad,
+  private record Stats(
+      long rows,
+      long malformed,
+      long missing,
+      String firstMalformed,
+      String firstBad,
       Map<String, Long> nulls) {}
 }

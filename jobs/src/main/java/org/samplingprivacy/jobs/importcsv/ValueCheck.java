@@ -18,8 +18,9 @@ import org.apache.spark.sql.types.ShortType;
 import org.apache.spark.sql.types.TimestampType;
 
 /**
- * Whether one CSV field converts to a declared type, mirroring the conversions of Spark's CSV reader closely enough
- * to say <em>which</em> field of a row Spark rejected. It explains rejections; it does not decide them.
+ * Whether one CSV field converts to a declared type, mirroring the conversions of Spark's CSV
+ * reader closely enough to say <em>which</em> field of a row Spark rejected. It explains
+ * rejections; it does not decide them.
  */
 final class ValueCheck {
   private ValueCheck() {}

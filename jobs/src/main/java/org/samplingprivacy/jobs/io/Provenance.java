@@ -8,11 +8,15 @@ import java.util.Map;
 import org.samplingprivacy.jobs.runner.BuildInfo;
 
 /**
- * The provenance every output commit carries as Delta {@code userMetadata} (and every report repeats): which command
- * and version wrote it, with which parameters and seed, for which run, from which inputs at which Delta versions.
- * docs/tables.md documents the fields.
+ * The provenance every output commit carries as Delta {@code userMetadata} (and every report
+ * repeats): which command and version wrote it, with which parameters and seed, for which run, from
+ * which inputs at which Delta versions. docs/tables.md documents the fields.
  */
-public record Provenance(String command, String runId, long seed, Map<String, String> parameters,
+public record Provenance(
+    String command,
+    String runId,
+    long seed,
+    Map<String, String> parameters,
     List<Map<String, Object>> inputs) {
   private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -6,8 +6,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * An input table as read: its data, pinned to one Delta version when it is a Delta table, so the data a job used
- * and the version recorded in the output's provenance are the same.
+ * An input table as read: its data, pinned to one Delta version when it is a Delta table, so the
+ * data a job used and the version recorded in the output's provenance are the same.
  *
  * @param deltaVersion the snapshot version read, or -1 for a non-Delta table
  */

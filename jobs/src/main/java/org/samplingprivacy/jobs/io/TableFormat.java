@@ -6,7 +6,10 @@ import org.samplingprivacy.jobs.validate.InputException;
 
 /** Table formats the jobs read and write. */
 public enum TableFormat {
-  DELTA, PARQUET, CSV, JSON;
+  DELTA,
+  PARQUET,
+  CSV,
+  JSON;
 
   public String id() {
     return name().toLowerCase(Locale.ROOT);
@@ -23,7 +26,12 @@ public enum TableFormat {
         return f;
       }
     }
-    throw new InputException(option + " must be one of " + String.join(", ",
-        Arrays.stream(allowed).map(TableFormat::id).toList()) + ", got '" + value + "'");
+    throw new InputException(
+        option
+            + " must be one of "
+            + String.join(", ", Arrays.stream(allowed).map(TableFormat::id).toList())
+            + ", got '"
+            + value
+            + "'");
   }
 }

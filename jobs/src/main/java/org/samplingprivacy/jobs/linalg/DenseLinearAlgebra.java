@@ -7,12 +7,13 @@ import breeze.linalg.cholesky;
 import breeze.linalg.eigSym;
 
 /**
- * The project's one door to dense linear algebra: Cholesky factors, symmetric eigendecompositions and SPD solves on
- * small d×d matrices (Gram matrices, mixture covariances), computed by Breeze (the library Spark MLlib ships, over
- * LAPACK's dpotrf and dsyevd). Arrays in, arrays out, row-major {@code double[row][col]}; Breeze's column-major
- * {@link DenseMatrix} stays inside this class. Breeze is a Scala library: its operations are called through their
- * implicit implementation objects ({@code ImplCholesky_DM}, {@code EigSym_DM_Impl}), which is what the Scala
- * compiler would pass.
+ * The project's one door to dense linear algebra: Cholesky factors, symmetric eigendecompositions
+ * and SPD solves on small d×d matrices (Gram matrices, mixture covariances), computed by Breeze
+ * (the library Spark MLlib ships, over LAPACK's dpotrf and dsyevd). Arrays in, arrays out,
+ * row-major {@code double[row][col]}; Breeze's column-major {@link DenseMatrix} stays inside this
+ * class. Breeze is a Scala library: its operations are called through their implicit implementation
+ * objects ({@code ImplCholesky_DM}, {@code EigSym_DM_Impl}), which is what the Scala compiler would
+ * pass.
  */
 public final class DenseLinearAlgebra {
   private DenseLinearAlgebra() {}
@@ -21,8 +22,9 @@ public final class DenseLinearAlgebra {
   public record SymmetricEigen(double[] values, double[][] vectors) {}
 
   /**
-   * The lower Cholesky factor L (L Lᵀ = s) of a symmetric matrix, or null when s is not positive definite or a
-   * pivot L_ii² is at most {@code minPivot}. Only the lower triangle of {@code s} is read.
+   * The lower Cholesky factor L (L Lᵀ = s) of a symmetric matrix, or null when s is not positive
+   * definite or a pivot L_ii² is at most {@code minPivot}. Only the lower triangle of {@code s} is
+   * read.
    */
   public static double[][] choleskyOrNull(double[][] s, double minPivot) {
     int d = s.length;
@@ -41,7 +43,10 @@ public final class DenseLinearAlgebra {
     return out;
   }
 
-  /** The lower Cholesky factor of a symmetric positive definite matrix; IllegalArgumentException otherwise. */
+  /**
+   * The lower Cholesky factor of a symmetric positive definite matrix; IllegalArgumentException
+   * otherwise.
+   */
   public static double[][] cholesky(double[][] s) {
     double[][] l = choleskyOrNull(s, 0);
     if (l == null) {
@@ -53,12 +58,16 @@ public final class DenseLinearAlgebra {
   /** The eigendecomposition of a symmetric matrix (only the lower triangle is read). */
   public static SymmetricEigen symmetricEigen(double[][] s) {
     int d = s.length;
-    eigSym.EigSym<DenseVector<Object>, DenseMatrix<Object>> e = eigSym.EigSym_DM_Impl$.MODULE$.apply(symmetric(s));
+    eigSym.EigSym<DenseVector<Object>, DenseMatrix<Object>> e =
+        eigSym.EigSym_DM_Impl$.MODULE$.apply(symmetric(s));
     double[] values = ((double[]) e.eigenvalues().data()).clone();
     return new SymmetricEigen(values, fromBreeze(e.eigenvectors(), d));
   }
 
-  /** X with A X = B for symmetric positive definite A, by its Cholesky factor and two triangular solves. */
+  /**
+   * X with A X = B for symmetric positive definite A, by its Cholesky factor and two triangular
+   * solves.
+   */
   public static double[][] solveSpd(double[][] a, double[][] b) {
     double[][] l = cholesky(a);
     int d = a.length;
@@ -84,7 +93,9 @@ public final class DenseLinearAlgebra {
     return x;
   }
 
-  /** The symmetric square root V diag(√max(λ, 0)) Vᵀ of a symmetric positive semi-definite matrix. */
+  /**
+   * The symmetric square root V diag(√max(λ, 0)) Vᵀ of a symmetric positive semi-definite matrix.
+   */
   public static double[][] sqrtPsd(double[][] s) {
     SymmetricEigen e = symmetricEigen(s);
     int n = s.length;

@@ -3,10 +3,11 @@ package org.samplingprivacy.jobs.privacy;
 import java.math.BigInteger;
 
 /**
- * The discrete Gaussian N_Z(0, σ²), P(y) ∝ exp(−y²/(2σ²)) on the integers, for a rational σ² = num/den, sampled
- * exactly by Canonne, Kamath &amp; Steinke (NeurIPS 2020) Algorithm 3: a discrete Laplace proposal of scale
- * t = ⌊σ⌋ + 1, accepted with probability exp(−(|y| − σ²/t)²/(2σ²)). With σ² = a/b that exponent is the rational
- * (|y|·b·t − a)² / (2·a·b·t²), so every decision is integer arithmetic (long while it fits, BigInteger beyond).
+ * The discrete Gaussian N_Z(0, σ²), P(y) ∝ exp(−y²/(2σ²)) on the integers, for a rational σ² =
+ * num/den, sampled exactly by Canonne, Kamath &amp; Steinke (NeurIPS 2020) Algorithm 3: a discrete
+ * Laplace proposal of scale t = ⌊σ⌋ + 1, accepted with probability exp(−(|y| − σ²/t)²/(2σ²)). With
+ * σ² = a/b that exponent is the rational (|y|·b·t − a)² / (2·a·b·t²), so every decision is integer
+ * arithmetic (long while it fits, BigInteger beyond).
  */
 public final class DiscreteGaussian {
   private final Rational sigma2;
@@ -40,8 +41,9 @@ public final class DiscreteGaussian {
   }
 
   /**
-   * The smallest σ² = k/2^bits not below {@code sigma2}, with bits chosen so the rounding is at most 2^−20 of σ²:
-   * rounding up only adds noise, so the privacy guarantee computed for {@code sigma2} still holds.
+   * The smallest σ² = k/2^bits not below {@code sigma2}, with bits chosen so the rounding is at
+   * most 2^−20 of σ²: rounding up only adds noise, so the privacy guarantee computed for {@code
+   * sigma2} still holds.
    */
   public static Rational roundUp(double sigma2) {
     if (!(sigma2 > 0) || !Double.isFinite(sigma2)) {
@@ -76,8 +78,11 @@ public final class DiscreteGaussian {
         // fall through to BigInteger
       }
     }
-    BigInteger s = BigInteger.valueOf(abs).multiply(BigInteger.valueOf(b)).multiply(BigInteger.valueOf(t))
-        .subtract(BigInteger.valueOf(a));
+    BigInteger s =
+        BigInteger.valueOf(abs)
+            .multiply(BigInteger.valueOf(b))
+            .multiply(BigInteger.valueOf(t))
+            .subtract(BigInteger.valueOf(a));
     return ExactSampling.bernoulliExpMinus(s.multiply(s), bigDen, bits);
   }
 }

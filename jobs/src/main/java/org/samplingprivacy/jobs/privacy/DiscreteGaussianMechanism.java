@@ -3,11 +3,12 @@ package org.samplingprivacy.jobs.privacy;
 import java.math.BigInteger;
 
 /**
- * The discrete Gaussian mechanism on a vector of integer counts (Canonne, Kamath &amp; Steinke 2020, Theorem 14):
- * adding independent N_Z(0, σ²) to each of d counts whose L2 sensitivity is Δ costs ½(Δ²/σ² + τ) zCDP with
- * τ = 5·Σ_{k=1}^{d−1} exp(−2π²σ²·k/(k+1)) ≤ 5(d−1)·exp(−π²σ²). The mechanism is built for a budget share: σ² is
- * the smallest dyadic rational (to 2^−20 relative) whose cost, computed with Δ² exact and τ bounded from above, is at
- * most the share; it carries that share as its charge and draws noise only through {@link ZcdpAccountant}.
+ * The discrete Gaussian mechanism on a vector of integer counts (Canonne, Kamath &amp; Steinke
+ * 2020, Theorem 14): adding independent N_Z(0, σ²) to each of d counts whose L2 sensitivity is Δ
+ * costs ½(Δ²/σ² + τ) zCDP with τ = 5·Σ_{k=1}^{d−1} exp(−2π²σ²·k/(k+1)) ≤ 5(d−1)·exp(−π²σ²). The
+ * mechanism is built for a budget share: σ² is the smallest dyadic rational (to 2^−20 relative)
+ * whose cost, computed with Δ² exact and τ bounded from above, is at most the share; it carries
+ * that share as its charge and draws noise only through {@link ZcdpAccountant}.
  */
 public final class DiscreteGaussianMechanism {
   private final long sensitivity2;
@@ -16,7 +17,8 @@ public final class DiscreteGaussianMechanism {
   private final Rational cost;
   private final DiscreteGaussian noise;
 
-  private DiscreteGaussianMechanism(long sensitivity2, long dims, ZcdpBudget share, Rational sigma2, Rational cost) {
+  private DiscreteGaussianMechanism(
+      long sensitivity2, long dims, ZcdpBudget share, Rational sigma2, Rational cost) {
     this.sensitivity2 = sensitivity2;
     this.dims = dims;
     this.share = share;
@@ -24,14 +26,23 @@ public final class DiscreteGaussianMechanism {
     this.noise = DiscreteGaussian.withSigma2(sigma2);
   }
 
-  /** A mechanism for {@code dims} counts of squared L2 sensitivity {@code sensitivity2} spending at most {@code share}. */
+  /**
+   * A mechanism for {@code dims} counts of squared L2 sensitivity {@code sensitivity2} spending at
+   * most {@code share}.
+   */
   public static DiscreteGaussianMechanism forShare(long sensitivity2, long dims, ZcdpBudget share) {
     if (sensitivity2 <= 0 || dims <= 0 || share.isZero()) {
-      throw new IllegalArgumentException("need a positive sensitivity, dimension and budget share, got "
-          + sensitivity2 + ", " + dims + ", " + share);
+      throw new IllegalArgumentException(
+          "need a positive sensitivity, dimension and budget share, got "
+              + sensitivity2
+              + ", "
+              + dims
+              + ", "
+              + share);
     }
     double rho = share.rhoDown();
-    // Smallest sigma with ½(Δ²/σ² + τ(σ)) ≤ ρ in double precision, then made exact and checked in rationals.
+    // Smallest sigma with ½(Δ²/σ² + τ(σ)) ≤ ρ in double precision, then made exact and checked in
+    // rationals.
     double lo = Math.sqrt(sensitivity2 / (2 * rho));
     double hi = lo;
     while (costBound(sensitivity2, dims, hi * hi) > rho) {
@@ -61,17 +72,24 @@ public final class DiscreteGaussianMechanism {
     return 0.5 * (sensitivity2 / sigma2 + tau);
   }
 
-  /** ½Δ²/σ² exactly, plus ½τ's bound rounded up (and floored at 10^−30 when not zero, to keep integers small). */
+  /**
+   * ½Δ²/σ² exactly, plus ½τ's bound rounded up (and floored at 10^−30 when not zero, to keep
+   * integers small).
+   */
   static Rational exactCost(long sensitivity2, long dims, Rational sigma2) {
-    Rational main = Rational.of(BigInteger.valueOf(sensitivity2).multiply(sigma2.denominator()),
-        BigInteger.TWO.multiply(sigma2.numerator()));
+    Rational main =
+        Rational.of(
+            BigInteger.valueOf(sensitivity2).multiply(sigma2.denominator()),
+            BigInteger.TWO.multiply(sigma2.numerator()));
     if (dims <= 1) {
       return main;
     }
     double halfTau = 2.5 * (dims - 1) * Math.exp(-Math.PI * Math.PI * sigma2.doubleDown());
     halfTau = Math.nextUp(halfTau * (1 + 1e-9));
-    Rational tauBound = halfTau < 1e-30 ? Rational.of(BigInteger.ONE, BigInteger.TEN.pow(30))
-        : Rational.exactly(halfTau);
+    Rational tauBound =
+        halfTau < 1e-30
+            ? Rational.of(BigInteger.ONE, BigInteger.TEN.pow(30))
+            : Rational.exactly(halfTau);
     return main.plus(tauBound);
   }
 

@@ -5,13 +5,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * K picks without replacement by the exponential mechanism (McSherry &amp; Talwar 2007) on integer scores of
- * sensitivity Δ: each pick returns candidate i with probability ∝ exp(ε′·s_i/(2Δ)). It is sampled exactly: propose a
- * remaining candidate uniformly and accept it with probability exp(−ε′(s* − s_i)/(2Δ)) (s* the best remaining
- * score), a rational exponent decided by {@link ExactSampling#bernoulliExpMinus}; the accepted candidate has exactly
- * the exponential mechanism's distribution. Cost: the exponential mechanism is ε′-bounded-range, hence
- * ε′²/8-zCDP (Cesar &amp; Rogers 2021), and K picks compose to K·ε′²/8. ε′ is the largest multiple of 2^−40 with
- * K·ε′²/8 ≤ the share, checked in exact arithmetic.
+ * K picks without replacement by the exponential mechanism (McSherry &amp; Talwar 2007) on integer
+ * scores of sensitivity Δ: each pick returns candidate i with probability ∝ exp(ε′·s_i/(2Δ)). It is
+ * sampled exactly: propose a remaining candidate uniformly and accept it with probability
+ * exp(−ε′(s* − s_i)/(2Δ)) (s* the best remaining score), a rational exponent decided by {@link
+ * ExactSampling#bernoulliExpMinus}; the accepted candidate has exactly the exponential mechanism's
+ * distribution. Cost: the exponential mechanism is ε′-bounded-range, hence ε′²/8-zCDP (Cesar &amp;
+ * Rogers 2021), and K picks compose to K·ε′²/8. ε′ is the largest multiple of 2^−40 with K·ε′²/8 ≤
+ * the share, checked in exact arithmetic.
  */
 public final class ExponentialSelection {
   private static final int EPSILON_BITS = 40;
@@ -27,11 +28,19 @@ public final class ExponentialSelection {
     this.epsilon = epsilon;
   }
 
-  /** {@code picks} selections on scores of sensitivity {@code sensitivity}, spending at most {@code share}. */
+  /**
+   * {@code picks} selections on scores of sensitivity {@code sensitivity}, spending at most {@code
+   * share}.
+   */
   public static ExponentialSelection forShare(int picks, long sensitivity, ZcdpBudget share) {
     if (picks < 1 || sensitivity < 1 || share.isZero()) {
-      throw new IllegalArgumentException("need picks >= 1, sensitivity >= 1 and a positive share, got " + picks
-          + ", " + sensitivity + ", " + share);
+      throw new IllegalArgumentException(
+          "need picks >= 1, sensitivity >= 1 and a positive share, got "
+              + picks
+              + ", "
+              + sensitivity
+              + ", "
+              + share);
     }
     Rational eps = Rational.dyadicFloor(Math.sqrt(8 * share.rhoDown() / picks), EPSILON_BITS);
     Rational step = Rational.of(BigInteger.ONE, BigInteger.ONE.shiftLeft(EPSILON_BITS));

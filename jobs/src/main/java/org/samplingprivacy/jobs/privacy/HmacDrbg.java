@@ -6,9 +6,10 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * HMAC_DRBG with SHA-256, NIST SP 800-90A Rev. 1 §10.1.2, without prediction resistance or reseeding: the replayable
- * noise stream of a release keyed by its secret. Its state (K, V) is 512 bits that its outputs do not reveal, unlike
- * a 64-bit-state generator such as {@code SplittableRandom}, whose state can be recovered from a few outputs.
+ * HMAC_DRBG with SHA-256, NIST SP 800-90A Rev. 1 §10.1.2, without prediction resistance or
+ * reseeding: the replayable noise stream of a release keyed by its secret. Its state (K, V) is 512
+ * bits that its outputs do not reveal, unlike a 64-bit-state generator such as {@code
+ * SplittableRandom}, whose state can be recovered from a few outputs.
  */
 final class HmacDrbg {
   /** SP 800-90A Table 2: at most 2^19 bits per request and 2^48 requests per instantiation. */
@@ -38,15 +39,20 @@ final class HmacDrbg {
     byte[] seed = new byte[entropy.length + nonce.length + personalization.length];
     System.arraycopy(entropy, 0, seed, 0, entropy.length);
     System.arraycopy(nonce, 0, seed, entropy.length, nonce.length);
-    System.arraycopy(personalization, 0, seed, entropy.length + nonce.length, personalization.length);
+    System.arraycopy(
+        personalization, 0, seed, entropy.length + nonce.length, personalization.length);
     d.update(seed);
     return d;
   }
 
-  /** Generate (§10.1.2.5) without additional input: fills {@code out} (at most {@link #MAX_REQUEST_BYTES}). */
+  /**
+   * Generate (§10.1.2.5) without additional input: fills {@code out} (at most {@link
+   * #MAX_REQUEST_BYTES}).
+   */
   void generate(byte[] out) {
     if (out.length > MAX_REQUEST_BYTES) {
-      throw new IllegalArgumentException("HMAC_DRBG request of " + out.length + " bytes exceeds 2^16");
+      throw new IllegalArgumentException(
+          "HMAC_DRBG request of " + out.length + " bytes exceeds 2^16");
     }
     if (++requests > MAX_REQUESTS) {
       throw new IllegalStateException("HMAC_DRBG reseed interval reached");

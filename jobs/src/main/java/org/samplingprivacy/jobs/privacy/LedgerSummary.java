@@ -8,21 +8,45 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Per dataset of a budget ledger: its releases, what they count (committed and reserved ρ, composed by zCDP
- * addition), the (ε, δ) statement of that total, and what remains under a cap. A reservation older than the stale
- * age is flagged: its release may have died after measuring, so it keeps counting until someone checks (docs/design/
- * privacy-core.md §3). Spark-free: the ledger holds one row per release.
+ * Per dataset of a budget ledger: its releases, what they count (committed and reserved ρ, composed
+ * by zCDP addition), the (ε, δ) statement of that total, and what remains under a cap. A
+ * reservation older than the stale age is flagged: its release may have died after measuring, so it
+ * keeps counting until someone checks (docs/design/ privacy-core.md §3). Spark-free: the ledger
+ * holds one row per release.
  */
 public final class LedgerSummary {
   /** One ledger row. */
-  public record Line(String datasetId, String runId, String status, ZcdpBudget rho, double delta, Double capEpsilon,
+  public record Line(
+      String datasetId,
+      String runId,
+      String status,
+      ZcdpBudget rho,
+      double delta,
+      Double capEpsilon,
       Timestamp recordedAt) {}
 
-  /** One dataset's state. {@code delta} is the δ of the ε statements; cap fields are null without a cap. */
-  public record Dataset(String datasetId, long committed, long reserved, long staleReserved, long refunded,
-      ZcdpBudget rhoCommitted, ZcdpBudget rhoReserved, double delta, double epsilonCounted, Double capEpsilon,
-      ZcdpBudget capRho, ZcdpBudget rhoRemaining, Timestamp firstRecordedAt, Timestamp lastRecordedAt,
-      List<Line> stale, double[] days, double[] cumulativeEpsilon) {
+  /**
+   * One dataset's state. {@code delta} is the δ of the ε statements; cap fields are null without a
+   * cap.
+   */
+  public record Dataset(
+      String datasetId,
+      long committed,
+      long reserved,
+      long staleReserved,
+      long refunded,
+      ZcdpBudget rhoCommitted,
+      ZcdpBudget rhoReserved,
+      double delta,
+      double epsilonCounted,
+      Double capEpsilon,
+      ZcdpBudget capRho,
+      ZcdpBudget rhoRemaining,
+      Timestamp firstRecordedAt,
+      Timestamp lastRecordedAt,
+      List<Line> stale,
+      double[] days,
+      double[] cumulativeEpsilon) {
     public ZcdpBudget rhoCounted() {
       return rhoCommitted.plus(rhoReserved);
     }
@@ -31,11 +55,13 @@ public final class LedgerSummary {
   private LedgerSummary() {}
 
   /**
-   * Summaries per dataset, by dataset id. {@code delta}: the δ for ε statements, or null for each dataset's smallest
-   * recorded δ (the most conservative ε). {@code capEpsilon}: the cap, or null for the most recent cap a release of
-   * the dataset recorded. {@code now} and {@code staleMillis} flag old reservations.
+   * Summaries per dataset, by dataset id. {@code delta}: the δ for ε statements, or null for each
+   * dataset's smallest recorded δ (the most conservative ε). {@code capEpsilon}: the cap, or null
+   * for the most recent cap a release of the dataset recorded. {@code now} and {@code staleMillis}
+   * flag old reservations.
    */
-  public static List<Dataset> of(List<Line> lines, Double delta, Double capEpsilon, long now, long staleMillis) {
+  public static List<Dataset> of(
+      List<Line> lines, Double delta, Double capEpsilon, long now, long staleMillis) {
     Map<String, List<Line>> byDataset = new TreeMap<>();
     for (Line l : lines) {
       byDataset.computeIfAbsent(l.datasetId(), k -> new ArrayList<>()).add(l);
@@ -43,7 +69,8 @@ public final class LedgerSummary {
     List<Dataset> out = new ArrayList<>();
     for (Map.Entry<String, List<Line>> e : byDataset.entrySet()) {
       List<Line> ls = new ArrayList<>(e.getValue());
-      ls.sort(Comparator.comparing(Line::recordedAt, Comparator.nullsFirst(Comparator.naturalOrder())));
+      ls.sort(
+          Comparator.comparing(Line::recordedAt, Comparator.nullsFirst(Comparator.naturalOrder())));
       long committed = 0;
       long reserved = 0;
       long refunded = 0;
@@ -87,12 +114,28 @@ public final class LedgerSummary {
       }
       ZcdpBudget counted = rhoCommitted.plus(rhoReserved);
       ZcdpBudget capRho = cap == null ? null : ZcdpBudget.fromEpsilonDelta(cap, d);
-      ZcdpBudget remaining = capRho == null ? null : counted.exceeds(capRho) ? ZcdpBudget.ZERO : capRho.minus(counted);
+      ZcdpBudget remaining =
+          capRho == null ? null : counted.exceeds(capRho) ? ZcdpBudget.ZERO : capRho.minus(counted);
       Timestamp last = ls.get(ls.size() - 1).recordedAt();
-      out.add(new Dataset(e.getKey(), committed, reserved, stale.size(), refunded, rhoCommitted, rhoReserved, d,
-          counted.epsilonAt(d), cap, capRho, remaining, first, last, stale,
-          days.stream().mapToDouble(Double::doubleValue).toArray(),
-          cumulative.stream().mapToDouble(Double::doubleValue).toArray()));
+      out.add(
+          new Dataset(
+              e.getKey(),
+              committed,
+              reserved,
+              stale.size(),
+              refunded,
+              rhoCommitted,
+              rhoReserved,
+              d,
+              counted.epsilonAt(d),
+              cap,
+              capRho,
+              remaining,
+              first,
+              last,
+              stale,
+              days.stream().mapToDouble(Double::doubleValue).toArray(),
+              cumulative.stream().mapToDouble(Double::doubleValue).toArray()));
     }
     return out;
   }

@@ -23,49 +23,72 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code privacy-ledger}: the state of a budget ledger per dataset (docs/tables.md §2.7): releases, ρ committed and
- * reserved (composed by zCDP addition), the (ε, δ) statement of the total, what remains under a cap, and reservations
- * old enough to be stale. Reads only the ledger; writes a summary table and a report with the cumulative spend.
+ * {@code privacy-ledger}: the state of a budget ledger per dataset (docs/tables.md §2.7): releases,
+ * ρ committed and reserved (composed by zCDP addition), the (ε, δ) statement of the total, what
+ * remains under a cap, and reservations old enough to be stale. Reads only the ledger; writes a
+ * summary table and a report with the cumulative spend.
  */
-@Command(name = "privacy-ledger", description = "Per dataset of a privacy budget ledger: releases, spent and reserved "
-    + "rho, composed epsilon at delta, remaining budget under a cap, stale reservations.")
+@Command(
+    name = "privacy-ledger",
+    description =
+        "Per dataset of a privacy budget ledger: releases, spent and reserved "
+            + "rho, composed epsilon at delta, remaining budget under a cap, stale reservations.")
 public final class PrivacyLedgerCommand extends JobCommand {
-  public static final StructType SCHEMA = new StructType()
-      .add("dataset_id", DataTypes.StringType, false)
-      .add("releases", DataTypes.LongType, false)
-      .add("reserved", DataTypes.LongType, false)
-      .add("stale_reserved", DataTypes.LongType, false)
-      .add("refunded", DataTypes.LongType, false)
-      .add("rho_committed", DataTypes.DoubleType, false)
-      .add("rho_reserved", DataTypes.DoubleType, false)
-      .add("rho_counted", DataTypes.DoubleType, false)
-      .add("delta", DataTypes.DoubleType, false)
-      .add("epsilon_counted", DataTypes.DoubleType, false)
-      .add("cap_epsilon", DataTypes.DoubleType, true)
-      .add("cap_rho", DataTypes.DoubleType, true)
-      .add("rho_remaining", DataTypes.DoubleType, true)
-      .add("first_recorded_at", DataTypes.TimestampType, true)
-      .add("last_recorded_at", DataTypes.TimestampType, true);
+  public static final StructType SCHEMA =
+      new StructType()
+          .add("dataset_id", DataTypes.StringType, false)
+          .add("releases", DataTypes.LongType, false)
+          .add("reserved", DataTypes.LongType, false)
+          .add("stale_reserved", DataTypes.LongType, false)
+          .add("refunded", DataTypes.LongType, false)
+          .add("rho_committed", DataTypes.DoubleType, false)
+          .add("rho_reserved", DataTypes.DoubleType, false)
+          .add("rho_counted", DataTypes.DoubleType, false)
+          .add("delta", DataTypes.DoubleType, false)
+          .add("epsilon_counted", DataTypes.DoubleType, false)
+          .add("cap_epsilon", DataTypes.DoubleType, true)
+          .add("cap_rho", DataTypes.DoubleType, true)
+          .add("rho_remaining", DataTypes.DoubleType, true)
+          .add("first_recorded_at", DataTypes.TimestampType, true)
+          .add("last_recorded_at", DataTypes.TimestampType, true);
 
   private static final Pattern DURATION = Pattern.compile("(\\d+)([smhd])");
 
-  @Option(names = "--ledger", paramLabel = "PATH", description = "The budget ledger (a Delta table written by "
-      + "gsd-synthesize).")
+  @Option(
+      names = "--ledger",
+      paramLabel = "PATH",
+      description = "The budget ledger (a Delta table written by " + "gsd-synthesize).")
   String ledger;
 
-  @Option(names = "--dataset-id", paramLabel = "ID", description = "Only this dataset (default: every dataset).")
+  @Option(
+      names = "--dataset-id",
+      paramLabel = "ID",
+      description = "Only this dataset (default: every dataset).")
   String datasetId;
 
-  @Option(names = "--delta", paramLabel = "D", description = "The delta of the epsilon statements, in (0, 1) "
-      + "(default: each dataset's smallest recorded delta).")
+  @Option(
+      names = "--delta",
+      paramLabel = "D",
+      description =
+          "The delta of the epsilon statements, in (0, 1) "
+              + "(default: each dataset's smallest recorded delta).")
   Double delta;
 
-  @Option(names = "--budget-cap", paramLabel = "EPS", description = "The cap in epsilon at the delta above (default: "
-      + "the cap the dataset's latest capped release recorded).")
+  @Option(
+      names = "--budget-cap",
+      paramLabel = "EPS",
+      description =
+          "The cap in epsilon at the delta above (default: "
+              + "the cap the dataset's latest capped release recorded).")
   Double budgetCap;
 
-  @Option(names = "--stale-after", paramLabel = "DURATION", defaultValue = "24h", description = "Flag reservations "
-      + "older than this (e.g. 90m, 24h, 7d): their release may have died after measuring; they keep counting.")
+  @Option(
+      names = "--stale-after",
+      paramLabel = "DURATION",
+      defaultValue = "24h",
+      description =
+          "Flag reservations "
+              + "older than this (e.g. 90m, 24h, 7d): their release may have died after measuring; they keep counting.")
   String staleAfter;
 
   private long staleMillis;
@@ -84,36 +107,51 @@ public final class PrivacyLedgerCommand extends JobCommand {
     }
     Matcher m = DURATION.matcher(staleAfter.trim());
     if (!m.matches()) {
-      throw new InputException("--stale-after must be a number with s, m, h or d (e.g. 24h), got '" + staleAfter + "'");
+      throw new InputException(
+          "--stale-after must be a number with s, m, h or d (e.g. 24h), got '" + staleAfter + "'");
     }
-    long unit = switch (m.group(2)) {
-      case "s" -> 1_000L;
-      case "m" -> 60_000L;
-      case "h" -> 3_600_000L;
-      default -> 86_400_000L;
-    };
+    long unit =
+        switch (m.group(2)) {
+          case "s" -> 1_000L;
+          case "m" -> 60_000L;
+          case "h" -> 3_600_000L;
+          default -> 86_400_000L;
+        };
     staleMillis = Math.multiplyExact(Long.parseLong(m.group(1)), unit);
   }
 
   @Override
   protected Plan plan(JobContext ctx) {
-    TableIO.WriteSpec out = common.output == null ? null : ctx.writeSpec(TableFormat.DELTA, TableFormat.PARQUET);
+    TableIO.WriteSpec out =
+        common.output == null ? null : ctx.writeSpec(TableFormat.DELTA, TableFormat.PARQUET);
     if (TableIO.readDeltaIfExists(ctx.spark(), "--ledger", ledger).isEmpty()) {
       throw new InputException("--ledger " + ledger + " does not exist");
     }
-    List<LedgerSummary.Line> lines = ctx.phase("read the ledger", () -> BudgetLedger.at(ctx.spark(), ledger)
-        .lines(datasetId));
+    List<LedgerSummary.Line> lines =
+        ctx.phase("read the ledger", () -> BudgetLedger.at(ctx.spark(), ledger).lines(datasetId));
     if (lines.isEmpty()) {
-      throw new InputException("--ledger " + ledger + " has no rows" + (datasetId == null ? ""
-          : " for --dataset-id " + datasetId));
+      throw new InputException(
+          "--ledger "
+              + ledger
+              + " has no rows"
+              + (datasetId == null ? "" : " for --dataset-id " + datasetId));
     }
     List<String> steps = new ArrayList<>();
-    steps.add("read --ledger " + ledger + ": " + lines.size() + " reservation(s)"
-        + (datasetId == null ? "" : " of dataset '" + datasetId + "'"));
-    steps.add("summarise per dataset: rho committed + reserved (zCDP composition), epsilon at "
-        + (delta == null ? "each dataset's smallest delta" : "delta " + delta) + ", remaining under "
-        + (budgetCap == null ? "the recorded cap" : "cap epsilon " + budgetCap) + ", reservations older than "
-        + staleAfter + " flagged");
+    steps.add(
+        "read --ledger "
+            + ledger
+            + ": "
+            + lines.size()
+            + " reservation(s)"
+            + (datasetId == null ? "" : " of dataset '" + datasetId + "'"));
+    steps.add(
+        "summarise per dataset: rho committed + reserved (zCDP composition), epsilon at "
+            + (delta == null ? "each dataset's smallest delta" : "delta " + delta)
+            + ", remaining under "
+            + (budgetCap == null ? "the recorded cap" : "cap epsilon " + budgetCap)
+            + ", reservations older than "
+            + staleAfter
+            + " flagged");
     if (common.output != null) {
       steps.add("write " + common.output + " (" + out.format().id() + ")");
     }
@@ -121,26 +159,53 @@ public final class PrivacyLedgerCommand extends JobCommand {
   }
 
   private void execute(JobContext c, List<LedgerSummary.Line> lines, TableIO.WriteSpec out) {
-    List<LedgerSummary.Dataset> summary = LedgerSummary.of(lines, delta, budgetCap, System.currentTimeMillis(),
-        staleMillis);
+    List<LedgerSummary.Dataset> summary =
+        LedgerSummary.of(lines, delta, budgetCap, System.currentTimeMillis(), staleMillis);
     List<Row> rows = new ArrayList<>();
     List<List<Object>> table = new ArrayList<>();
     List<List<Object>> staleTable = new ArrayList<>();
     Map<String, Object> metrics = new LinkedHashMap<>();
-    SvgPlot plot = SvgPlot.xy("Cumulative spend: epsilon of the composed releases (zCDP) at each dataset's delta",
-        "days since the dataset's first reservation", "epsilon");
+    SvgPlot plot =
+        SvgPlot.xy(
+            "Cumulative spend: epsilon of the composed releases (zCDP) at each dataset's delta",
+            "days since the dataset's first reservation",
+            "epsilon");
     var printer = spec.commandLine().getOut();
     for (LedgerSummary.Dataset d : summary) {
       Double capRho = d.capRho() == null ? null : d.capRho().rhoDown();
       Double remaining = d.rhoRemaining() == null ? null : d.rhoRemaining().rhoDown();
-      rows.add(RowFactory.create(d.datasetId(), d.committed(), d.reserved(), d.staleReserved(), d.refunded(),
-          d.rhoCommitted().rhoUp(), d.rhoReserved().rhoUp(), d.rhoCounted().rhoUp(), d.delta(), d.epsilonCounted(),
-          d.capEpsilon(), capRho, remaining, d.firstRecordedAt(), d.lastRecordedAt()));
-      table.add(List.of(d.datasetId(), d.committed(), d.reserved() + (d.staleReserved() > 0 ? " (" + d.staleReserved()
-          + " stale)" : ""), d.refunded(), fmt(d.rhoCounted().rhoUp()), fmt(d.delta()), fmt(d.epsilonCounted()),
-          d.capEpsilon() == null ? "none" : String.valueOf(d.capEpsilon()), remaining == null ? "" : fmt(remaining)));
+      rows.add(
+          RowFactory.create(
+              d.datasetId(),
+              d.committed(),
+              d.reserved(),
+              d.staleReserved(),
+              d.refunded(),
+              d.rhoCommitted().rhoUp(),
+              d.rhoReserved().rhoUp(),
+              d.rhoCounted().rhoUp(),
+              d.delta(),
+              d.epsilonCounted(),
+              d.capEpsilon(),
+              capRho,
+              remaining,
+              d.firstRecordedAt(),
+              d.lastRecordedAt()));
+      table.add(
+          List.of(
+              d.datasetId(),
+              d.committed(),
+              d.reserved() + (d.staleReserved() > 0 ? " (" + d.staleReserved() + " stale)" : ""),
+              d.refunded(),
+              fmt(d.rhoCounted().rhoUp()),
+              fmt(d.delta()),
+              fmt(d.epsilonCounted()),
+              d.capEpsilon() == null ? "none" : String.valueOf(d.capEpsilon()),
+              remaining == null ? "" : fmt(remaining)));
       for (LedgerSummary.Line l : d.stale()) {
-        staleTable.add(List.of(d.datasetId(), l.runId(), String.valueOf(l.recordedAt()), fmt(l.rho().rhoUp())));
+        staleTable.add(
+            List.of(
+                d.datasetId(), l.runId(), String.valueOf(l.recordedAt()), fmt(l.rho().rhoUp())));
       }
       if (d.days().length > 0) {
         plot.line(d.datasetId(), d.days(), d.cumulativeEpsilon());
@@ -156,21 +221,54 @@ public final class PrivacyLedgerCommand extends JobCommand {
       m.put("cap_epsilon", d.capEpsilon());
       m.put("rho_remaining", remaining);
       metrics.put(d.datasetId(), m);
-      printer.printf(Locale.ROOT, "dataset '%s': %d release(s), %d reserved (%d stale), %d refunded; rho %.6g counted "
-          + "= epsilon %.6g at delta %.3g%s%n", d.datasetId(), d.committed(), d.reserved(), d.staleReserved(),
-          d.refunded(), d.rhoCounted().rhoUp(), d.epsilonCounted(), d.delta(), d.capEpsilon() == null ? ""
-              : String.format(Locale.ROOT, "; cap epsilon %s leaves rho %.6g", d.capEpsilon(), remaining));
+      printer.printf(
+          Locale.ROOT,
+          "dataset '%s': %d release(s), %d reserved (%d stale), %d refunded; rho %.6g counted "
+              + "= epsilon %.6g at delta %.3g%s%n",
+          d.datasetId(),
+          d.committed(),
+          d.reserved(),
+          d.staleReserved(),
+          d.refunded(),
+          d.rhoCounted().rhoUp(),
+          d.epsilonCounted(),
+          d.delta(),
+          d.capEpsilon() == null
+              ? ""
+              : String.format(
+                  Locale.ROOT, "; cap epsilon %s leaves rho %.6g", d.capEpsilon(), remaining));
     }
-    c.report().table("Budget per dataset (reserved releases count as spent until committed or refunded)",
-        List.of("dataset", "releases", "reserved", "refunded", "rho counted", "delta", "epsilon at delta", "cap epsilon",
-            "rho remaining"), table);
+    c.report()
+        .table(
+            "Budget per dataset (reserved releases count as spent until committed or refunded)",
+            List.of(
+                "dataset",
+                "releases",
+                "reserved",
+                "refunded",
+                "rho counted",
+                "delta",
+                "epsilon at delta",
+                "cap epsilon",
+                "rho remaining"),
+            table);
     if (!staleTable.isEmpty()) {
-      c.report().table("Stale reservations (older than " + staleAfter + "): still counted; check whether the release "
-          + "measured before it stopped", List.of("dataset", "run", "reserved at", "rho"), staleTable);
+      c.report()
+          .table(
+              "Stale reservations (older than "
+                  + staleAfter
+                  + "): still counted; check whether the release "
+                  + "measured before it stopped",
+              List.of("dataset", "run", "reserved at", "rho"),
+              staleTable);
     }
-    c.report().plot(plot).metric("datasets", metrics).note("A dataset's releases compose by zCDP addition: its "
-        + "(epsilon, delta) statement is the tight conversion of the summed rho at delta. Refunded reservations failed "
-        + "before drawing noise and count nothing.");
+    c.report()
+        .plot(plot)
+        .metric("datasets", metrics)
+        .note(
+            "A dataset's releases compose by zCDP addition: its "
+                + "(epsilon, delta) statement is the tight conversion of the summed rho at delta. Refunded reservations failed "
+                + "before drawing noise and count nothing.");
     if (common.output != null) {
       c.write(c.spark().createDataFrame(rows, SCHEMA), common.output, out);
     }

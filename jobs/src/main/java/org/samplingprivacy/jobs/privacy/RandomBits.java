@@ -4,11 +4,12 @@ import java.math.BigInteger;
 import java.security.SecureRandom;
 
 /**
- * A source of independent fair bits, and the exact integer decisions built on them: uniform integers by rejection
- * and Bernoulli(n/d) by comparing a lazily drawn uniform with the binary expansion of n/d (two bits expected). No
- * floating point takes part in any decision (docs/design/privacy-core.md §1). Two sources: the operating system's
- * CSPRNG ({@link #system()}) and a replayable HMAC_DRBG keyed by a secret ({@link #replayable(byte[], byte[])}).
- * Not thread-safe: one instance per release.
+ * A source of independent fair bits, and the exact integer decisions built on them: uniform
+ * integers by rejection and Bernoulli(n/d) by comparing a lazily drawn uniform with the binary
+ * expansion of n/d (two bits expected). No floating point takes part in any decision
+ * (docs/design/privacy-core.md §1). Two sources: the operating system's CSPRNG ({@link #system()})
+ * and a replayable HMAC_DRBG keyed by a secret ({@link #replayable(byte[], byte[])}). Not
+ * thread-safe: one instance per release.
  */
 public abstract class RandomBits {
   private static final long MAX_LONG_DENOMINATOR = 1L << 62;
@@ -18,15 +19,18 @@ public abstract class RandomBits {
   /** 64 fresh random bits. */
   protected abstract long nextWord();
 
-  /** The operating system's CSPRNG ({@link SecureRandom}'s default, /dev/urandom-backed on Linux). */
+  /**
+   * The operating system's CSPRNG ({@link SecureRandom}'s default, /dev/urandom-backed on Linux).
+   */
   public static RandomBits system() {
     SecureRandom random = new SecureRandom();
     return new Buffered(random::nextBytes);
   }
 
   /**
-   * An HMAC_DRBG (NIST SP 800-90A, SHA-256) instantiated with {@code entropy} and a personalization string: the same
-   * inputs give the same bits, and without the entropy they cannot be predicted or recovered from outputs.
+   * An HMAC_DRBG (NIST SP 800-90A, SHA-256) instantiated with {@code entropy} and a personalization
+   * string: the same inputs give the same bits, and without the entropy they cannot be predicted or
+   * recovered from outputs.
    */
   public static RandomBits replayable(byte[] entropy, byte[] personalization) {
     HmacDrbg drbg = HmacDrbg.instantiate(entropy, new byte[0], personalization);
@@ -34,8 +38,8 @@ public abstract class RandomBits {
   }
 
   /**
-   * SplitMix64 words keyed by {@code key}: fast and reproducible, for simulating a mechanism many times (audits),
-   * never for a release's noise (its state is recoverable from its output).
+   * SplitMix64 words keyed by {@code key}: fast and reproducible, for simulating a mechanism many
+   * times (audits), never for a release's noise (its state is recoverable from its output).
    */
   public static RandomBits simulation(long key) {
     return new RandomBits() {
@@ -84,7 +88,9 @@ public abstract class RandomBits {
     return x;
   }
 
-  /** Uniform on {0, …, bound − 1}: the fewest bits that cover the range, redrawn while out of it. */
+  /**
+   * Uniform on {0, …, bound − 1}: the fewest bits that cover the range, redrawn while out of it.
+   */
   public final long uniform(long bound) {
     if (bound <= 0) {
       throw new IllegalArgumentException("bound must be positive, got " + bound);
@@ -109,7 +115,8 @@ public abstract class RandomBits {
     if (den > MAX_LONG_DENOMINATOR) {
       return bernoulli(BigInteger.valueOf(num), BigInteger.valueOf(den));
     }
-    // Compare U = 0.u1u2… with num/den = 0.p1p2… digit by digit; the first difference decides U < num/den.
+    // Compare U = 0.u1u2… with num/den = 0.p1p2… digit by digit; the first difference decides U <
+    // num/den.
     long n = num;
     while (n != 0) {
       n <<= 1;

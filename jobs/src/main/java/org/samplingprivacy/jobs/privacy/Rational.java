@@ -6,9 +6,10 @@ import java.math.MathContext;
 import java.math.RoundingMode;
 
 /**
- * An exact non-negative rational number, the arithmetic of privacy budgets and of the exact samplers' probabilities
- * (docs/design/privacy-core.md §2): sums and splits of budgets are exact, and the only roundings are explicit
- * conversions to and from {@code double} whose direction the caller names.
+ * An exact non-negative rational number, the arithmetic of privacy budgets and of the exact
+ * samplers' probabilities (docs/design/privacy-core.md §2): sums and splits of budgets are exact,
+ * and the only roundings are explicit conversions to and from {@code double} whose direction the
+ * caller names.
  */
 public final class Rational implements Comparable<Rational> {
   public static final Rational ZERO = new Rational(BigInteger.ZERO, BigInteger.ONE);
@@ -24,11 +25,13 @@ public final class Rational implements Comparable<Rational> {
   /** {@code num/den} in lowest terms; both non-negative, {@code den} positive. */
   public static Rational of(BigInteger num, BigInteger den) {
     if (num.signum() < 0 || den.signum() <= 0) {
-      throw new IllegalArgumentException("a rational must be non-negative with a positive denominator, got " + num
-          + "/" + den);
+      throw new IllegalArgumentException(
+          "a rational must be non-negative with a positive denominator, got " + num + "/" + den);
     }
     BigInteger g = num.gcd(den);
-    return g.equals(BigInteger.ONE) ? new Rational(num, den) : new Rational(num.divide(g), den.divide(g));
+    return g.equals(BigInteger.ONE)
+        ? new Rational(num, den)
+        : new Rational(num.divide(g), den.divide(g));
   }
 
   public static Rational of(long num, long den) {
@@ -41,7 +44,8 @@ public final class Rational implements Comparable<Rational> {
       throw new IllegalArgumentException("expected a finite non-negative number, got " + v);
     }
     BigDecimal d = new BigDecimal(v);
-    return d.scale() <= 0 ? of(d.toBigIntegerExact(), BigInteger.ONE)
+    return d.scale() <= 0
+        ? of(d.toBigIntegerExact(), BigInteger.ONE)
         : of(d.unscaledValue(), BigInteger.TEN.pow(d.scale()));
   }
 
@@ -57,8 +61,11 @@ public final class Rational implements Comparable<Rational> {
 
   private static Rational dyadic(double v, int bits, RoundingMode mode) {
     BigInteger scale = BigInteger.ONE.shiftLeft(bits);
-    BigInteger n = new BigDecimal(exactly(v).num).multiply(new BigDecimal(scale))
-        .divide(new BigDecimal(exactly(v).den), 0, mode).toBigIntegerExact();
+    BigInteger n =
+        new BigDecimal(exactly(v).num)
+            .multiply(new BigDecimal(scale))
+            .divide(new BigDecimal(exactly(v).den), 0, mode)
+            .toBigIntegerExact();
     return of(n, scale);
   }
 
@@ -123,8 +130,11 @@ public final class Rational implements Comparable<Rational> {
     if (isZero()) {
       return 0;
     }
-    // 40 significant digits pin the value far below a double's spacing; then step to the named side if needed.
-    BigDecimal q = new BigDecimal(num).divide(new BigDecimal(den), new MathContext(40, RoundingMode.HALF_EVEN));
+    // 40 significant digits pin the value far below a double's spacing; then step to the named side
+    // if needed.
+    BigDecimal q =
+        new BigDecimal(num)
+            .divide(new BigDecimal(den), new MathContext(40, RoundingMode.HALF_EVEN));
     double d = q.doubleValue();
     int c = exactly(d).compareTo(this);
     if (mode == RoundingMode.CEILING && c < 0) {
@@ -166,6 +176,8 @@ public final class Rational implements Comparable<Rational> {
     if (slash < 0) {
       return of(new BigInteger(s.trim()), BigInteger.ONE);
     }
-    return of(new BigInteger(s.substring(0, slash).trim()), new BigInteger(s.substring(slash + 1).trim()));
+    return of(
+        new BigInteger(s.substring(0, slash).trim()),
+        new BigInteger(s.substring(slash + 1).trim()));
   }
 }

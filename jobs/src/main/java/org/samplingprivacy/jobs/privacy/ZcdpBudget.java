@@ -3,10 +3,11 @@ package org.samplingprivacy.jobs.privacy;
 import java.util.Locale;
 
 /**
- * A ρ-zCDP budget as an exact value (Bun &amp; Steinke 2016; composition adds ρ): what a release may spend, what a
- * mechanism is charged, what a dataset has spent. Arithmetic is exact ({@link Rational}); the only roundings are the
- * conversions, each in the safe direction: an (ε, δ) target becomes a ρ that is not larger than the tight
- * conversion allows, a spent ρ is shown as a double not below it, and its ε at a δ is not below the true one.
+ * A ρ-zCDP budget as an exact value (Bun &amp; Steinke 2016; composition adds ρ): what a release
+ * may spend, what a mechanism is charged, what a dataset has spent. Arithmetic is exact ({@link
+ * Rational}); the only roundings are the conversions, each in the safe direction: an (ε, δ) target
+ * becomes a ρ that is not larger than the tight conversion allows, a spent ρ is shown as a double
+ * not below it, and its ε at a δ is not below the true one.
  */
 public final class ZcdpBudget implements Comparable<ZcdpBudget> {
   public static final ZcdpBudget ZERO = new ZcdpBudget(Rational.ZERO);
@@ -21,7 +22,9 @@ public final class ZcdpBudget implements Comparable<ZcdpBudget> {
     return new ZcdpBudget(rho);
   }
 
-  /** The exact value of a recorded ρ (a double is an exact dyadic rational, so nothing is rounded). */
+  /**
+   * The exact value of a recorded ρ (a double is an exact dyadic rational, so nothing is rounded).
+   */
   public static ZcdpBudget ofRecorded(double rho) {
     return new ZcdpBudget(Rational.exactly(rho));
   }

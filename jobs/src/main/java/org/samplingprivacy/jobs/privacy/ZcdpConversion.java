@@ -3,10 +3,11 @@ package org.samplingprivacy.jobs.privacy;
 import org.samplingprivacy.jobs.validate.InputException;
 
 /**
- * The tight conversions between ρ-zCDP and (ε, δ)-DP of Canonne, Kamath &amp; Steinke (NeurIPS 2020, Prop. 12 /
- * Cor. 13), as Private-GSD (Liu et al., ICML 2023) uses them: δ(ρ, ε) = min over α &gt; 1 of
- * exp((α−1)(αρ−ε) + α·ln(1−1/α)) / (α−1). Each bisection returns the end of its bracket on the safe side: a ρ that
- * is not above the budget an (ε, δ) target allows, an ε that is not below what a ρ implies.
+ * The tight conversions between ρ-zCDP and (ε, δ)-DP of Canonne, Kamath &amp; Steinke (NeurIPS
+ * 2020, Prop. 12 / Cor. 13), as Private-GSD (Liu et al., ICML 2023) uses them: δ(ρ, ε) = min over α
+ * &gt; 1 of exp((α−1)(αρ−ε) + α·ln(1−1/α)) / (α−1). Each bisection returns the end of its bracket
+ * on the safe side: a ρ that is not above the budget an (ε, δ) target allows, an ε that is not
+ * below what a ρ implies.
  */
 public final class ZcdpConversion {
   private ZcdpConversion() {}
@@ -18,7 +19,8 @@ public final class ZcdpConversion {
     if (rho == 0) {
       return 0;
     }
-    // The exponent is convex in alpha; its derivative (2α−1)ρ − ε + ln(1−1/α) has one root, found by bisection.
+    // The exponent is convex in alpha; its derivative (2α−1)ρ − ε + ln(1−1/α) has one root, found
+    // by bisection.
     double lo = 1.0 + 1e-9;
     double hi = (eps + 1) / (2 * rho) + 2;
     for (int i = 0; i < 400 && hi - lo > 1e-15 * hi; i++) {

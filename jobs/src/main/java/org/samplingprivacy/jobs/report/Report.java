@@ -16,12 +16,14 @@ import org.apache.hadoop.fs.Path;
 import org.samplingprivacy.jobs.io.Provenance;
 
 /**
- * The report of one run: {@code report.json} for machines (metrics, tables, provenance) and a self-contained
- * {@code report.html} for people (the same content with inline SVG plots; no scripts, no network). Every job fills
- * one through its {@code JobContext} and the runner writes it to {@code --report-dir}.
+ * The report of one run: {@code report.json} for machines (metrics, tables, provenance) and a
+ * self-contained {@code report.html} for people (the same content with inline SVG plots; no
+ * scripts, no network). Every job fills one through its {@code JobContext} and the runner writes it
+ * to {@code --report-dir}.
  */
 public final class Report {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private final String command;
   private final String runId;
   private final Map<String, Object> metrics = new LinkedHashMap<>();
@@ -49,7 +51,8 @@ public final class Report {
   public Report table(String title, List<String> header, List<List<Object>> rows) {
     for (List<Object> r : rows) {
       if (r.size() != header.size()) {
-        throw new IllegalArgumentException("table '" + title + "': a row has " + r.size() + " cells, header " + header.size());
+        throw new IllegalArgumentException(
+            "table '" + title + "': a row has " + r.size() + " cells, header " + header.size());
       }
     }
     Map<String, Object> t = new LinkedHashMap<>();
@@ -96,7 +99,10 @@ public final class Report {
     return m;
   }
 
-  /** Writes {@code report.json} and {@code report.html} into {@code dir} (any Hadoop file system path). */
+  /**
+   * Writes {@code report.json} and {@code report.html} into {@code dir} (any Hadoop file system
+   * path).
+   */
   public void writeTo(String dir, Configuration hadoopConf) throws IOException {
     Path d = new Path(dir);
     FileSystem fs = d.getFileSystem(hadoopConf);
@@ -120,20 +126,33 @@ public final class Report {
   public String toHtml() {
     StringBuilder b = new StringBuilder();
     b.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
-        .append(esc(command)).append(" · ").append(esc(runId)).append("</title><style>")
+        .append(esc(command))
+        .append(" · ")
+        .append(esc(runId))
+        .append("</title><style>")
         .append("body{font-family:sans-serif;margin:2em;max-width:1000px;color:#222}")
-        .append("table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;")
+        .append(
+            "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;")
         .append("text-align:right}th{background:#f3f3f3}td:first-child{text-align:left}")
         .append("pre{background:#f7f7f7;padding:1em;overflow-x:auto}figure{margin:1em 0}")
         .append("</style></head><body>");
-    b.append("<h1>").append(esc(command)).append("</h1><p>run <code>").append(esc(runId)).append("</code></p>");
+    b.append("<h1>")
+        .append(esc(command))
+        .append("</h1><p>run <code>")
+        .append(esc(runId))
+        .append("</code></p>");
     for (String n : notes) {
       b.append("<p>").append(esc(n)).append("</p>");
     }
     if (!metrics.isEmpty()) {
       b.append("<h2>Figures</h2><table><tr><th>name</th><th>value</th></tr>");
-      metrics.forEach((k, v) -> b.append("<tr><td>").append(esc(k)).append("</td><td>")
-          .append(esc(cell(v))).append("</td></tr>"));
+      metrics.forEach(
+          (k, v) ->
+              b.append("<tr><td>")
+                  .append(esc(k))
+                  .append("</td><td>")
+                  .append(esc(cell(v)))
+                  .append("</td></tr>"));
       b.append("</table>");
     }
     for (SvgPlot p : plots) {
@@ -156,7 +175,9 @@ public final class Report {
     }
     if (provenance != null) {
       try {
-        b.append("<h2>Provenance</h2><pre>").append(esc(JSON.writeValueAsString(provenance.toMap()))).append("</pre>");
+        b.append("<h2>Provenance</h2><pre>")
+            .append(esc(JSON.writeValueAsString(provenance.toMap())))
+            .append("</pre>");
       } catch (IOException e) {
         throw new IllegalStateException(e);
       }

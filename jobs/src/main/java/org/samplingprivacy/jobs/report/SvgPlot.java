@@ -5,11 +5,14 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Small dependency-free charts rendered as inline SVG, so reports are single HTML files that open offline. Two kinds
- * cover what the jobs plot: x-y charts (lines and points, linear or log axes) and bar charts.
+ * Small dependency-free charts rendered as inline SVG, so reports are single HTML files that open
+ * offline. Two kinds cover what the jobs plot: x-y charts (lines and points, linear or log axes)
+ * and bar charts.
  */
 public final class SvgPlot {
-  private static final String[] PALETTE = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"};
+  private static final String[] PALETTE = {
+    "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"
+  };
   static final int WIDTH = 640;
   static final int HEIGHT = 360;
   static final int LEFT = 70;
@@ -43,7 +46,8 @@ public final class SvgPlot {
   /** A bar chart of one value per label. */
   public static SvgPlot bars(String title, String yLabel, List<String> labels, double[] values) {
     if (labels.size() != values.length) {
-      throw new IllegalArgumentException("labels and values differ in length: " + labels.size() + " vs " + values.length);
+      throw new IllegalArgumentException(
+          "labels and values differ in length: " + labels.size() + " vs " + values.length);
     }
     SvgPlot p = new SvgPlot(title, "", yLabel);
     p.barLabels = List.copyOf(labels);
@@ -69,7 +73,10 @@ public final class SvgPlot {
     return this;
   }
 
-  /** Puts the legend in the lower right corner (for curves that end in the upper right, like an ROC). */
+  /**
+   * Puts the legend in the lower right corner (for curves that end in the upper right, like an
+   * ROC).
+   */
   public SvgPlot legendBottomRight() {
     legendBottom = true;
     return this;
@@ -93,9 +100,15 @@ public final class SvgPlot {
   /** The chart as a standalone {@code <svg>} element. */
   public String toSvg() {
     StringBuilder b = new StringBuilder();
-    b.append(String.format(Locale.ROOT,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
-            + "font-family=\"sans-serif\" font-size=\"11\">", WIDTH, HEIGHT, WIDTH, HEIGHT));
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
+                + "font-family=\"sans-serif\" font-size=\"11\">",
+            WIDTH,
+            HEIGHT,
+            WIDTH,
+            HEIGHT));
     b.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>");
     text(b, WIDTH / 2.0, 20, "middle", 14, title);
     if (barValues != null) {
@@ -124,14 +137,31 @@ public final class SvgPlot {
       double x0 = LEFT + i * slot + slot * 0.15;
       double top = y.map(Math.max(v, 0));
       double bottom = y.map(Math.min(v, 0));
-      b.append(String.format(Locale.ROOT, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"%s\">"
-          + "<title>%s: %s</title></rect>", x0, top, slot * 0.7, Math.max(0.5, bottom - top), PALETTE[0],
-          escape(barLabels.get(i)), fmt(barValues[i])));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"%s\">"
+                  + "<title>%s: %s</title></rect>",
+              x0,
+              top,
+              slot * 0.7,
+              Math.max(0.5, bottom - top),
+              PALETTE[0],
+              escape(barLabels.get(i)),
+              fmt(barValues[i])));
       if (n <= 40) {
         double cx = x0 + slot * 0.35;
         double cy = TOP + plotHeight() + 12;
-        b.append(String.format(Locale.ROOT, "<text x=\"%.2f\" y=\"%.2f\" text-anchor=\"end\" "
-            + "transform=\"rotate(-35 %.2f %.2f)\">%s</text>", cx, cy, cx, cy, escape(shorten(barLabels.get(i)))));
+        b.append(
+            String.format(
+                Locale.ROOT,
+                "<text x=\"%.2f\" y=\"%.2f\" text-anchor=\"end\" "
+                    + "transform=\"rotate(-35 %.2f %.2f)\">%s</text>",
+                cx,
+                cy,
+                cx,
+                cy,
+                escape(shorten(barLabels.get(i)))));
       }
     }
     frame(b);
@@ -145,8 +175,14 @@ public final class SvgPlot {
     yAxis(b, y);
     for (double t : x.ticks()) {
       double px = x.map(t);
-      b.append(String.format(Locale.ROOT, "<line x1=\"%.2f\" y1=\"%d\" x2=\"%.2f\" y2=\"%d\" stroke=\"#ddd\"/>",
-          px, TOP, px, TOP + plotHeight()));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "<line x1=\"%.2f\" y1=\"%d\" x2=\"%.2f\" y2=\"%d\" stroke=\"#ddd\"/>",
+              px,
+              TOP,
+              px,
+              TOP + plotHeight()));
       text(b, px, TOP + plotHeight() + 16, "middle", 11, fmt(t));
     }
     text(b, LEFT + plotWidth() / 2.0, HEIGHT - 8, "middle", 12, xLabel);
@@ -161,18 +197,34 @@ public final class SvgPlot {
         double px = x.map(ser.x[i]);
         double py = y.map(ser.y[i]);
         if (ser.line) {
-          path.append(path.length() == 0 ? "M" : " L").append(String.format(Locale.ROOT, "%.2f %.2f", px, py));
+          path.append(path.length() == 0 ? "M" : " L")
+              .append(String.format(Locale.ROOT, "%.2f %.2f", px, py));
         } else {
-          b.append(String.format(Locale.ROOT, "<circle cx=\"%.2f\" cy=\"%.2f\" r=\"2.5\" fill=\"%s\"/>", px, py, color));
+          b.append(
+              String.format(
+                  Locale.ROOT,
+                  "<circle cx=\"%.2f\" cy=\"%.2f\" r=\"2.5\" fill=\"%s\"/>",
+                  px,
+                  py,
+                  color));
         }
       }
       if (ser.line && path.length() > 0) {
-        b.append("<path d=\"").append(path).append("\" fill=\"none\" stroke=\"").append(color)
+        b.append("<path d=\"")
+            .append(path)
+            .append("\" fill=\"none\" stroke=\"")
+            .append(color)
             .append("\" stroke-width=\"1.8\"/>");
       }
-      double ly = legendBottom ? TOP + plotHeight() - 8 - 14 * (series.size() - 1 - s) : TOP + 14 + 14 * s;
-      b.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%.2f\" width=\"10\" height=\"10\" fill=\"%s\"/>",
-          LEFT + plotWidth() - 150, ly - 9, color));
+      double ly =
+          legendBottom ? TOP + plotHeight() - 8 - 14 * (series.size() - 1 - s) : TOP + 14 + 14 * s;
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "<rect x=\"%d\" y=\"%.2f\" width=\"10\" height=\"10\" fill=\"%s\"/>",
+              LEFT + plotWidth() - 150,
+              ly - 9,
+              color));
       text(b, LEFT + plotWidth() - 135, ly, "start", 11, ser.name);
     }
     frame(b);
@@ -181,18 +233,37 @@ public final class SvgPlot {
   private void yAxis(StringBuilder b, Axis y) {
     for (double t : y.ticks()) {
       double py = y.map(t);
-      b.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.2f\" x2=\"%d\" y2=\"%.2f\" stroke=\"#ddd\"/>",
-          LEFT, py, LEFT + plotWidth(), py));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "<line x1=\"%d\" y1=\"%.2f\" x2=\"%d\" y2=\"%.2f\" stroke=\"#ddd\"/>",
+              LEFT,
+              py,
+              LEFT + plotWidth(),
+              py));
       text(b, LEFT - 6, py + 4, "end", 11, fmt(t));
     }
     double cy = TOP + plotHeight() / 2.0;
-    b.append(String.format(Locale.ROOT, "<text x=\"14\" y=\"%.2f\" text-anchor=\"middle\" font-size=\"12\" "
-        + "transform=\"rotate(-90 14 %.2f)\">%s</text>", cy, cy, escape(yLabel)));
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "<text x=\"14\" y=\"%.2f\" text-anchor=\"middle\" font-size=\"12\" "
+                + "transform=\"rotate(-90 14 %.2f)\">%s</text>",
+            cy,
+            cy,
+            escape(yLabel)));
   }
 
   private void frame(StringBuilder b) {
-    b.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" "
-        + "stroke=\"#333\"/>", LEFT, TOP, plotWidth(), plotHeight()));
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" "
+                + "stroke=\"#333\"/>",
+            LEFT,
+            TOP,
+            plotWidth(),
+            plotHeight()));
   }
 
   private double[] range(boolean isX) {
@@ -225,8 +296,15 @@ public final class SvgPlot {
   }
 
   private static void text(StringBuilder b, double x, double y, String anchor, int size, String s) {
-    b.append(String.format(Locale.ROOT, "<text x=\"%.2f\" y=\"%.2f\" text-anchor=\"%s\" font-size=\"%d\">%s</text>",
-        x, y, anchor, size, escape(s)));
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "<text x=\"%.2f\" y=\"%.2f\" text-anchor=\"%s\" font-size=\"%d\">%s</text>",
+            x,
+            y,
+            anchor,
+            size,
+            escape(s)));
   }
 
   private static String shorten(String s) {
@@ -246,11 +324,17 @@ public final class SvgPlot {
   }
 
   static String escape(String s) {
-    return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    return s == null
+        ? ""
+        : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
   }
 
-  /** A linear or log axis mapping data values to pixels, with "nice" tick values (Heckbert, Graphics Gems 1990). */
-  record Axis(double lo, double hi, boolean log, double pixelLo, double pixelHi, double[] tickValues) {
+  /**
+   * A linear or log axis mapping data values to pixels, with "nice" tick values (Heckbert, Graphics
+   * Gems 1990).
+   */
+  record Axis(
+      double lo, double hi, boolean log, double pixelLo, double pixelHi, double[] tickValues) {
     static Axis of(double lo, double hi, boolean log, double pixelLo, double pixelHi) {
       if (log) {
         double l = Math.floor(Math.log10(lo));
@@ -284,7 +368,10 @@ public final class SvgPlot {
     }
 
     double map(double v) {
-      double t = log ? (Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo)) : (v - lo) / (hi - lo);
+      double t =
+          log
+              ? (Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo))
+              : (v - lo) / (hi - lo);
       return pixelLo + t * (pixelHi - pixelLo);
     }
 

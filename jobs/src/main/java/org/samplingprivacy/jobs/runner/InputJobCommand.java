@@ -6,11 +6,9 @@ import picocli.CommandLine.Mixin;
 
 /** A job command that reads an {@code --input} table and filters it with {@code --where}. */
 public abstract class InputJobCommand extends JobCommand {
-  @Mixin
-  public InputOptions in;
+  @Mixin public InputOptions in;
 
-  @Mixin
-  public WhereOption filter;
+  @Mixin public WhereOption filter;
 
   @Override
   protected final InputOptions inputOptions() {

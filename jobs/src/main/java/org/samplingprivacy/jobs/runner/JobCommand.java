@@ -22,33 +22,34 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * The job runner: every command is a subclass, and every run goes through the same steps in {@link #call()}:
- * check parameters (no Spark), open and validate inputs and decide the {@link Plan} (no writes), print the plan,
- * stop there on {@code --dry-run}, execute, write the report. An {@link InputException} anywhere before the first
- * write ends the run with exit code 2 and nothing written.
+ * The job runner: every command is a subclass, and every run goes through the same steps in {@link
+ * #call()}: check parameters (no Spark), open and validate inputs and decide the {@link Plan} (no
+ * writes), print the plan, stop there on {@code --dry-run}, execute, write the report. An {@link
+ * InputException} anywhere before the first write ends the run with exit code 2 and nothing
+ * written.
  */
 public abstract class JobCommand implements Callable<Integer> {
-  @Mixin
-  public CommonOptions common;
+  @Mixin public CommonOptions common;
 
-  @Mixin
-  public SparkOptions sparkOptions;
+  @Mixin public SparkOptions sparkOptions;
 
-  @Spec
-  public CommandSpec spec;
+  @Spec public CommandSpec spec;
 
   /** Checks parameters that need no data; throws {@link InputException}. */
   protected void validateParameters() {}
 
   /**
-   * Long names (without dashes) of options whose values are secrets, e.g. a noise seed: provenance and reports show
-   * them as {@code <redacted>}.
+   * Long names (without dashes) of options whose values are secrets, e.g. a noise seed: provenance
+   * and reports show them as {@code <redacted>}.
    */
   protected java.util.Set<String> secretOptions() {
     return java.util.Set.of();
   }
 
-  /** The {@code --input} options, for commands that declare them ({@link InputJobCommand}); null otherwise. */
+  /**
+   * The {@code --input} options, for commands that declare them ({@link InputJobCommand}); null
+   * otherwise.
+   */
   protected InputOptions inputOptions() {
     return null;
   }
@@ -59,8 +60,8 @@ public abstract class JobCommand implements Callable<Integer> {
   }
 
   /**
-   * The table folders this run will replace, path → option naming it; each is checked before anything is read
-   * ({@link TableIO#requireOwnTable}). Default: {@code --output}, if given.
+   * The table folders this run will replace, path → option naming it; each is checked before
+   * anything is read ({@link TableIO#requireOwnTable}). Default: {@code --output}, if given.
    */
   protected Map<String, String> outputTables() {
     return common.output == null ? Map.of() : Map.of(common.output, "--output");
@@ -72,12 +73,16 @@ public abstract class JobCommand implements Callable<Integer> {
   @Override
   public final Integer call() throws Exception {
     String command = spec.name();
-    String runId = common.runId != null ? Params.requireRunId("--run-id", common.runId) : defaultRunId();
+    String runId =
+        common.runId != null ? Params.requireRunId("--run-id", common.runId) : defaultRunId();
     Params.requireOneOf("--write-mode", common.writeMode, "replace", "slice");
     validateParameters();
     SparkSession spark = SparkSessions.getOrCreate(command, sparkOptions);
-    JobContext ctx = new JobContext(spark, command, common, inputOptions(), where(), runId, effectiveParameters());
-    // Before any input is read: an output path is replaced only if this project wrote what is there.
+    JobContext ctx =
+        new JobContext(
+            spark, command, common, inputOptions(), where(), runId, effectiveParameters());
+    // Before any input is read: an output path is replaced only if this project wrote what is
+    // there.
     for (Map.Entry<String, String> o : outputTables().entrySet()) {
       TableIO.requireOwnTable(spark, o.getValue(), o.getKey());
     }
@@ -95,7 +100,9 @@ public abstract class JobCommand implements Callable<Integer> {
     }
     plan.execution().run(ctx);
     if (common.reportDir != null) {
-      ctx.report().provenance(ctx.provenance()).writeTo(common.reportDir, TableIO.hadoopConf(spark));
+      ctx.report()
+          .provenance(ctx.provenance())
+          .writeTo(common.reportDir, TableIO.hadoopConf(spark));
       out.println("report: " + common.reportDir + "/report.html");
     }
     out.flush();
@@ -119,12 +126,15 @@ public abstract class JobCommand implements Callable<Integer> {
   }
 
   /**
-   * Without {@code --run-id}, the run id is a hash of the command line: repeating an invocation is the same run
-   * (and so replaces its own output in slice mode), while any change of parameters is a new run.
+   * Without {@code --run-id}, the run id is a hash of the command line: repeating an invocation is
+   * the same run (and so replaces its own output in slice mode), while any change of parameters is
+   * a new run.
    */
   private String defaultRunId() {
-    List<String> args = spec.commandLine().getParseResult().originalArgs().stream()
-        .filter(a -> !a.equals("--dry-run")).toList();
+    List<String> args =
+        spec.commandLine().getParseResult().originalArgs().stream()
+            .filter(a -> !a.equals("--dry-run"))
+            .toList();
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       byte[] d = sha.digest(String.join("\u0000", args).getBytes(StandardCharsets.UTF_8));

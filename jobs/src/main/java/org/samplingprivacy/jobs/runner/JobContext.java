@@ -18,9 +18,10 @@ import org.samplingprivacy.jobs.report.Report;
 import org.samplingprivacy.jobs.validate.InputException;
 
 /**
- * What a running command works with: the session, its resolved options, the inputs it has read (for provenance), its
- * report, and the phase labels shown in the Spark UI. Commands read and write only through this context, so every
- * output carries the same provenance and honours {@code --output-format} and {@code --write-mode}.
+ * What a running command works with: the session, its resolved options, the inputs it has read (for
+ * provenance), its report, and the phase labels shown in the Spark UI. Commands read and write only
+ * through this context, so every output carries the same provenance and honours {@code
+ * --output-format} and {@code --write-mode}.
  */
 public final class JobContext {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JobContext.class);
@@ -34,7 +35,13 @@ public final class JobContext {
   private final List<Map<String, Object>> inputs = new ArrayList<>();
   private final Report report;
 
-  JobContext(SparkSession spark, String command, CommonOptions options, InputOptions input, String where, String runId,
+  JobContext(
+      SparkSession spark,
+      String command,
+      CommonOptions options,
+      InputOptions input,
+      String where,
+      String runId,
       Map<String, String> parameters) {
     this.spark = spark;
     this.command = command;
@@ -75,7 +82,10 @@ public final class JobContext {
     return filterWhere(read("--input", requireInput().input), "--input");
   }
 
-  /** Keeps the rows of a table (read for {@code option}) that {@code --where} selects; the table itself without it. */
+  /**
+   * Keeps the rows of a table (read for {@code option}) that {@code --where} selects; the table
+   * itself without it.
+   */
   public SourceTable filterWhere(SourceTable t, String option) {
     if (where == null || where.isBlank()) {
       return t;
@@ -84,16 +94,26 @@ public final class JobContext {
       Dataset<Row> filtered = t.data().filter(org.apache.spark.sql.functions.expr(where));
       filtered.schema(); // resolve now: an unknown column is bad input, not a runtime failure
       if (filtered.isEmpty()) {
-        // Said here, in the user's terms, rather than later as "the input is empty" or a header-only export.
-        throw new InputException("--where \"" + where + "\" selects no rows of " + option + " " + t.path());
+        // Said here, in the user's terms, rather than later as "the input is empty" or a
+        // header-only export.
+        throw new InputException(
+            "--where \"" + where + "\" selects no rows of " + option + " " + t.path());
       }
       return new SourceTable(t.path(), t.format(), t.deltaVersion(), filtered);
     } catch (Exception e) {
       if (!(e instanceof org.apache.spark.sql.AnalysisException)) { // ParseException is one too
         throw e;
       }
-      throw new InputException("--where \"" + where + "\" does not apply to " + option + " " + t.path() + ": "
-          + e.getMessage().lines().filter(l -> !l.isBlank()).findFirst().orElse("").strip(), e);
+      throw new InputException(
+          "--where \""
+              + where
+              + "\" does not apply to "
+              + option
+              + " "
+              + t.path()
+              + ": "
+              + e.getMessage().lines().filter(l -> !l.isBlank()).findFirst().orElse("").strip(),
+          e);
     }
   }
 
@@ -103,7 +123,12 @@ public final class JobContext {
   }
 
   private TableFormat inputFormat() {
-    return TableFormat.parse("--format", requireInput().inputFormat, TableFormat.DELTA, TableFormat.PARQUET, TableFormat.CSV,
+    return TableFormat.parse(
+        "--format",
+        requireInput().inputFormat,
+        TableFormat.DELTA,
+        TableFormat.PARQUET,
+        TableFormat.CSV,
         TableFormat.JSON);
   }
 
@@ -114,7 +139,10 @@ public final class JobContext {
     return input;
   }
 
-  /** Reads a table named by {@code option} (e.g. {@code --behaviors}), detecting its format, and records it. */
+  /**
+   * Reads a table named by {@code option} (e.g. {@code --behaviors}), detecting its format, and
+   * records it.
+   */
   public SourceTable read(String option, String path) {
     TableFormat f = option.equals("--input") ? inputFormat() : null;
     SourceTable t = TableIO.read(spark, option, path, f);
@@ -132,24 +160,30 @@ public final class JobContext {
     return new Provenance(command, runId, options.seed, parameters, inputs);
   }
 
-  /** The output settings of {@code --output-format} and {@code --write-mode}, among {@code allowed} formats. */
+  /**
+   * The output settings of {@code --output-format} and {@code --write-mode}, among {@code allowed}
+   * formats.
+   */
   public TableIO.WriteSpec writeSpec(TableFormat... allowed) {
     TableFormat f = TableFormat.parse("--output-format", options.outputFormat, allowed);
     if (f == null) {
       throw new InputException("--output-format must name a format, got 'auto'");
     }
-    return new TableIO.WriteSpec(f, WriteMode.parse("--write-mode", options.writeMode), runId, provenance());
+    return new TableIO.WriteSpec(
+        f, WriteMode.parse("--write-mode", options.writeMode), runId, provenance());
   }
 
   /** Writes {@code df} to {@code path} as {@code spec} says; returns the Delta version, or -1. */
   public long write(Dataset<Row> df, String path, TableIO.WriteSpec spec) {
-    TableIO.WriteSpec withInputs = new TableIO.WriteSpec(spec.format(), spec.mode(), spec.runId(), provenance());
+    TableIO.WriteSpec withInputs =
+        new TableIO.WriteSpec(spec.format(), spec.mode(), spec.runId(), provenance());
     return phase("write " + path, () -> TableIO.write(df, path, withInputs));
   }
 
   /**
-   * Runs {@code work} with the Spark UI job description "{@code <command> <run>: <phase>}", so each phase of a run
-   * is findable in the Spark UI and history server; the previous description is restored afterwards.
+   * Runs {@code work} with the Spark UI job description "{@code <command> <run>: <phase>}", so each
+   * phase of a run is findable in the Spark UI and history server; the previous description is
+   * restored afterwards.
    */
   public <T> T phase(String phase, Supplier<T> work) {
     String previous = spark.sparkContext().getLocalProperty("spark.job.description");
@@ -159,16 +193,22 @@ public final class JobContext {
       return work.get();
     } finally {
       spark.sparkContext().setJobDescription(previous);
-      LOG.info("{} {}: {} took {} s", command, runId, phase,
+      LOG.info(
+          "{} {}: {} took {} s",
+          command,
+          runId,
+          phase,
           String.format(java.util.Locale.ROOT, "%.2f", (System.nanoTime() - start) / 1e9));
     }
   }
 
   /** {@link #phase(String, Supplier)} for work without a result. */
   public void phase(String phase, Runnable work) {
-    phase(phase, () -> {
-      work.run();
-      return null;
-    });
+    phase(
+        phase,
+        () -> {
+          work.run();
+          return null;
+        });
   }
 }

@@ -5,8 +5,8 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
- * A progress line for long driver-side loops (iterations, generations): done/total, rate and ETA, printed at most
- * once per interval so a loop of millions of cheap steps does not flood the log.
+ * A progress line for long driver-side loops (iterations, generations): done/total, rate and ETA,
+ * printed at most once per interval so a loop of millions of cheap steps does not flood the log.
  */
 public final class ProgressLog {
   private final String what;
@@ -18,7 +18,8 @@ public final class ProgressLog {
   private long done;
   private long lastPrinted;
 
-  private ProgressLog(String what, long total, long intervalNanos, LongSupplier clock, Consumer<String> sink) {
+  private ProgressLog(
+      String what, long total, long intervalNanos, LongSupplier clock, Consumer<String> sink) {
     if (total <= 0) {
       throw new IllegalArgumentException("total must be > 0, got " + total);
     }
@@ -37,12 +38,14 @@ public final class ProgressLog {
   }
 
   /** For tests and callers with their own clock and sink. */
-  public static ProgressLog start(String what, long total, long intervalNanos, LongSupplier clock,
-      Consumer<String> sink) {
+  public static ProgressLog start(
+      String what, long total, long intervalNanos, LongSupplier clock, Consumer<String> sink) {
     return new ProgressLog(what, total, intervalNanos, clock, sink);
   }
 
-  /** Records {@code steps} more done; prints a line if the interval has passed or the loop finished. */
+  /**
+   * Records {@code steps} more done; prints a line if the interval has passed or the loop finished.
+   */
   public void advance(long steps, String detail) {
     done = Math.min(total, done + steps);
     long now = clock.getAsLong();
@@ -56,13 +59,22 @@ public final class ProgressLog {
     double seconds = (now - start) / 1e9;
     double rate = seconds > 0 ? done / seconds : 0;
     String eta = rate > 0 ? formatSeconds((total - done) / rate) : "?";
-    return String.format(Locale.ROOT, "%s: %d/%d (%.1f%%), %.2f/s, ETA %s%s", what, done, total,
-        100.0 * done / total, rate, eta, detail == null || detail.isEmpty() ? "" : ", " + detail);
+    return String.format(
+        Locale.ROOT,
+        "%s: %d/%d (%.1f%%), %.2f/s, ETA %s%s",
+        what,
+        done,
+        total,
+        100.0 * done / total,
+        rate,
+        eta,
+        detail == null || detail.isEmpty() ? "" : ", " + detail);
   }
 
   static String formatSeconds(double s) {
     long t = Math.round(s);
-    return t >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", t / 3600, (t % 3600) / 60)
+    return t >= 3600
+        ? String.format(Locale.ROOT, "%dh%02dm", t / 3600, (t % 3600) / 60)
         : t >= 60 ? String.format(Locale.ROOT, "%dm%02ds", t / 60, t % 60) : t + "s";
   }
 }

@@ -13,9 +13,10 @@ import org.samplingprivacy.jobs.validate.Params;
 import org.samplingprivacy.jobs.validate.TableChecks;
 
 /**
- * The matrix a job works on: the feature columns, a column of ones with {@code --intercept}, and the target with
- * {@code --target} ([A b], so sampling scores cover the regression residual). Columns are validated as numeric and
- * read as doubles; nulls and NaN are counted by the first {@link MatrixPass} and reported by {@link #checkComplete}.
+ * The matrix a job works on: the feature columns, a column of ones with {@code --intercept}, and
+ * the target with {@code --target} ([A b], so sampling scores cover the regression residual).
+ * Columns are validated as numeric and read as doubles; nulls and NaN are counted by the first
+ * {@link MatrixPass} and reported by {@link #checkComplete}.
  */
 final class Design {
   static final String INTERCEPT = "(intercept)";
@@ -31,7 +32,8 @@ final class Design {
     this.table = table;
   }
 
-  static Design of(Dataset<Row> df, String table, String featuresOption, boolean intercept, String target) {
+  static Design of(
+      Dataset<Row> df, String table, String featuresOption, boolean intercept, String target) {
     List<String> features = Params.requireList("--features", featuresOption);
     TableChecks.requireNumeric(df, table, features);
     if (target != null) {
@@ -92,16 +94,18 @@ final class Design {
   }
 
   /**
-   * The stored matrix columns of {@code df} as doubles, cast only where the table's type is not double: a pass over
-   * a double table then reads the scan's own rows, with no projection copying them. The intercept is not among them:
-   * readers put a leading 1 in front ({@link MatrixPass#run(Dataset, boolean, int, MatrixPass.Visitor)}).
+   * The stored matrix columns of {@code df} as doubles, cast only where the table's type is not
+   * double: a pass over a double table then reads the scan's own rows, with no projection copying
+   * them. The intercept is not among them: readers put a leading 1 in front ({@link
+   * MatrixPass#run(Dataset, boolean, int, MatrixPass.Visitor)}).
    */
   Column[] storedColumns(Dataset<Row> df) {
     return stored().stream().map(name -> asDouble(df, name)).toArray(Column[]::new);
   }
 
   static Column asDouble(Dataset<Row> df, String name) {
-    boolean isDouble = df.schema().apply(name).dataType().equals(org.apache.spark.sql.types.DataTypes.DoubleType);
+    boolean isDouble =
+        df.schema().apply(name).dataType().equals(org.apache.spark.sql.types.DataTypes.DoubleType);
     return isDouble ? quoted(name) : quoted(name).cast("double").as(name);
   }
 
@@ -111,8 +115,14 @@ final class Design {
     List<String> names = names();
     for (int i = 0; i < names.size() && i < bad.length; i++) {
       if (bad[i] > 0) {
-        throw new InputException(table + " column '" + names.get(i) + "' has " + bad[i]
-            + " null, NaN or infinite value" + (bad[i] == 1 ? "" : "s"));
+        throw new InputException(
+            table
+                + " column '"
+                + names.get(i)
+                + "' has "
+                + bad[i]
+                + " null, NaN or infinite value"
+                + (bad[i] == 1 ? "" : "s"));
       }
     }
     if (acc.rows() == 0) {

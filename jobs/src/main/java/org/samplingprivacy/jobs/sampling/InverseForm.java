@@ -4,20 +4,26 @@ import java.io.Serializable;
 import org.samplingprivacy.jobs.linalg.DenseLinearAlgebra;
 
 /**
- * The quadratic form a ↦ aᵀ M⁺ a of a symmetric positive semi-definite d×d matrix M (a Gram matrix Σ c_i a_i a_iᵀ):
- * the per-row score of leverage, Lewis-weight and IRLS passes, broadcast to executors (O(d²) state).
+ * The quadratic form a ↦ aᵀ M⁺ a of a symmetric positive semi-definite d×d matrix M (a Gram matrix
+ * Σ c_i a_i a_iᵀ): the per-row score of leverage, Lewis-weight and IRLS passes, broadcast to
+ * executors (O(d²) state).
  *
- * <p>Factored after Jacobi scaling (D^{-1/2} M D^{-1/2}, which leaves aᵀM⁻¹a unchanged and tames column scales) by
- * Cholesky when M is well conditioned, else by a symmetric eigendecomposition with the pseudo-inverse over
- * eigenvalues above 1e-10 of the largest: the fallback for rank-deficient or ill-conditioned A, which
- * {@link #method()} names for the report. Also solves M x = b (least-squares normal equations). The factorisations
- * are Breeze's ({@link DenseLinearAlgebra}); the triangular and projected forms built from them are this class's.
+ * <p>Factored after Jacobi scaling (D^{-1/2} M D^{-1/2}, which leaves aᵀM⁻¹a unchanged and tames
+ * column scales) by Cholesky when M is well conditioned, else by a symmetric eigendecomposition
+ * with the pseudo-inverse over eigenvalues above 1e-10 of the largest: the fallback for
+ * rank-deficient or ill-conditioned A, which {@link #method()} names for the report. Also solves M
+ * x = b (least-squares normal equations). The factorisations are Breeze's ({@link
+ * DenseLinearAlgebra}); the triangular and projected forms built from them are this class's.
  */
 public final class InverseForm implements Serializable {
   private static final long serialVersionUID = 1L;
   private static final double CHOLESKY_MIN_PIVOT = 1e-10;
   private static final double EIGEN_CUTOFF = 1e-10;
-  /** Per-thread z of {@link #apply}: rows are scored millions of times per task, without an allocation each. */
+
+  /**
+   * Per-thread z of {@link #apply}: rows are scored millions of times per task, without an
+   * allocation each.
+   */
   private static final ThreadLocal<double[]> SCRATCH = ThreadLocal.withInitial(() -> new double[0]);
 
   private final int d;
@@ -26,22 +32,36 @@ public final class InverseForm implements Serializable {
   private final double[][] vectors;
   private final double[] inverseValues;
   private final int rank;
+
   /**
-   * The whitening map z = W a with ‖z‖² = aᵀM⁺a, stored by input coordinate: z = Σ_j a_j · w[j·r .. j·r + r). For
-   * Cholesky W = L⁻¹D is lower triangular (row j of the store is zero before column j), for the eigen fallback it is
-   * Λ^{+1/2}VᵀD, through a Johnson–Lindenstrauss projection it is d×r. Scoring a row is then r axpy updates without
-   * loop-carried dependencies (the JIT vectorises them), about twice as fast as a forward substitution.
+   * The whitening map z = W a with ‖z‖² = aᵀM⁺a, stored by input coordinate: z = Σ_j a_j · w[j·r ..
+   * j·r + r). For Cholesky W = L⁻¹D is lower triangular (row j of the store is zero before column
+   * j), for the eigen fallback it is Λ^{+1/2}VᵀD, through a Johnson–Lindenstrauss projection it is
+   * d×r. Scoring a row is then r axpy updates without loop-carried dependencies (the JIT vectorises
+   * them), about twice as fast as a forward substitution.
    */
   private final double[] whitening;
+
   private final int r;
   private final boolean triangular;
   private final boolean projected;
+
   /** Set by {@link #withUpperBound()}: aᵀM⁺a ≤ boundFactor · Σ_j (boundScale_j a_j)². */
   private double[] boundScale;
+
   private double boundFactor = Double.POSITIVE_INFINITY;
 
-  private InverseForm(int d, double[] scale, double[][] lower, double[][] vectors, double[] inverseValues, int rank,
-      double[] whitening, int r, boolean triangular, boolean projected) {
+  private InverseForm(
+      int d,
+      double[] scale,
+      double[][] lower,
+      double[][] vectors,
+      double[] inverseValues,
+      int rank,
+      double[] whitening,
+      int r,
+      boolean triangular,
+      boolean projected) {
     this.d = d;
     this.scale = scale;
     this.lower = lower;
@@ -54,9 +74,16 @@ public final class InverseForm implements Serializable {
     this.projected = projected;
   }
 
-  private static InverseForm exact(int d, double[] scale, double[][] lower, double[][] vectors, double[] inverseValues,
+  private static InverseForm exact(
+      int d,
+      double[] scale,
+      double[][] lower,
+      double[][] vectors,
+      double[] inverseValues,
       int rank) {
-    InverseForm f = new InverseForm(d, scale, lower, vectors, inverseValues, rank, null, d, lower != null, false);
+    InverseForm f =
+        new InverseForm(
+            d, scale, lower, vectors, inverseValues, rank, null, d, lower != null, false);
     double[] w = new double[d * d];
     double[] e = new double[d];
     for (int j = 0; j < d; j++) {
@@ -64,13 +91,15 @@ public final class InverseForm implements Serializable {
       e[j] = 1;
       System.arraycopy(f.whiten(e), 0, w, j * d, d);
     }
-    return new InverseForm(d, scale, lower, vectors, inverseValues, rank, w, d, lower != null, false);
+    return new InverseForm(
+        d, scale, lower, vectors, inverseValues, rank, w, d, lower != null, false);
   }
 
   /**
-   * The same form through a Johnson–Lindenstrauss projection (Drineas et al. 2012): aᵀM⁺a = ‖Wᵀa‖² for the d×d
-   * whitening W, approximated by ‖(WG)ᵀa‖² with G a d×r Gaussian matrix of variance 1/r fixed by {@code seed}: O(d·r)
-   * per row instead of O(d²), relative error about √(8/r) (a constant factor is all sampling scores need).
+   * The same form through a Johnson–Lindenstrauss projection (Drineas et al. 2012): aᵀM⁺a = ‖Wᵀa‖²
+   * for the d×d whitening W, approximated by ‖(WG)ᵀa‖² with G a d×r Gaussian matrix of variance 1/r
+   * fixed by {@code seed}: O(d·r) per row instead of O(d²), relative error about √(8/r) (a constant
+   * factor is all sampling scores need).
    */
   public InverseForm projected(int r, long seed) {
     java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
@@ -207,10 +236,10 @@ public final class InverseForm implements Serializable {
   }
 
   /**
-   * [min, max] over a ≠ 0 of aᵀ M⁻¹ a / aᵀ N⁻¹ a, M this form's matrix and N {@code other}'s: the extreme singular
-   * values² of K = W_M W_N⁻¹ (W = L⁻¹D, so W_N⁻¹ = D_N⁻¹ L_N), found in O(d³) on the driver. Null unless both are exact
-   * Cholesky forms (full rank, no projection). Lewis iterations use it to bound every row's step without scoring rows
-   * against the older factor.
+   * [min, max] over a ≠ 0 of aᵀ M⁻¹ a / aᵀ N⁻¹ a, M this form's matrix and N {@code other}'s: the
+   * extreme singular values² of K = W_M W_N⁻¹ (W = L⁻¹D, so W_N⁻¹ = D_N⁻¹ L_N), found in O(d³) on
+   * the driver. Null unless both are exact Cholesky forms (full rank, no projection). Lewis
+   * iterations use it to bound every row's step without scoring rows against the older factor.
    */
   public double[] ratioRange(InverseForm other) {
     if (!triangular || !other.triangular || projected || other.projected || other.d != d) {
@@ -253,10 +282,11 @@ public final class InverseForm implements Serializable {
   }
 
   /**
-   * Prepares {@link #upperBound} (on the driver, O(d³)): aᵀM⁺a = ‖W̃ D a‖² ≤ λ_max(W̃ᵀW̃)·‖Da‖², with λ_max(W̃ᵀW̃) =
-   * 1/λ_min of the Jacobi-scaled matrix (Cholesky) or the largest kept inverse eigenvalue (eigen fallback); for a
-   * projected form, λ_max(P Pᵀ) in unscaled coordinates. Eigenvalues are taken with a margin for their rounding, so
-   * the bound holds for the computed form too. Returns this form.
+   * Prepares {@link #upperBound} (on the driver, O(d³)): aᵀM⁺a = ‖W̃ D a‖² ≤ λ_max(W̃ᵀW̃)·‖Da‖²,
+   * with λ_max(W̃ᵀW̃) = 1/λ_min of the Jacobi-scaled matrix (Cholesky) or the largest kept inverse
+   * eigenvalue (eigen fallback); for a projected form, λ_max(P Pᵀ) in unscaled coordinates.
+   * Eigenvalues are taken with a margin for their rounding, so the bound holds for the computed
+   * form too. Returns this form.
    */
   public InverseForm withUpperBound() {
     double[] mult = new double[d];
@@ -318,7 +348,8 @@ public final class InverseForm implements Serializable {
     if (boundScale == null || boundFactor == Double.POSITIVE_INFINITY) {
       return Double.POSITIVE_INFINITY;
     }
-    // Four partial sums: a single running sum is a chain of dependent additions, and this runs on every row.
+    // Four partial sums: a single running sum is a chain of dependent additions, and this runs on
+    // every row.
     double s0 = 0;
     double s1 = 0;
     double s2 = 0;
@@ -372,7 +403,10 @@ public final class InverseForm implements Serializable {
     return x;
   }
 
-  /** Lower Cholesky factor, or null when a pivot falls below CHOLESKY_MIN_PIVOT (unit-diagonal input). */
+  /**
+   * Lower Cholesky factor, or null when a pivot falls below CHOLESKY_MIN_PIVOT (unit-diagonal
+   * input).
+   */
   static double[][] cholesky(double[][] s) {
     return DenseLinearAlgebra.choleskyOrNull(s, CHOLESKY_MIN_PIVOT);
   }

@@ -9,31 +9,39 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * ℓp Lewis weights (Cohen &amp; Peng, "ℓp Row Sampling by Lewis Weights", STOC 2015): the unique w &gt; 0 with
- * w_i^{2/p} = a_iᵀ (Aᵀ W^{1−2/p} A)⁻¹ a_i, Σ w_i = rank(A). Each iteration is one distributed pass: rows compute
- * their weight from the broadcast d×d factors of earlier passes (no per-row state) and add w_i^{1−2/p} a_i a_iᵀ to
- * the next Gram matrix.
+ * ℓp Lewis weights (Cohen &amp; Peng, "ℓp Row Sampling by Lewis Weights", STOC 2015): the unique w
+ * &gt; 0 with w_i^{2/p} = a_iᵀ (Aᵀ W^{1−2/p} A)⁻¹ a_i, Σ w_i = rank(A). Each iteration is one
+ * distributed pass: rows compute their weight from the broadcast d×d factors of earlier passes (no
+ * per-row state) and add w_i^{1−2/p} a_i a_iᵀ to the next Gram matrix.
  *
- * <p>For p &lt; 4 the Cohen–Peng map T(w)_i = (a_iᵀ M_w⁻¹ a_i)^{p/2} is used, normalised after each pass to
- * Σ w = rank(A). T is homogeneous of degree 1 − p/2 and contracts the projective (Hilbert) distance by |1 − p/2|
- * (Cohen–Peng, Lemma 3.3), so the normalised iterates converge at that rate to the same fixed point; without the
- * normalisation the scale alone, off by √(n/d) after the first pass from w = 1, would take about log₂(ln(n/d)/tol)
- * extra passes (9 at n = 10⁷, d = 21, tol = 0.01). For p ≥ 4 T diverges and the damped update
- * w ← w^{1−2/p} · a_iᵀ M⁻¹ a_i (the leverage of W^{1/2−1/p}A, whose sum is rank(A) already; docs/design/sensitivity-sampling.md §1.2,
- * converging at rate 1 − 2/p without a published guarantee) is used, whose row weight depends on every earlier
- * factor. Iteration stops when max_i |ln w_new − ln w_old| &lt; tolerance or at the cap; for full-rank A that maximum
- * is bounded from above over all of ℝ^d by a d×d generalised eigenvalue problem, so a pass computes one quadratic
- * form per row, not two. For p = 2 they are the leverage scores (zero iterations).
+ * <p>For p &lt; 4 the Cohen–Peng map T(w)_i = (a_iᵀ M_w⁻¹ a_i)^{p/2} is used, normalised after each
+ * pass to Σ w = rank(A). T is homogeneous of degree 1 − p/2 and contracts the projective (Hilbert)
+ * distance by |1 − p/2| (Cohen–Peng, Lemma 3.3), so the normalised iterates converge at that rate
+ * to the same fixed point; without the normalisation the scale alone, off by √(n/d) after the first
+ * pass from w = 1, would take about log₂(ln(n/d)/tol) extra passes (9 at n = 10⁷, d = 21, tol =
+ * 0.01). For p ≥ 4 T diverges and the damped update w ← w^{1−2/p} · a_iᵀ M⁻¹ a_i (the leverage of
+ * W^{1/2−1/p}A, whose sum is rank(A) already; docs/design/sensitivity-sampling.md §1.2, converging
+ * at rate 1 − 2/p without a published guarantee) is used, whose row weight depends on every earlier
+ * factor. Iteration stops when max_i |ln w_new − ln w_old| &lt; tolerance or at the cap; for
+ * full-rank A that maximum is bounded from above over all of ℝ^d by a d×d generalised eigenvalue
+ * problem, so a pass computes one quadratic form per row, not two. For p = 2 they are the leverage
+ * scores (zero iterations).
  */
 public final class LewisWeights implements Serializable {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(LewisWeights.class);
   private final double p;
   private final boolean damped;
+
   /** M_0 = AᵀA, then the Gram matrix of each normalised iterate. */
   private final List<InverseForm> factors;
-  /** Cohen–Peng: c_t with w^(t) = c_t·(a_iᵀ M_{t−1}⁻¹ a_i)^{p/2} (c_1 .. c_T; empty when damped or p = 2). */
+
+  /**
+   * Cohen–Peng: c_t with w^(t) = c_t·(a_iᵀ M_{t−1}⁻¹ a_i)^{p/2} (c_1 .. c_T; empty when damped or p
+   * = 2).
+   */
   private final List<Double> scales;
+
   private final double floor;
 
   private LewisWeights(double p, List<InverseForm> factors, List<Double> scales, double floor) {
@@ -45,17 +53,33 @@ public final class LewisWeights implements Serializable {
   }
 
   /**
-   * Iterates to {@code tolerance}; {@code pass} runs one distributed pass with a visitor (see {@link MatrixPass});
-   * {@code first} is the unweighted Gram pass (M_0 = AᵀA) already done by the caller.
+   * Iterates to {@code tolerance}; {@code pass} runs one distributed pass with a visitor (see
+   * {@link MatrixPass}); {@code first} is the unweighted Gram pass (M_0 = AᵀA) already done by the
+   * caller.
    */
-  public static LewisWeights compute(double p, MatrixPass.Acc first, Function<MatrixPass.Visitor, MatrixPass.Acc> pass,
-      double tolerance, int maxIterations, List<Double> steps, List<Double> sums) {
+  public static LewisWeights compute(
+      double p,
+      MatrixPass.Acc first,
+      Function<MatrixPass.Visitor, MatrixPass.Acc> pass,
+      double tolerance,
+      int maxIterations,
+      List<Double> steps,
+      List<Double> sums) {
     return compute(p, first, pass, tolerance, maxIterations, steps, sums, Function.identity());
   }
 
-  /** As above, with every factor passed through {@code form} (e.g. a Johnson–Lindenstrauss projection). */
-  public static LewisWeights compute(double p, MatrixPass.Acc first, Function<MatrixPass.Visitor, MatrixPass.Acc> pass,
-      double tolerance, int maxIterations, List<Double> steps, List<Double> sums,
+  /**
+   * As above, with every factor passed through {@code form} (e.g. a Johnson–Lindenstrauss
+   * projection).
+   */
+  public static LewisWeights compute(
+      double p,
+      MatrixPass.Acc first,
+      Function<MatrixPass.Visitor, MatrixPass.Acc> pass,
+      double tolerance,
+      int maxIterations,
+      List<Double> steps,
+      List<Double> sums,
       Function<InverseForm, InverseForm> form) {
     int d = first.d;
     double floor = 1e-12 * d / Math.max(1, first.rows());
@@ -70,28 +94,35 @@ public final class LewisWeights implements Serializable {
     for (int t = 1; t <= maxIterations; t++) {
       long start = System.nanoTime();
       LewisWeights current = new LewisWeights(p, factors, scales, floor);
-      // With two exact factors, every row's ratio of new to old quadratic form lies in the range of the pencil of
-      // the two d×d matrices (InverseForm.ratioRange): the step is bounded on the driver and rows score only against
-      // the newest factor. Otherwise (w_old = 1, rank-deficient or projected factors, damped) rows report the ratio.
-      double[] pencil = current.damped || t == 1 ? null
-          : factors.get(t - 1).ratioRange(factors.get(t - 2));
+      // With two exact factors, every row's ratio of new to old quadratic form lies in the range of
+      // the pencil of
+      // the two d×d matrices (InverseForm.ratioRange): the step is bounded on the driver and rows
+      // score only against
+      // the newest factor. Otherwise (w_old = 1, rank-deficient or projected factors, damped) rows
+      // report the ratio.
+      double[] pencil =
+          current.damped || t == 1 ? null : factors.get(t - 1).ratioRange(factors.get(t - 2));
       MatrixPass.Acc acc;
       if (pencil != null) {
         int last = t - 1;
-        acc = pass.apply((a, x) -> {
-          double u = current.clamp(pow(current.factors.get(last).apply(a), p / 2));
-          x.addOuter(a, pow(u, exponent));
-          x.add(u);
-        });
+        acc =
+            pass.apply(
+                (a, x) -> {
+                  double u = current.clamp(pow(current.factors.get(last).apply(a), p / 2));
+                  x.addOuter(a, pow(u, exponent));
+                  x.add(u);
+                });
       } else {
-        acc = pass.apply((a, x) -> {
-          double[] w = current.next(a);
-          x.addOuter(a, pow(w[1], exponent));
-          x.add(w[1]);
-          double ratio = w[1] / w[0];
-          x.max(ratio);
-          x.min(ratio);
-        });
+        acc =
+            pass.apply(
+                (a, x) -> {
+                  double[] w = current.next(a);
+                  x.addOuter(a, pow(w[1], exponent));
+                  x.add(w[1]);
+                  double ratio = w[1] / w[0];
+                  x.max(ratio);
+                  x.min(ratio);
+                });
       }
       double c = current.damped ? 1 : rank / acc.sum();
       double lo;
@@ -110,10 +141,14 @@ public final class LewisWeights implements Serializable {
       if (!current.damped) {
         scales.add(c);
       }
-      LOG.info("Lewis iteration {}: max |ln w_new - ln w_old| = {} ({} s)", t, String.format(Locale.ROOT, "%.3g", step),
+      LOG.info(
+          "Lewis iteration {}: max |ln w_new - ln w_old| = {} ({} s)",
+          t,
+          String.format(Locale.ROOT, "%.3g", step),
           String.format(Locale.ROOT, "%.2f", (System.nanoTime() - start) / 1e9));
       if (step < tolerance || t == maxIterations) {
-        // Cohen–Peng weights are read from the factors before the last one, with the last scale: no further factor.
+        // Cohen–Peng weights are read from the factors before the last one, with the last scale: no
+        // further factor.
         if (current.damped) {
           factors.add(form.apply(InverseForm.of(acc.gram())));
         }
@@ -144,8 +179,8 @@ public final class LewisWeights implements Serializable {
   }
 
   /**
-   * Prepares {@link #upperBound} on the driver (see {@link InverseForm#withUpperBound()}); the damped iteration gets
-   * none (its weight chains every factor). Returns this.
+   * Prepares {@link #upperBound} on the driver (see {@link InverseForm#withUpperBound()}); the
+   * damped iteration gets none (its weight chains every factor). Returns this.
    */
   LewisWeights withUpperBound() {
     if (!damped) {
@@ -180,8 +215,8 @@ public final class LewisWeights implements Serializable {
   }
 
   /**
-   * (w_old, u) of row a for the next pass: its current weight and its next one, unnormalised (Cohen–Peng) or
-   * final (damped).
+   * (w_old, u) of row a for the next pass: its current weight and its next one, unnormalised
+   * (Cohen–Peng) or final (damped).
    */
   double[] next(double[] a) {
     if (damped) {
@@ -193,7 +228,9 @@ public final class LewisWeights implements Serializable {
     return new double[] {old, u};
   }
 
-  /** Damped iteration: (w^(t−1), w^(t)) of row a, where t is the number of factors and w^(0) = 1. */
+  /**
+   * Damped iteration: (w^(t−1), w^(t)) of row a, where t is the number of factors and w^(0) = 1.
+   */
   private double[] chain(double[] a) {
     double exponent = 1 - 2 / p;
     double prev = 1;
@@ -209,7 +246,10 @@ public final class LewisWeights implements Serializable {
     return Math.max(w, floor);
   }
 
-  /** x^e with the exponents of p = 1 and p = 2/3/4 without Math.pow, which dominates a pass's cost otherwise. */
+  /**
+   * x^e with the exponents of p = 1 and p = 2/3/4 without Math.pow, which dominates a pass's cost
+   * otherwise.
+   */
   static double pow(double x, double e) {
     if (e == 0.5) {
       return Math.sqrt(x);

@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.lit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Function;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -25,12 +24,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code lp-regression}: min_x Σ w_i |a_i·x − b_i|^p over a table by distributed IRLS ({@link LpRegression}: one
- * pass per iteration, d×d state on the driver). Writes one row per coefficient with the objective; with
- * {@code --evaluate-on FULL}, also the objective of those coefficients on the full table (e.g. for a model fitted on
- * a {@code sensitivity-sample} output with {@code --weight-col weight}).
+ * {@code lp-regression}: min_x Σ w_i |a_i·x − b_i|^p over a table by distributed IRLS ({@link
+ * LpRegression}: one pass per iteration, d×d state on the driver). Writes one row per coefficient
+ * with the objective; with {@code --evaluate-on FULL}, also the objective of those coefficients on
+ * the full table (e.g. for a model fitted on a {@code sensitivity-sample} output with {@code
+ * --weight-col weight}).
  */
-@Command(name = "lp-regression", description = "Weighted lp regression (p >= 1) by distributed IRLS.")
+@Command(
+    name = "lp-regression",
+    description = "Weighted lp regression (p >= 1) by distributed IRLS.")
 public final class LpRegressionCommand extends InputJobCommand {
   @Option(names = "--features", paramLabel = "C1,C2", description = "Numeric feature columns.")
   String features;
@@ -44,16 +46,29 @@ public final class LpRegressionCommand extends InputJobCommand {
   @Option(names = "--p", paramLabel = "P", description = "The p of the lp loss, >= 1.")
   Double p;
 
-  @Option(names = "--weight-col", paramLabel = "COL", description = "Row weights w_i >= 0 (e.g. a sample's weight).")
+  @Option(
+      names = "--weight-col",
+      paramLabel = "COL",
+      description = "Row weights w_i >= 0 (e.g. a sample's weight).")
   String weightCol;
 
-  @Option(names = "--evaluate-on", paramLabel = "FULL", description = "Also report the objective on this table.")
+  @Option(
+      names = "--evaluate-on",
+      paramLabel = "FULL",
+      description = "Also report the objective on this table.")
   String evaluateOn;
 
-  @Option(names = "--max-iterations", paramLabel = "K", defaultValue = "200", description = "IRLS iteration cap.")
+  @Option(
+      names = "--max-iterations",
+      paramLabel = "K",
+      defaultValue = "200",
+      description = "IRLS iteration cap.")
   int maxIterations;
 
-  @Option(names = "--tolerance", paramLabel = "T", defaultValue = "1e-8",
+  @Option(
+      names = "--tolerance",
+      paramLabel = "T",
+      defaultValue = "1e-8",
       description = "Stop when the objective changes by less than T (relative).")
   double tolerance;
 
@@ -78,64 +93,114 @@ public final class LpRegressionCommand extends InputJobCommand {
       TableChecks.requireNumeric(in.data(), table, List.of(weightCol));
     }
     int d = design.featureWidth();
-    Column w = weightCol != null ? Design.quoted(weightCol).cast("double").as("__w") : lit(1.0).as("__w");
+    Column w =
+        weightCol != null ? Design.quoted(weightCol).cast("double").as("__w") : lit(1.0).as("__w");
     Dataset<Row> rows = in.data().select(design.columns(w));
-    MatrixPass.Acc check = ctx.phase("validate rows", () -> MatrixPass.run(rows, d, (a, acc) -> acc.max(-a[d + 1])));
+    MatrixPass.Acc check =
+        ctx.phase("validate rows", () -> MatrixPass.run(rows, d, (a, acc) -> acc.max(-a[d + 1])));
     design.checkComplete(check);
     if (check.bad()[d + 1] > 0) {
-      throw new InputException(table + " column '" + weightCol + "' has " + check.bad()[d + 1] + " null, NaN or infinite values");
+      throw new InputException(
+          table
+              + " column '"
+              + weightCol
+              + "' has "
+              + check.bad()[d + 1]
+              + " null, NaN or infinite values");
     }
     if (check.max() > 0) {
       throw new InputException(table + " column '" + weightCol + "' has negative weights");
     }
     if (d > check.rows()) {
-      throw new InputException(table + " has " + check.rows() + " rows but " + d + " coefficients to fit (d > n)");
+      throw new InputException(
+          table + " has " + check.rows() + " rows but " + d + " coefficients to fit (d > n)");
     }
     Dataset<Row> evaluation = evaluateOn == null ? null : evaluationRows(ctx, design);
-    List<String> steps = List.of("read " + in.path() + ": " + check.rows() + " rows, " + d + " coefficients",
-        "IRLS for p = " + p + " (at most " + maxIterations + " passes)",
-        evaluateOn == null ? "no full-table evaluation" : "evaluate the objective on " + evaluateOn,
-        "write " + common.output + " (" + out.format().id() + ")");
-    return new Plan(steps, c -> {
-      // One pass per IRLS iteration: keep the [A b w] doubles rather than re-reading the input each time.
-      LpRegression.Fit fit;
-      try (MatrixPass.Cached cached = MatrixPass.cache(rows, d)) {
-        fit = c.phase("IRLS", () -> LpRegression.fit(cached::run, d, p, maxIterations, tolerance));
-      }
-      Double fullObjective = evaluation == null ? null
-          : c.phase("objective on " + evaluateOn, () -> LpRegression.objective(v -> MatrixPass.run(evaluation, d, v),
-              fit.x(), p));
-      List<String> names = design.names().subList(0, d);
-      List<Row> out1 = new ArrayList<>();
-      for (int i = 0; i < d; i++) {
-        out1.add(RowFactory.create(names.get(i), fit.x()[i], p, fit.objective(), fit.iterations(), fit.converged(),
-            fullObjective));
-      }
-      c.write(c.spark().createDataFrame(out1, SCHEMA), common.output, out);
-      List<List<Object>> table1 = new ArrayList<>();
-      for (int i = 0; i < d; i++) {
-        table1.add(List.of(names.get(i), fit.x()[i]));
-      }
-      c.report().metric("p", p).metric("objective", fit.objective()).metric("iterations", fit.iterations())
-          .metric("converged", fit.converged()).metric("factorization", fit.factorization())
-          .table("Coefficients", List.of("term", "coefficient"), table1);
-      if (fullObjective != null) {
-        c.report().metric("full_objective", fullObjective);
-      }
-      spec.commandLine().getOut().println(String.format(Locale.ROOT, "fitted %d coefficients, objective %.6g after %d "
-          + "IRLS passes%s", d, fit.objective(), fit.iterations(), fullObjective == null ? ""
-          : String.format(Locale.ROOT, ", full-table objective %.6g", fullObjective)));
-    });
+    List<String> steps =
+        List.of(
+            "read " + in.path() + ": " + check.rows() + " rows, " + d + " coefficients",
+            "IRLS for p = " + p + " (at most " + maxIterations + " passes)",
+            evaluateOn == null
+                ? "no full-table evaluation"
+                : "evaluate the objective on " + evaluateOn,
+            "write " + common.output + " (" + out.format().id() + ")");
+    return new Plan(
+        steps,
+        c -> {
+          // One pass per IRLS iteration: keep the [A b w] doubles rather than re-reading the input
+          // each time.
+          LpRegression.Fit fit;
+          try (MatrixPass.Cached cached = MatrixPass.cache(rows, d)) {
+            fit =
+                c.phase(
+                    "IRLS", () -> LpRegression.fit(cached::run, d, p, maxIterations, tolerance));
+          }
+          Double fullObjective =
+              evaluation == null
+                  ? null
+                  : c.phase(
+                      "objective on " + evaluateOn,
+                      () ->
+                          LpRegression.objective(
+                              v -> MatrixPass.run(evaluation, d, v), fit.x(), p));
+          List<String> names = design.names().subList(0, d);
+          List<Row> out1 = new ArrayList<>();
+          for (int i = 0; i < d; i++) {
+            out1.add(
+                RowFactory.create(
+                    names.get(i),
+                    fit.x()[i],
+                    p,
+                    fit.objective(),
+                    fit.iterations(),
+                    fit.converged(),
+                    fullObjective));
+          }
+          c.write(c.spark().createDataFrame(out1, SCHEMA), common.output, out);
+          List<List<Object>> table1 = new ArrayList<>();
+          for (int i = 0; i < d; i++) {
+            table1.add(List.of(names.get(i), fit.x()[i]));
+          }
+          c.report()
+              .metric("p", p)
+              .metric("objective", fit.objective())
+              .metric("iterations", fit.iterations())
+              .metric("converged", fit.converged())
+              .metric("factorization", fit.factorization())
+              .table("Coefficients", List.of("term", "coefficient"), table1);
+          if (fullObjective != null) {
+            c.report().metric("full_objective", fullObjective);
+          }
+          spec.commandLine()
+              .getOut()
+              .println(
+                  String.format(
+                      Locale.ROOT,
+                      "fitted %d coefficients, objective %.6g after %d " + "IRLS passes%s",
+                      d,
+                      fit.objective(),
+                      fit.iterations(),
+                      fullObjective == null
+                          ? ""
+                          : String.format(
+                              Locale.ROOT, ", full-table objective %.6g", fullObjective)));
+        });
   }
 
   private Dataset<Row> evaluationRows(JobContext ctx, Design design) {
     SourceTable full = ctx.read("--evaluate-on", evaluateOn);
-    Design check = Design.of(full.data(), "--evaluate-on " + full.path(), features, intercept, target);
+    Design check =
+        Design.of(full.data(), "--evaluate-on " + full.path(), features, intercept, target);
     return full.data().select(check.columns(lit(1.0).as("__w")));
   }
 
-  static final StructType SCHEMA = new StructType().add("term", DataTypes.StringType, false)
-      .add("coefficient", DataTypes.DoubleType, false).add("p", DataTypes.DoubleType, false)
-      .add("objective", DataTypes.DoubleType, false).add("iterations", DataTypes.IntegerType, false)
-      .add("converged", DataTypes.BooleanType, false).add("full_objective", DataTypes.DoubleType, true);
+  static final StructType SCHEMA =
+      new StructType()
+          .add("term", DataTypes.StringType, false)
+          .add("coefficient", DataTypes.DoubleType, false)
+          .add("p", DataTypes.DoubleType, false)
+          .add("objective", DataTypes.DoubleType, false)
+          .add("iterations", DataTypes.IntegerType, false)
+          .add("converged", DataTypes.BooleanType, false)
+          .add("full_objective", DataTypes.DoubleType, true);
 }

@@ -19,14 +19,16 @@ import org.apache.spark.sql.vectorized.ColumnarBatch;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * One pass over rows of k doubles, in the executors, folding each into a small mergeable {@link Acc}: a weighted
- * Gram matrix Σ c_i a_i a_iᵀ over the first d values, a right-hand side Σ c_i b_i a_i, and a few scalar statistics.
- * Per-partition accumulators merge by {@code treeReduce}, so the driver receives O(d²) numbers whatever n is. Rows
- * with a null or non-finite value are counted per column and skipped: the caller turns those counts into an error.
- * Rows may also come from a local array (a sample small enough for the driver) through the same visitor.
+ * One pass over rows of k doubles, in the executors, folding each into a small mergeable {@link
+ * Acc}: a weighted Gram matrix Σ c_i a_i a_iᵀ over the first d values, a right-hand side Σ c_i b_i
+ * a_i, and a few scalar statistics. Per-partition accumulators merge by {@code treeReduce}, so the
+ * driver receives O(d²) numbers whatever n is. Rows with a null or non-finite value are counted per
+ * column and skipped: the caller turns those counts into an error. Rows may also come from a local
+ * array (a sample small enough for the driver) through the same visitor.
  */
 public final class MatrixPass {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MatrixPass.class);
+
   private MatrixPass() {}
 
   /** What a pass does with one row. Implementations are shipped to executors. */
@@ -58,8 +60,9 @@ public final class MatrixPass {
     }
 
     /**
-     * Adds c·a aᵀ over the first d values of {@code a}. Rows are buffered and added four at a time: one sweep over
-     * the packed Gram matrix per four rows, which the JIT vectorises (about 3× faster than a sweep per row).
+     * Adds c·a aᵀ over the first d values of {@code a}. Rows are buffered and added four at a time:
+     * one sweep over the packed Gram matrix per four rows, which the JIT vectorises (about 3×
+     * faster than a sweep per row).
      */
     public void addOuter(double[] a, double c) {
       if (pending == null) {
@@ -196,62 +199,72 @@ public final class MatrixPass {
   }
 
   /**
-   * Runs {@code visitor} over {@code data}, whose columns are all doubles; d is the Gram dimension. Rows are read as
-   * Spark's internal rows: no conversion to {@link Row} and no boxing of the doubles.
+   * Runs {@code visitor} over {@code data}, whose columns are all doubles; d is the Gram dimension.
+   * Rows are read as Spark's internal rows: no conversion to {@link Row} and no boxing of the
+   * doubles.
    */
   public static Acc run(Dataset<Row> data, int d, Visitor visitor) {
     return run(data, false, d, visitor);
   }
 
-  /** As {@link #run(Dataset, int, Visitor)}; with {@code leadingOne} each row is 1 followed by the data's values. */
+  /**
+   * As {@link #run(Dataset, int, Visitor)}; with {@code leadingOne} each row is 1 followed by the
+   * data's values.
+   */
   public static Acc run(Dataset<Row> data, boolean leadingOne, int d, Visitor visitor) {
     int k = data.columns().length + (leadingOne ? 1 : 0);
-    FlatMapFunction<Iterator<InternalRow>, Acc> perPartition = it -> {
-      Acc acc = new Acc(d, k);
-      double[] a = new double[k];
-      while (it.hasNext()) {
-        if (read(it.next(), leadingOne, a, acc)) {
-          acc.rows++;
-          visitor.visit(a, acc);
-        }
-      }
-      acc.flush();
-      return List.of(acc).iterator();
-    };
+    FlatMapFunction<Iterator<InternalRow>, Acc> perPartition =
+        it -> {
+          Acc acc = new Acc(d, k);
+          double[] a = new double[k];
+          while (it.hasNext()) {
+            if (read(it.next(), leadingOne, a, acc)) {
+              acc.rows++;
+              visitor.visit(a, acc);
+            }
+          }
+          acc.flush();
+          return List.of(acc).iterator();
+        };
     return internalRows(data).mapPartitions(perPartition).treeReduce(Acc::merge);
   }
 
   /**
-   * The rows of {@code data} as Spark's internal rows. When the physical plan is a bare columnar file scan (Parquet or
-   * Delta without a filter or a reordering projection), the rows are views into the vectorized reader's batches:
-   * the row conversion a Dataset's rows otherwise go through (one UnsafeRow written per row) is the larger part of a
-   * pass's cost over a narrow double table. Any other plan is executed as usual.
+   * The rows of {@code data} as Spark's internal rows. When the physical plan is a bare columnar
+   * file scan (Parquet or Delta without a filter or a reordering projection), the rows are views
+   * into the vectorized reader's batches: the row conversion a Dataset's rows otherwise go through
+   * (one UnsafeRow written per row) is the larger part of a pass's cost over a narrow double table.
+   * Any other plan is executed as usual.
    */
   static JavaRDD<InternalRow> internalRows(Dataset<Row> data) {
     SparkPlan plan = data.queryExecution().executedPlan();
     SparkPlan node = plan instanceof WholeStageCodegenExec w ? w.child() : plan;
     if (node instanceof ColumnarToRowExec c) {
       SparkPlan scan = c.child() instanceof InputAdapter in ? in.child() : c.child();
-      if (scan instanceof FileSourceScanExec && scan.supportsColumnar() && scan.output().equals(plan.output())) {
-        FlatMapFunction<Iterator<ColumnarBatch>, InternalRow> rows = batches -> new Iterator<>() {
-          private Iterator<InternalRow> current = java.util.Collections.emptyIterator();
+      if (scan instanceof FileSourceScanExec
+          && scan.supportsColumnar()
+          && scan.output().equals(plan.output())) {
+        FlatMapFunction<Iterator<ColumnarBatch>, InternalRow> rows =
+            batches ->
+                new Iterator<>() {
+                  private Iterator<InternalRow> current = java.util.Collections.emptyIterator();
 
-          @Override
-          public boolean hasNext() {
-            while (!current.hasNext() && batches.hasNext()) {
-              current = batches.next().rowIterator();
-            }
-            return current.hasNext();
-          }
+                  @Override
+                  public boolean hasNext() {
+                    while (!current.hasNext() && batches.hasNext()) {
+                      current = batches.next().rowIterator();
+                    }
+                    return current.hasNext();
+                  }
 
-          @Override
-          public InternalRow next() {
-            if (!hasNext()) {
-              throw new java.util.NoSuchElementException();
-            }
-            return current.next();
-          }
-        };
+                  @Override
+                  public InternalRow next() {
+                    if (!hasNext()) {
+                      throw new java.util.NoSuchElementException();
+                    }
+                    return current.next();
+                  }
+                };
         LOG.debug("reading the vectorized batches of {}", scan.nodeName());
         return scan.executeColumnar().toJavaRDD().mapPartitions(rows);
       }
@@ -261,44 +274,52 @@ public final class MatrixPass {
   }
 
   /**
-   * The rows of {@code data} (all double columns) kept in executor memory (spilling to disk) as dense row-major blocks
-   * of primitive doubles, for jobs that pass over the same matrix many times (Lewis iterations, IRLS): a pass then
-   * costs the arithmetic, not a scan and decode. Rows with a null or non-finite value are left out and counted, so
-   * the first pass reports them as {@link #run(Dataset, int, Visitor)} does. Close it to free the memory.
+   * The rows of {@code data} (all double columns) kept in executor memory (spilling to disk) as
+   * dense row-major blocks of primitive doubles, for jobs that pass over the same matrix many times
+   * (Lewis iterations, IRLS): a pass then costs the arithmetic, not a scan and decode. Rows with a
+   * null or non-finite value are left out and counted, so the first pass reports them as {@link
+   * #run(Dataset, int, Visitor)} does. Close it to free the memory.
    */
   public static Cached cache(Dataset<Row> data, int d) {
     return cache(data, false, d);
   }
 
-  /** As {@link #cache(Dataset, int)}; with {@code leadingOne} each row is 1 followed by the data's values. */
+  /**
+   * As {@link #cache(Dataset, int)}; with {@code leadingOne} each row is 1 followed by the data's
+   * values.
+   */
   public static Cached cache(Dataset<Row> data, boolean leadingOne, int d) {
     StorageLevel level = StorageLevel.MEMORY_AND_DISK();
     int k = data.columns().length + (leadingOne ? 1 : 0);
-    FlatMapFunction<Iterator<InternalRow>, Block> toBlocks = it -> {
-      List<Block> blocks = new ArrayList<>();
-      Acc bad = new Acc(0, k);
-      double[] a = new double[k];
-      double[] buf = new double[Block.ROWS * k];
-      int n = 0;
-      while (it.hasNext()) {
-        if (!read(it.next(), leadingOne, a, bad)) {
-          continue;
-        }
-        System.arraycopy(a, 0, buf, n * k, k);
-        if (++n == Block.ROWS) {
-          blocks.add(new Block(buf, n, null));
-          buf = new double[Block.ROWS * k];
-          n = 0;
-        }
-      }
-      blocks.add(new Block(Arrays.copyOf(buf, n * k), n, bad.bad));
-      return blocks.iterator();
-    };
+    FlatMapFunction<Iterator<InternalRow>, Block> toBlocks =
+        it -> {
+          List<Block> blocks = new ArrayList<>();
+          Acc bad = new Acc(0, k);
+          double[] a = new double[k];
+          double[] buf = new double[Block.ROWS * k];
+          int n = 0;
+          while (it.hasNext()) {
+            if (!read(it.next(), leadingOne, a, bad)) {
+              continue;
+            }
+            System.arraycopy(a, 0, buf, n * k, k);
+            if (++n == Block.ROWS) {
+              blocks.add(new Block(buf, n, null));
+              buf = new double[Block.ROWS * k];
+              n = 0;
+            }
+          }
+          blocks.add(new Block(Arrays.copyOf(buf, n * k), n, bad.bad));
+          return blocks.iterator();
+        };
     JavaRDD<Block> blocks = internalRows(data).mapPartitions(toBlocks).persist(level);
     return new Cached(blocks, k, d);
   }
 
-  /** Up to {@link #ROWS} rows of k doubles; the last block of a partition carries its per-column bad-value counts. */
+  /**
+   * Up to {@link #ROWS} rows of k doubles; the last block of a partition carries its per-column
+   * bad-value counts.
+   */
   static final class Block implements Serializable {
     private static final long serialVersionUID = 1L;
     static final int ROWS = 65536;
@@ -328,25 +349,26 @@ public final class MatrixPass {
     public Acc run(Visitor visitor) {
       int width = k;
       int dim = d;
-      FlatMapFunction<Iterator<Block>, Acc> perPartition = it -> {
-        Acc acc = new Acc(dim, width);
-        double[] a = new double[width];
-        while (it.hasNext()) {
-          Block b = it.next();
-          for (int r = 0; r < b.rows; r++) {
-            System.arraycopy(b.values, r * width, a, 0, width);
-            acc.rows++;
-            visitor.visit(a, acc);
-          }
-          if (b.bad != null) {
-            for (int i = 0; i < width; i++) {
-              acc.bad[i] += b.bad[i];
+      FlatMapFunction<Iterator<Block>, Acc> perPartition =
+          it -> {
+            Acc acc = new Acc(dim, width);
+            double[] a = new double[width];
+            while (it.hasNext()) {
+              Block b = it.next();
+              for (int r = 0; r < b.rows; r++) {
+                System.arraycopy(b.values, r * width, a, 0, width);
+                acc.rows++;
+                visitor.visit(a, acc);
+              }
+              if (b.bad != null) {
+                for (int i = 0; i < width; i++) {
+                  acc.bad[i] += b.bad[i];
+                }
+              }
             }
-          }
-        }
-        acc.flush();
-        return List.of(acc).iterator();
-      };
+            acc.flush();
+            return List.of(acc).iterator();
+          };
       return blocks.mapPartitions(perPartition).treeReduce(Acc::merge);
     }
 

@@ -28,72 +28,120 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code sensitivity-sample}: a small weighted row sample of a tall table on which ℓp norms and ℓp regression stay
- * close to the full table's (Woodruff &amp; Yasuda, "Sharper Bounds for ℓp Sensitivity Sampling", ICML 2023).
+ * {@code sensitivity-sample}: a small weighted row sample of a tall table on which ℓp norms and ℓp
+ * regression stay close to the full table's (Woodruff &amp; Yasuda, "Sharper Bounds for ℓp
+ * Sensitivity Sampling", ICML 2023).
  *
- * <p>Scores are computed distributed: one Gram pass (AᵀA, also the null/NaN check), then for Lewis weights one pass
- * per Cohen–Peng iteration with a broadcast d×d factor, over the matrix cached in executor memory
- * ({@link MatrixPass#cache}); the sample is drawn in one more pass over the table ({@link SamplingPass}). Row i is
- * kept with probability q_i = min(1, m·s_i/S) when a uniform variate U_i, a hash of the row key and the seed, is
- * below q_i, and carries weight 1/q_i (equivalently the row scaled by q_i^{−1/p}): the sample is the same however
- * the input is partitioned or tasks retried, and samples at smaller m are subsets of those at larger m. {@code --fixed-size} keeps exactly m rows by priority sampling.
+ * <p>Scores are computed distributed: one Gram pass (AᵀA, also the null/NaN check), then for Lewis
+ * weights one pass per Cohen–Peng iteration with a broadcast d×d factor, over the matrix cached in
+ * executor memory ({@link MatrixPass#cache}); the sample is drawn in one more pass over the table
+ * ({@link SamplingPass}). Row i is kept with probability q_i = min(1, m·s_i/S) when a uniform
+ * variate U_i, a hash of the row key and the seed, is below q_i, and carries weight 1/q_i
+ * (equivalently the row scaled by q_i^{−1/p}): the sample is the same however the input is
+ * partitioned or tasks retried, and samples at smaller m are subsets of those at larger m. {@code
+ * --fixed-size} keeps exactly m rows by priority sampling.
  */
-@Command(name = "sensitivity-sample", description = "Weighted lp sensitivity sample of a tall numeric table.")
+@Command(
+    name = "sensitivity-sample",
+    description = "Weighted lp sensitivity sample of a tall numeric table.")
 public final class SensitivitySampleCommand extends InputJobCommand {
-  @Option(names = "--features", paramLabel = "C1,C2", description = "Numeric feature columns (the matrix A).")
+  @Option(
+      names = "--features",
+      paramLabel = "C1,C2",
+      description = "Numeric feature columns (the matrix A).")
   String features;
 
-  @Option(names = "--target", paramLabel = "COL", description = "Regression target b: scores are computed on [A b].")
+  @Option(
+      names = "--target",
+      paramLabel = "COL",
+      description = "Regression target b: scores are computed on [A b].")
   String target;
 
   @Option(names = "--intercept", description = "Add a column of ones to A.")
   boolean intercept;
 
-  @Option(names = "--key", paramLabel = "COL", description = "Row key for the sampling hash (default: the row's values "
-      + "and its occurrence number among identical rows, which costs one shuffle).")
+  @Option(
+      names = "--key",
+      paramLabel = "COL",
+      description =
+          "Row key for the sampling hash (default: the row's values "
+              + "and its occurrence number among identical rows, which costs one shuffle).")
   String key;
 
   @Option(names = "--p", paramLabel = "P", description = "The p of the lp norm, >= 1.")
   Double p;
 
-  @Option(names = "--method", paramLabel = "M", defaultValue = "sensitivity",
-      description = "uniform, leverage, lewis, sensitivity (Lewis-weight bound on lp sensitivities), root-leverage "
-          + "(tau^(p/2)) or mixed (half leverage, half sensitivity).")
+  @Option(
+      names = "--method",
+      paramLabel = "M",
+      defaultValue = "sensitivity",
+      description =
+          "uniform, leverage, lewis, sensitivity (Lewis-weight bound on lp sensitivities), root-leverage "
+              + "(tau^(p/2)) or mixed (half leverage, half sensitivity).")
   String method;
 
-  @Option(names = "--size", paramLabel = "M", description = "Expected sample size m (exact with --fixed-size).")
+  @Option(
+      names = "--size",
+      paramLabel = "M",
+      description = "Expected sample size m (exact with --fixed-size).")
   Long size;
 
-  @Option(names = "--fraction", paramLabel = "F", description = "Expected sample size as a fraction of the rows.")
+  @Option(
+      names = "--fraction",
+      paramLabel = "F",
+      description = "Expected sample size as a fraction of the rows.")
   Double fraction;
 
-  @Option(names = "--fixed-size", description = "Exactly m rows, by priority sampling (Duffield, Lund, Thorup).")
+  @Option(
+      names = "--fixed-size",
+      description = "Exactly m rows, by priority sampling (Duffield, Lund, Thorup).")
   boolean fixedSize;
 
-  @Option(names = "--lewis-tolerance", paramLabel = "T", defaultValue = "0.01",
-      description = "Stop Lewis iterations when max_i |ln w_new - ln w_old| < T (sampling needs only constant-factor "
-          + "accurate scores: 1%% takes about 10 Cohen-Peng passes for p = 1).")
+  @Option(
+      names = "--lewis-tolerance",
+      paramLabel = "T",
+      defaultValue = "0.01",
+      description =
+          "Stop Lewis iterations when max_i |ln w_new - ln w_old| < T (sampling needs only constant-factor "
+              + "accurate scores: 1%% takes about 10 Cohen-Peng passes for p = 1).")
   double lewisTolerance;
 
-  @Option(names = "--lewis-max-iterations", paramLabel = "K", defaultValue = "60", description = "Iteration cap.")
+  @Option(
+      names = "--lewis-max-iterations",
+      paramLabel = "K",
+      defaultValue = "60",
+      description = "Iteration cap.")
   int lewisMaxIterations;
 
-  @Option(names = "--jl-dimension", paramLabel = "R", defaultValue = "0",
-      description = "Score rows through an R-dimensional Johnson-Lindenstrauss projection of the d x d factor: O(d R) "
-          + "instead of O(d^2) per row, scores within a factor of about 1 +- sqrt(8/R); for large d (0: exact).")
+  @Option(
+      names = "--jl-dimension",
+      paramLabel = "R",
+      defaultValue = "0",
+      description =
+          "Score rows through an R-dimensional Johnson-Lindenstrauss projection of the d x d factor: O(d R) "
+              + "instead of O(d^2) per row, scores within a factor of about 1 +- sqrt(8/R); for large d (0: exact).")
   int jlDimension;
 
-  @Option(names = "--evaluate", description = "Also fit lp regression on this sample and on uniform samples of the "
-      + "same expected size, and report each one's relative error on the full table (needs --target).")
+  @Option(
+      names = "--evaluate",
+      description =
+          "Also fit lp regression on this sample and on uniform samples of the "
+              + "same expected size, and report each one's relative error on the full table (needs --target).")
   boolean evaluate;
 
-  @Option(names = "--evaluate-seeds", paramLabel = "K", defaultValue = "5", description = "Uniform samples compared.")
+  @Option(
+      names = "--evaluate-seeds",
+      paramLabel = "K",
+      defaultValue = "5",
+      description = "Uniform samples compared.")
   int evaluateSeeds;
 
   static final String[] OUTPUT_COLUMNS = {"weight", "score", "inclusion_prob"};
   private static final String OCCURRENCE = "__occurrence";
   private static final long ROWS_PER_FILE = 1_000_000;
-  private static final String[] METHODS = {"uniform", "leverage", "lewis", "sensitivity", "root-leverage", "mixed"};
+  private static final String[] METHODS = {
+    "uniform", "leverage", "lewis", "sensitivity", "root-leverage", "mixed"
+  };
 
   @Override
   protected void validateParameters() {
@@ -128,7 +176,8 @@ public final class SensitivitySampleCommand extends InputJobCommand {
     Dataset<Row> df = in.data();
     for (String c : OUTPUT_COLUMNS) {
       if (Arrays.asList(df.columns()).contains(c)) {
-        throw new InputException(table + " already has a column '" + c + "', which the sample adds");
+        throw new InputException(
+            table + " already has a column '" + c + "', which the sample adds");
       }
     }
     Design design = Design.of(df, table, features, intercept, target);
@@ -136,13 +185,16 @@ public final class SensitivitySampleCommand extends InputJobCommand {
       TableChecks.requireColumns(df, table, List.of(key));
     }
     Dataset<Row> matrix = df.select(design.storedColumns(df));
-    // Lewis iterations (p != 2) and the root-leverage sum read the matrix again after the Gram pass: keep its doubles
+    // Lewis iterations (p != 2) and the root-leverage sum read the matrix again after the Gram
+    // pass: keep its doubles
     // in executor memory rather than re-reading (and, for CSV, re-parsing) the input on every pass.
-    boolean multiPass = method.equals("root-leverage")
-        || p != 2 && List.of("lewis", "sensitivity", "mixed").contains(method);
-    MatrixPass.Cached cached = multiPass ? MatrixPass.cache(matrix, intercept, design.width()) : null;
-    java.util.function.Function<MatrixPass.Visitor, MatrixPass.Acc> pass = cached != null ? cached::run
-        : v -> MatrixPass.run(matrix, intercept, design.width(), v);
+    boolean multiPass =
+        method.equals("root-leverage")
+            || p != 2 && List.of("lewis", "sensitivity", "mixed").contains(method);
+    MatrixPass.Cached cached =
+        multiPass ? MatrixPass.cache(matrix, intercept, design.width()) : null;
+    java.util.function.Function<MatrixPass.Visitor, MatrixPass.Acc> pass =
+        cached != null ? cached::run : v -> MatrixPass.run(matrix, intercept, design.width(), v);
     try {
       return planOnMatrix(ctx, in, table, df, design, pass, out);
     } finally {
@@ -152,15 +204,24 @@ public final class SensitivitySampleCommand extends InputJobCommand {
     }
   }
 
-  private Plan planOnMatrix(JobContext ctx, SourceTable in, String table, Dataset<Row> df, Design design,
-      java.util.function.Function<MatrixPass.Visitor, MatrixPass.Acc> pass, TableIO.WriteSpec out) {
+  private Plan planOnMatrix(
+      JobContext ctx,
+      SourceTable in,
+      String table,
+      Dataset<Row> df,
+      Design design,
+      java.util.function.Function<MatrixPass.Visitor, MatrixPass.Acc> pass,
+      TableIO.WriteSpec out) {
     int d = design.width();
-    MatrixPass.Acc gram = ctx.phase("Gram pass (A^T A, null and NaN check)",
-        () -> pass.apply((a, acc) -> acc.addOuter(a, 1)));
+    MatrixPass.Acc gram =
+        ctx.phase(
+            "Gram pass (A^T A, null and NaN check)",
+            () -> pass.apply((a, acc) -> acc.addOuter(a, 1)));
     design.checkComplete(gram);
     long n = gram.rows();
     if (d > n) {
-      throw new InputException(table + " has " + n + " rows but the matrix has " + d + " columns (d > n)");
+      throw new InputException(
+          table + " has " + n + " rows but the matrix has " + d + " columns (d > n)");
     }
     long m = size != null ? size : Math.max(1, Math.round(fraction * n));
     if (m > n) {
@@ -168,69 +229,142 @@ public final class SensitivitySampleCommand extends InputJobCommand {
     }
     List<Double> steps = new ArrayList<>();
     List<Double> sums = new ArrayList<>();
-    Scores scores = ctx.phase("scores (" + method + ")", () -> scores(ctx, pass, gram, n, steps, sums));
-    List<String> planSteps = List.of(
-        "read " + in.path() + ": " + n + " rows, matrix " + String.join(", ", design.names()) + " (d = " + d + ")",
-        "scores: " + method + " for p = " + p + (steps.isEmpty() ? "" : ", " + steps.size() + " Lewis iterations")
-            + ", total S = " + fmt(scores.total()),
-        (fixedSize ? "priority-sample exactly " : "Poisson-sample an expected ") + m + " rows, seed " + ctx.seed(),
-        "write " + common.output + " (" + out.format().id() + ")" + (evaluate ? "; evaluate lp regression" : ""));
-    // Identical rows must draw independent U_i: without a key, number the copies of each distinct row (deterministic,
+    Scores scores =
+        ctx.phase("scores (" + method + ")", () -> scores(ctx, pass, gram, n, steps, sums));
+    List<String> planSteps =
+        List.of(
+            "read "
+                + in.path()
+                + ": "
+                + n
+                + " rows, matrix "
+                + String.join(", ", design.names())
+                + " (d = "
+                + d
+                + ")",
+            "scores: "
+                + method
+                + " for p = "
+                + p
+                + (steps.isEmpty() ? "" : ", " + steps.size() + " Lewis iterations")
+                + ", total S = "
+                + fmt(scores.total()),
+            (fixedSize ? "priority-sample exactly " : "Poisson-sample an expected ")
+                + m
+                + " rows, seed "
+                + ctx.seed(),
+            "write "
+                + common.output
+                + " ("
+                + out.format().id()
+                + ")"
+                + (evaluate ? "; evaluate lp regression" : ""));
+    // Identical rows must draw independent U_i: without a key, number the copies of each distinct
+    // row (deterministic,
     // since copies are interchangeable) and hash that number with the values.
-    Dataset<Row> keyed = key != null ? df : df.withColumn(OCCURRENCE, functions.row_number().over(
-        org.apache.spark.sql.expressions.Window.partitionBy(Arrays.stream(df.columns()).map(Design::quoted)
-            .toArray(Column[]::new)).orderBy(lit(1))));
-    return new Plan(planSteps, c -> {
-      // The sample (about m rows, small next to the table) is kept in executor memory as it is written, so the
-      // summary reads it there instead of the output table (which, with --write-mode slice, holds other runs too).
-      Dataset<Row> sample = sample(c, keyed, df.columns(), design, scores, m, ctx.seed())
-          .persist(StorageLevel.MEMORY_AND_DISK());
-      try {
-        // About m rows arrive spread over the input's partitions: write them as files of up to a million rows, not
-        // one small file per input partition.
-        int files = (int) Math.min(Integer.MAX_VALUE, Math.max(1, (m + ROWS_PER_FILE - 1) / ROWS_PER_FILE));
-        long version = c.write(sample.coalesce(files), common.output, out);
-        report(c, sample, design, n, m, scores, steps, version);
-      } finally {
-        sample.unpersist();
-      }
-      if (evaluate) {
-        SampleEvaluation.run(c, keyed, design, scores, p, m, n, ctx.seed(), evaluateSeeds, keyColumns(df.columns()));
-      }
-    });
+    Dataset<Row> keyed =
+        key != null
+            ? df
+            : df.withColumn(
+                OCCURRENCE,
+                functions
+                    .row_number()
+                    .over(
+                        org.apache.spark.sql.expressions.Window.partitionBy(
+                                Arrays.stream(df.columns())
+                                    .map(Design::quoted)
+                                    .toArray(Column[]::new))
+                            .orderBy(lit(1))));
+    return new Plan(
+        planSteps,
+        c -> {
+          // The sample (about m rows, small next to the table) is kept in executor memory as it is
+          // written, so the
+          // summary reads it there instead of the output table (which, with --write-mode slice,
+          // holds other runs too).
+          Dataset<Row> sample =
+              sample(c, keyed, df.columns(), design, scores, m, ctx.seed())
+                  .persist(StorageLevel.MEMORY_AND_DISK());
+          try {
+            // About m rows arrive spread over the input's partitions: write them as files of up to
+            // a million rows, not
+            // one small file per input partition.
+            int files =
+                (int)
+                    Math.min(
+                        Integer.MAX_VALUE, Math.max(1, (m + ROWS_PER_FILE - 1) / ROWS_PER_FILE));
+            long version = c.write(sample.coalesce(files), common.output, out);
+            report(c, sample, design, n, m, scores, steps, version);
+          } finally {
+            sample.unpersist();
+          }
+          if (evaluate) {
+            SampleEvaluation.run(
+                c,
+                keyed,
+                design,
+                scores,
+                p,
+                m,
+                n,
+                ctx.seed(),
+                evaluateSeeds,
+                keyColumns(df.columns()));
+          }
+        });
   }
 
-  private Scores scores(JobContext ctx, java.util.function.Function<MatrixPass.Visitor, MatrixPass.Acc> pass,
-      MatrixPass.Acc gram, long n, List<Double> steps, List<Double> sums) {
-    java.util.function.Function<InverseForm, InverseForm> form = jlDimension > 0
-        ? f -> f.projected(jlDimension, ctx.seed()) : java.util.function.Function.identity();
+  private Scores scores(
+      JobContext ctx,
+      java.util.function.Function<MatrixPass.Visitor, MatrixPass.Acc> pass,
+      MatrixPass.Acc gram,
+      long n,
+      List<Double> steps,
+      List<Double> sums) {
+    java.util.function.Function<InverseForm, InverseForm> form =
+        jlDimension > 0
+            ? f -> f.projected(jlDimension, ctx.seed())
+            : java.util.function.Function.identity();
     InverseForm q0 = form.apply(InverseForm.of(gram.gram()));
-    ctx.report().metric("factorization", q0.method()).metric("rank", q0.rank())
+    ctx.report()
+        .metric("factorization", q0.method())
+        .metric("rank", q0.rank())
         .metric("jl_dimension", jlDimension);
     return switch (method) {
       case "uniform" -> Scores.uniform(n);
       case "leverage" -> Scores.leverage(q0);
       case "root-leverage" -> {
         double pp = p;
-        double total = pass.apply((a, acc) -> acc.add(Math.pow(Math.min(1, q0.apply(a)), pp / 2))).sum();
+        double total =
+            pass.apply((a, acc) -> acc.add(Math.pow(Math.min(1, q0.apply(a)), pp / 2))).sum();
         yield Scores.rootLeverage(q0, p, total);
       }
       default -> {
-        LewisWeights w = LewisWeights.compute(p, gram, pass, lewisTolerance, lewisMaxIterations, steps, sums, form);
-        ctx.report().metric("lewis_iterations", w.iterations())
-            .metric("lewis_converged", steps.isEmpty() || steps.get(steps.size() - 1) < lewisTolerance);
+        LewisWeights w =
+            LewisWeights.compute(
+                p, gram, pass, lewisTolerance, lewisMaxIterations, steps, sums, form);
+        ctx.report()
+            .metric("lewis_iterations", w.iterations())
+            .metric(
+                "lewis_converged", steps.isEmpty() || steps.get(steps.size() - 1) < lewisTolerance);
         Scores sens = method.equals("lewis") ? Scores.lewis(w) : Scores.sensitivity(w, p);
-        yield method.equals("mixed") ? Scores.mixed(Scores.leverage(q0), Scores.sensitivity(w, p)) : sens;
+        yield method.equals("mixed")
+            ? Scores.mixed(Scores.leverage(q0), Scores.sensitivity(w, p))
+            : sens;
       }
     };
   }
 
-  /** The hash key of a row: --key, or the original columns and the occurrence number among identical rows. */
+  /**
+   * The hash key of a row: --key, or the original columns and the occurrence number among identical
+   * rows.
+   */
   private Column[] keyColumns(String[] originalColumns) {
     if (key != null) {
       return new Column[] {Design.quoted(key)};
     }
-    List<Column> cols = new ArrayList<>(Arrays.stream(originalColumns).map(Design::quoted).toList());
+    List<Column> cols =
+        new ArrayList<>(Arrays.stream(originalColumns).map(Design::quoted).toList());
     cols.add(col(OCCURRENCE));
     return cols.toArray(new Column[0]);
   }
@@ -240,45 +374,89 @@ public final class SensitivitySampleCommand extends InputJobCommand {
     return uniform(keyColumns, lit(seed));
   }
 
-  /** As {@link #uniform(Column[], long)} with the seed as a column (many seeds in one job, for tests). */
+  /**
+   * As {@link #uniform(Column[], long)} with the seed as a column (many seeds in one job, for
+   * tests).
+   */
   static Column uniform(Column[] keyColumns, Column seed) {
     Column[] withSeed = Arrays.copyOf(keyColumns, keyColumns.length + 1);
     withSeed[keyColumns.length] = seed;
     return shiftrightunsigned(xxhash64(withSeed), 11).multiply(lit(0x1.0p-53));
   }
 
-  private Dataset<Row> sample(JobContext c, Dataset<Row> df, String[] original, Design design, Scores scores, long m,
+  private Dataset<Row> sample(
+      JobContext c,
+      Dataset<Row> df,
+      String[] original,
+      Design design,
+      Scores scores,
+      long m,
       long seed) {
     Column u = uniform(keyColumns(original), seed);
     SamplingPass.Rule rule;
     if (!fixedSize) {
       rule = SamplingPass.poisson(m / scores.total());
     } else {
-      double t = c.phase("priority threshold", () -> SamplingPass.threshold(df, design, u, scores, m));
+      double t =
+          c.phase("priority threshold", () -> SamplingPass.threshold(df, design, u, scores, m));
       rule = SamplingPass.priority(t);
     }
     return SamplingPass.sample(c.spark(), df, original, design, u, scores, rule);
   }
 
-  private void report(JobContext c, Dataset<Row> sample, Design design, long n, long m, Scores scores,
-      List<Double> steps, long version) {
-    Row s = c.phase("summarise the sample", () -> sample.selectExpr("count(*)", "sum(weight)",
-        "sum(weight * weight)", "min(score)", "max(score)", "percentile(score, array(0.1, 0.25, 0.5, 0.75, 0.9))")
-        .first());
+  private void report(
+      JobContext c,
+      Dataset<Row> sample,
+      Design design,
+      long n,
+      long m,
+      Scores scores,
+      List<Double> steps,
+      long version) {
+    Row s =
+        c.phase(
+            "summarise the sample",
+            () ->
+                sample
+                    .selectExpr(
+                        "count(*)",
+                        "sum(weight)",
+                        "sum(weight * weight)",
+                        "min(score)",
+                        "max(score)",
+                        "percentile(score, array(0.1, 0.25, 0.5, 0.75, 0.9))")
+                    .first());
     long kept = s.getLong(0);
     double sumW = kept == 0 ? 0 : s.getDouble(1);
     double ess = kept == 0 ? 0 : sumW * sumW / s.getDouble(2);
-    c.report().metric("rows", n).metric("d", design.width()).metric("p", p).metric("method", method)
-        .metric("total_score_S", scores.total()).metric("target_size", m).metric("sample_size", kept)
-        .metric("sum_of_weights", sumW).metric("effective_sample_size", ess)
+    c.report()
+        .metric("rows", n)
+        .metric("d", design.width())
+        .metric("p", p)
+        .metric("method", method)
+        .metric("total_score_S", scores.total())
+        .metric("target_size", m)
+        .metric("sample_size", kept)
+        .metric("sum_of_weights", sumW)
+        .metric("effective_sample_size", ess)
         .metric("output_delta_version", version)
-        .note("Each sampled row carries weight = 1/inclusion_prob: weighted sums over the sample estimate the full "
-            + "table's sums without bias. sum_of_weights estimates the row count " + n + ".");
+        .note(
+            "Each sampled row carries weight = 1/inclusion_prob: weighted sums over the sample estimate the full "
+                + "table's sums without bias. sum_of_weights estimates the row count "
+                + n
+                + ".");
     if (kept > 0) {
-      c.report().metric("score_min_sampled", s.getDouble(3)).metric("score_max_sampled", s.getDouble(4));
+      c.report()
+          .metric("score_min_sampled", s.getDouble(3))
+          .metric("score_max_sampled", s.getDouble(4));
       List<Double> quantiles = s.getList(5);
-      c.report().plot(SvgPlot.bars("Score quantiles of the sampled rows", "score",
-          List.of("10%", "25%", "50%", "75%", "90%"), quantiles.stream().mapToDouble(Double::doubleValue).toArray()));
+      c.report()
+          .plot(
+              SvgPlot.bars(
+                  "Score quantiles of the sampled rows",
+                  "score",
+                  List.of("10%", "25%", "50%", "75%", "90%"),
+                  quantiles.stream().mapToDouble(Double::doubleValue).toArray()));
     }
     if (!steps.isEmpty()) {
       double[] x = new double[steps.size()];
@@ -287,11 +465,24 @@ public final class SensitivitySampleCommand extends InputJobCommand {
         x[i] = i + 1;
         y[i] = steps.get(i);
       }
-      c.report().plot(SvgPlot.xy("Lewis iterations: max |ln w_new - ln w_old|", "iteration", "step").logY()
-          .line("step", x, y));
+      c.report()
+          .plot(
+              SvgPlot.xy("Lewis iterations: max |ln w_new - ln w_old|", "iteration", "step")
+                  .logY()
+                  .line("step", x, y));
     }
-    spec.commandLine().getOut().println(String.format(Locale.ROOT, "sampled %d of %d rows (target %d, %s, p = %s) "
-        + "into %s", kept, n, m, method, fmt(p), common.output));
+    spec.commandLine()
+        .getOut()
+        .println(
+            String.format(
+                Locale.ROOT,
+                "sampled %d of %d rows (target %d, %s, p = %s) " + "into %s",
+                kept,
+                n,
+                m,
+                method,
+                fmt(p),
+                common.output));
   }
 
   static String fmt(double v) {

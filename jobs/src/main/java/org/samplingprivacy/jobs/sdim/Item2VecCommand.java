@@ -1,49 +1,60 @@
 package org.samplingprivacy.jobs.sdim;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
 
 import java.util.List;
 import org.apache.spark.ml.feature.Word2Vec;
 import org.apache.spark.ml.feature.Word2VecModel;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
-import org.samplingprivacy.jobs.io.SourceTable;
 import org.samplingprivacy.jobs.io.TableFormat;
 import org.samplingprivacy.jobs.io.TableIO;
 import org.samplingprivacy.jobs.runner.JobCommand;
 import org.samplingprivacy.jobs.runner.JobContext;
 import org.samplingprivacy.jobs.runner.Plan;
-import org.samplingprivacy.jobs.validate.InputException;
 import org.samplingprivacy.jobs.validate.Params;
-import org.samplingprivacy.jobs.validate.TableChecks;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code item2vec}: item embeddings for logs without an embedding table (docs/design/sdim.md §2.1): MLlib Word2Vec
- * (skip-gram) over each user's time-ordered items (ties ordered by item), so items that occur near each other in
- * users' histories get similar vectors. Output (item, embedding) feeds {@code sdim-signatures}.
+ * {@code item2vec}: item embeddings for logs without an embedding table (docs/design/sdim.md §2.1):
+ * MLlib Word2Vec (skip-gram) over each user's time-ordered items (ties ordered by item), so items
+ * that occur near each other in users' histories get similar vectors. Output (item, embedding)
+ * feeds {@code sdim-signatures}.
  */
-@Command(name = "item2vec", description = "Item embeddings by Word2Vec over each user's time-ordered behaviours.")
+@Command(
+    name = "item2vec",
+    description = "Item embeddings by Word2Vec over each user's time-ordered behaviours.")
 public final class Item2VecCommand extends JobCommand {
-  @picocli.CommandLine.Mixin
-  BehaviorLogOptions log;
+  @picocli.CommandLine.Mixin BehaviorLogOptions log;
 
-  @Option(names = "--dim", paramLabel = "D", defaultValue = "32", description = "Embedding dimension.")
+  @Option(
+      names = "--dim",
+      paramLabel = "D",
+      defaultValue = "32",
+      description = "Embedding dimension.")
   int dim;
 
-  @Option(names = "--window", paramLabel = "W", defaultValue = "5", description = "Word2Vec context window.")
+  @Option(
+      names = "--window",
+      paramLabel = "W",
+      defaultValue = "5",
+      description = "Word2Vec context window.")
   int window;
 
-  @Option(names = "--min-count", paramLabel = "N", defaultValue = "1", description = "Items seen fewer times are "
-      + "left out.")
+  @Option(
+      names = "--min-count",
+      paramLabel = "N",
+      defaultValue = "1",
+      description = "Items seen fewer times are " + "left out.")
   int minCount;
 
-  @Option(names = "--iterations", paramLabel = "N", defaultValue = "5", description = "Word2Vec passes.")
+  @Option(
+      names = "--iterations",
+      paramLabel = "N",
+      defaultValue = "5",
+      description = "Word2Vec passes.")
   int iterations;
 
   @Override
@@ -61,16 +72,51 @@ public final class Item2VecCommand extends JobCommand {
     TableIO.WriteSpec out = ctx.writeSpec(TableFormat.DELTA, TableFormat.PARQUET);
     BehaviorLogOptions.Log behaviours = log.read(ctx);
     Dataset<Row> events = behaviours.events();
-    return new Plan(List.of("sequences of " + behaviours.rows() + " behaviours per user, time-ordered",
-        "Word2Vec: dimension " + dim + ", window " + window + ", " + iterations + " iterations, seed " + ctx.seed(),
-        "write " + common.output), c -> {
-          Dataset<Row> seqs = events.groupBy("u").agg(functions.sort_array(functions.collect_list(
-              functions.struct(col("t"), col("i")))).as("s")).select(col("s.i").as("items"));
-          Word2VecModel model = c.phase("word2vec", () -> new Word2Vec().setInputCol("items").setVectorSize(dim)
-              .setWindowSize(window).setMinCount(minCount).setMaxIter(iterations).setSeed(c.seed())
-              .setNumPartitions(1).fit(seqs));
-          Dataset<Row> vectors = model.getVectors().select(col("word").as("item"),
-              org.apache.spark.ml.functions.vector_to_array(col("vector"), "float64").as("embedding"));
+    return new Plan(
+        List.of(
+            "sequences of " + behaviours.rows() + " behaviours per user, time-ordered",
+            "Word2Vec: dimension "
+                + dim
+                + ", window "
+                + window
+                + ", "
+                + iterations
+                + " iterations, seed "
+                + ctx.seed(),
+            "write " + common.output),
+        c -> {
+          Dataset<Row> seqs =
+              events
+                  .groupBy("u")
+                  .agg(
+                      functions
+                          .sort_array(functions.collect_list(functions.struct(col("t"), col("i"))))
+                          .as("s"))
+                  .select(col("s.i").as("items"));
+          Word2VecModel model =
+              c.phase(
+                  "word2vec",
+                  () ->
+                      new Word2Vec()
+                          .setInputCol("items")
+                          .setVectorSize(dim)
+                          .setWindowSize(window)
+                          .setMinCount(minCount)
+                          .setMaxIter(iterations)
+                          .setSeed(c.seed())
+                          .setNumPartitions(1)
+                          .fit(seqs));
+          Dataset<Row> vectors =
+              model
+                  .getVectors()
+                  .select(
+                      col("word").as("item"),
+                      org.apache
+                          .spark
+                          .ml
+                          .functions
+                          .vector_to_array(col("vector"), "float64")
+                          .as("embedding"));
           c.write(vectors, common.output, out);
           spec.commandLine().getOut().println("wrote item embeddings to " + common.output);
         });

@@ -24,14 +24,20 @@ final class SdimColumns {
     TableChecks.requireColumns(df, table, List.of(name));
     DataType t = df.schema().apply(name).dataType();
     if (!(t instanceof ArrayType a && a.elementType() instanceof NumericType)) {
-      throw new InputException(table + " column '" + name + "' (" + option + ") must be an array of numbers, but is "
-          + t.simpleString());
+      throw new InputException(
+          table
+              + " column '"
+              + name
+              + "' ("
+              + option
+              + ") must be an array of numbers, but is "
+              + t.simpleString());
     }
   }
 
   /**
-   * A time column as an orderable double: microseconds for timestamps, days for dates, the value for numbers. Only
-   * order matters to the point-in-time rule.
+   * A time column as an orderable double: microseconds for timestamps, days for dates, the value
+   * for numbers. Only order matters to the point-in-time rule.
    */
   static Column time(Dataset<Row> df, String table, String option, String name) {
     TableChecks.requireColumns(df, table, List.of(name));
@@ -46,7 +52,14 @@ final class SdimColumns {
     if (t instanceof NumericType) {
       return c.cast("double");
     }
-    throw new InputException(table + " column '" + name + "' (" + option + ") must be a timestamp, date or number, "
-        + "but is " + t.simpleString());
+    throw new InputException(
+        table
+            + " column '"
+            + name
+            + "' ("
+            + option
+            + ") must be a timestamp, date or number, "
+            + "but is "
+            + t.simpleString());
   }
 }

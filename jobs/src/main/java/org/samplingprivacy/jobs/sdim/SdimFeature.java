@@ -1,11 +1,12 @@
 package org.samplingprivacy.jobs.sdim;
 
 /**
- * The SDIM user-interest vector of a candidate (Cao et al. 2022, eqs. 9–12): for each signature i the sum of the
- * behaviours sharing the candidate's bucket, normalised, then the mean over all K signatures (an empty bucket
- * contributes a zero vector and still counts, as in the paper and FuxiCTR). Normalisation: {@code l2} (the paper's
- * ℓ2 per signature), {@code mean} (sum ÷ collision count) or {@code none} (the raw sum: an unbiased estimate of
- * Σ_j (1 − θ_j/π)^τ s_j, docs/design/sdim.md §1.4).
+ * The SDIM user-interest vector of a candidate (Cao et al. 2022, eqs. 9–12): for each signature i
+ * the sum of the behaviours sharing the candidate's bucket, normalised, then the mean over all K
+ * signatures (an empty bucket contributes a zero vector and still counts, as in the paper and
+ * FuxiCTR). Normalisation: {@code l2} (the paper's ℓ2 per signature), {@code mean} (sum ÷ collision
+ * count) or {@code none} (the raw sum: an unbiased estimate of Σ_j (1 − θ_j/π)^τ s_j,
+ * docs/design/sdim.md §1.4).
  */
 final class SdimFeature {
   private SdimFeature() {}

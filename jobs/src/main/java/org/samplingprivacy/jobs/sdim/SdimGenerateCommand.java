@@ -19,17 +19,21 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code sdim-generate}: long synthetic behaviour logs with planted long-term interests, so the long-sequence effect
- * of SDIM is measurable. Items belong to topics (embedding = unit(topic + noise)); each user has two interest topics;
- * a behaviour is an interest-topic item with probability {@code --interest-rate}, otherwise an item of a random topic
- * (so the most recent few behaviours say little); impressions are placed among the user's later behaviours, with
- * candidates half from the interests and half random, clicked with probability
- * sigmoid(slope·max_topic cos(candidate, interest topic) + offset). Every user's data is a function of (user, seed),
- * generated in executors, so the output does not depend on partitioning. Writes DIR/items, DIR/behaviors,
- * DIR/impressions.
+ * {@code sdim-generate}: long synthetic behaviour logs with planted long-term interests, so the
+ * long-sequence effect of SDIM is measurable. Items belong to topics (embedding = unit(topic +
+ * noise)); each user has two interest topics; a behaviour is an interest-topic item with
+ * probability {@code --interest-rate}, otherwise an item of a random topic (so the most recent few
+ * behaviours say little); impressions are placed among the user's later behaviours, with candidates
+ * half from the interests and half random, clicked with probability sigmoid(slope·max_topic
+ * cos(candidate, interest topic) + offset). Every user's data is a function of (user, seed),
+ * generated in executors, so the output does not depend on partitioning. Writes DIR/items,
+ * DIR/behaviors, DIR/impressions.
  */
-@Command(name = "sdim-generate", description = "Generate long synthetic behaviour logs with planted interests "
-    + "(items, behaviors, impressions) for SDIM experiments.")
+@Command(
+    name = "sdim-generate",
+    description =
+        "Generate long synthetic behaviour logs with planted interests "
+            + "(items, behaviors, impressions) for SDIM experiments.")
 public final class SdimGenerateCommand extends JobCommand {
   @Option(names = "--users", paramLabel = "N", defaultValue = "1000", description = "Users.")
   int users;
@@ -40,17 +44,32 @@ public final class SdimGenerateCommand extends JobCommand {
   @Option(names = "--topics", paramLabel = "N", defaultValue = "20", description = "Topics.")
   int topics;
 
-  @Option(names = "--dim", paramLabel = "D", defaultValue = "16", description = "Embedding dimension.")
+  @Option(
+      names = "--dim",
+      paramLabel = "D",
+      defaultValue = "16",
+      description = "Embedding dimension.")
   int dim;
 
-  @Option(names = "--length", paramLabel = "L", defaultValue = "1000",
-      description = "Behaviours per user (each user draws a length in [L/2, L]; up to 10,000 and more).")
+  @Option(
+      names = "--length",
+      paramLabel = "L",
+      defaultValue = "1000",
+      description =
+          "Behaviours per user (each user draws a length in [L/2, L]; up to 10,000 and more).")
   int length;
 
-  @Option(names = "--impressions-per-user", paramLabel = "N", defaultValue = "20", description = "Impressions per user.")
+  @Option(
+      names = "--impressions-per-user",
+      paramLabel = "N",
+      defaultValue = "20",
+      description = "Impressions per user.")
   int impressionsPerUser;
 
-  @Option(names = "--interest-rate", paramLabel = "P", defaultValue = "0.3",
+  @Option(
+      names = "--interest-rate",
+      paramLabel = "P",
+      defaultValue = "0.3",
       description = "Share of behaviours drawn from the user's interest topics.")
   double interestRate;
 
@@ -118,59 +137,107 @@ public final class SdimGenerateCommand extends JobCommand {
       unit(emb[i]);
     }
     String dir = common.output;
-    List<String> steps = List.of(users + " users x up to " + length + " behaviours, " + impressionsPerUser
-        + " impressions each; " + items + " items in " + topics + " topics of dimension " + dim,
-        "write " + dir + "/items, " + dir + "/behaviors, " + dir + "/impressions");
-    return new Plan(steps, c -> {
-      List<Row> itemRows = new ArrayList<>();
-      for (int i = 0; i < items; i++) {
-        itemRows.add(RowFactory.create("i" + i, i % topics, emb[i]));
-      }
-      StructType itemSchema = new StructType().add("item", DataTypes.StringType, false)
-          .add("topic", DataTypes.IntegerType, false)
-          .add("embedding", DataTypes.createArrayType(DataTypes.DoubleType, false), false);
-      c.write(c.spark().createDataFrame(itemRows, itemSchema), dir + "/items", c.writeSpec(
-          org.samplingprivacy.jobs.io.TableFormat.DELTA));
-      int nItems = items;
-      int nTopics = topics;
-      int len = length;
-      double rate = interestRate;
-      int perUser = impressionsPerUser;
-      StructType behSchema = new StructType().add("user", DataTypes.StringType, false)
-          .add("ts", DataTypes.LongType, false).add("item", DataTypes.StringType, false);
-      StructType impSchema = behSchema.add("label", DataTypes.IntegerType, false);
-      Dataset<Long> ids = c.spark().range(users).as(Encoders.LONG());
-      Dataset<Row> beh = ids.flatMap((FlatMapFunction<Long, Row>) u -> {
-        SplittableRandom r = new SplittableRandom(StableHash.hash64(u, StableHash.streamSeed(seed, 20)));
-        int[] interests = {r.nextInt(nTopics), r.nextInt(nTopics)};
-        int n = len / 2 + r.nextInt(len - len / 2 + 1);
-        List<Row> out = new ArrayList<>(n);
-        for (int j = 0; j < n; j++) {
-          int t = r.nextDouble() < rate ? interests[r.nextInt(2)] : r.nextInt(nTopics);
-          out.add(RowFactory.create("u" + u, (long) (2 * j), "i" + item(t, nTopics, nItems, r)));
-        }
-        return out.iterator();
-      }, Encoders.row(behSchema));
-      Dataset<Row> imp = ids.flatMap((FlatMapFunction<Long, Row>) u -> {
-        SplittableRandom r = new SplittableRandom(StableHash.hash64(u, StableHash.streamSeed(seed, 20)));
-        int[] interests = {r.nextInt(nTopics), r.nextInt(nTopics)};
-        int n = len / 2 + r.nextInt(len - len / 2 + 1);
-        SplittableRandom s = new SplittableRandom(StableHash.hash64(u, StableHash.streamSeed(seed, 21)));
-        List<Row> out = new ArrayList<>(perUser);
-        for (int k = 0; k < perUser; k++) {
-          long ts = 2L * (n / 2 + s.nextInt(n - n / 2)) + 1; // odd: between two behaviours of the later half
-          int t = s.nextBoolean() ? interests[s.nextInt(2)] : s.nextInt(nTopics);
-          int item = item(t, nTopics, nItems, s);
-          double sim = Math.max(dot(emb[item], topic[interests[0]]), dot(emb[item], topic[interests[1]]));
-          double p = 1 / (1 + Math.exp(-(5 * sim - 3)));
-          out.add(RowFactory.create("u" + u, ts, "i" + item, s.nextDouble() < p ? 1 : 0));
-        }
-        return out.iterator();
-      }, Encoders.row(impSchema));
-      c.write(beh, dir + "/behaviors", c.writeSpec(org.samplingprivacy.jobs.io.TableFormat.DELTA));
-      c.write(imp, dir + "/impressions", c.writeSpec(org.samplingprivacy.jobs.io.TableFormat.DELTA));
-      spec.commandLine().getOut().println("generated " + users + " users into " + dir);
-    });
+    List<String> steps =
+        List.of(
+            users
+                + " users x up to "
+                + length
+                + " behaviours, "
+                + impressionsPerUser
+                + " impressions each; "
+                + items
+                + " items in "
+                + topics
+                + " topics of dimension "
+                + dim,
+            "write " + dir + "/items, " + dir + "/behaviors, " + dir + "/impressions");
+    return new Plan(
+        steps,
+        c -> {
+          List<Row> itemRows = new ArrayList<>();
+          for (int i = 0; i < items; i++) {
+            itemRows.add(RowFactory.create("i" + i, i % topics, emb[i]));
+          }
+          StructType itemSchema =
+              new StructType()
+                  .add("item", DataTypes.StringType, false)
+                  .add("topic", DataTypes.IntegerType, false)
+                  .add("embedding", DataTypes.createArrayType(DataTypes.DoubleType, false), false);
+          c.write(
+              c.spark().createDataFrame(itemRows, itemSchema),
+              dir + "/items",
+              c.writeSpec(org.samplingprivacy.jobs.io.TableFormat.DELTA));
+          int nItems = items;
+          int nTopics = topics;
+          int len = length;
+          double rate = interestRate;
+          int perUser = impressionsPerUser;
+          StructType behSchema =
+              new StructType()
+                  .add("user", DataTypes.StringType, false)
+                  .add("ts", DataTypes.LongType, false)
+                  .add("item", DataTypes.StringType, false);
+          StructType impSchema = behSchema.add("label", DataTypes.IntegerType, false);
+          Dataset<Long> ids = c.spark().range(users).as(Encoders.LONG());
+          Dataset<Row> beh =
+              ids.flatMap(
+                  (FlatMapFunction<Long, Row>)
+                      u -> {
+                        SplittableRandom r =
+                            new SplittableRandom(
+                                StableHash.hash64(u, StableHash.streamSeed(seed, 20)));
+                        int[] interests = {r.nextInt(nTopics), r.nextInt(nTopics)};
+                        int n = len / 2 + r.nextInt(len - len / 2 + 1);
+                        List<Row> out = new ArrayList<>(n);
+                        for (int j = 0; j < n; j++) {
+                          int t =
+                              r.nextDouble() < rate ? interests[r.nextInt(2)] : r.nextInt(nTopics);
+                          out.add(
+                              RowFactory.create(
+                                  "u" + u, (long) (2 * j), "i" + item(t, nTopics, nItems, r)));
+                        }
+                        return out.iterator();
+                      },
+                  Encoders.row(behSchema));
+          Dataset<Row> imp =
+              ids.flatMap(
+                  (FlatMapFunction<Long, Row>)
+                      u -> {
+                        SplittableRandom r =
+                            new SplittableRandom(
+                                StableHash.hash64(u, StableHash.streamSeed(seed, 20)));
+                        int[] interests = {r.nextInt(nTopics), r.nextInt(nTopics)};
+                        int n = len / 2 + r.nextInt(len - len / 2 + 1);
+                        SplittableRandom s =
+                            new SplittableRandom(
+                                StableHash.hash64(u, StableHash.streamSeed(seed, 21)));
+                        List<Row> out = new ArrayList<>(perUser);
+                        for (int k = 0; k < perUser; k++) {
+                          long ts =
+                              2L * (n / 2 + s.nextInt(n - n / 2))
+                                  + 1; // odd: between two behaviours of the later half
+                          int t = s.nextBoolean() ? interests[s.nextInt(2)] : s.nextInt(nTopics);
+                          int item = item(t, nTopics, nItems, s);
+                          double sim =
+                              Math.max(
+                                  dot(emb[item], topic[interests[0]]),
+                                  dot(emb[item], topic[interests[1]]));
+                          double p = 1 / (1 + Math.exp(-(5 * sim - 3)));
+                          out.add(
+                              RowFactory.create(
+                                  "u" + u, ts, "i" + item, s.nextDouble() < p ? 1 : 0));
+                        }
+                        return out.iterator();
+                      },
+                  Encoders.row(impSchema));
+          c.write(
+              beh, dir + "/behaviors", c.writeSpec(org.samplingprivacy.jobs.io.TableFormat.DELTA));
+          c.write(
+              imp,
+              dir + "/impressions",
+              c.writeSpec(org.samplingprivacy.jobs.io.TableFormat.DELTA));
+          spec.commandLine().getOut().println("generated " + users + " users into " + dir);
+        });
   }
 
   /** A uniformly chosen item of topic t (items are assigned to topics round-robin). */

@@ -32,26 +32,38 @@ import org.samplingprivacy.jobs.validate.TableChecks;
 import picocli.CommandLine.Option;
 
 /**
- * The point-in-time sweep shared by {@code sdim-features} and {@code target-attention-features}: impressions and
- * behaviours (both joined to the signature table for their embeddings) are unioned, repartitioned by user and sorted
- * within partitions by (user, time, kind) with impressions before behaviours at equal times, so each impression sees
- * exactly the behaviours strictly before it. One pass walks each user's stream keeping running state ({@link
- * UserState}); nothing is grouped in memory, so a user with 10⁵ events costs only that state.
+ * The point-in-time sweep shared by {@code sdim-features} and {@code target-attention-features}:
+ * impressions and behaviours (both joined to the signature table for their embeddings) are unioned,
+ * repartitioned by user and sorted within partitions by (user, time, kind) with impressions before
+ * behaviours at equal times, so each impression sees exactly the behaviours strictly before it. One
+ * pass walks each user's stream keeping running state ({@link UserState}); nothing is grouped in
+ * memory, so a user with 10⁵ events costs only that state.
  */
 abstract class SweepCommand extends JobCommand {
-  @picocli.CommandLine.Mixin
-  BehaviorLogOptions log;
+  @picocli.CommandLine.Mixin BehaviorLogOptions log;
 
-  @Option(names = "--impressions", paramLabel = "PATH", description = "Impressions: user, time, candidate item, label, ...")
+  @Option(
+      names = "--impressions",
+      paramLabel = "PATH",
+      description = "Impressions: user, time, candidate item, label, ...")
   String impressions;
 
-  @Option(names = "--signatures", paramLabel = "PATH", description = "Item signatures from sdim-signatures.")
+  @Option(
+      names = "--signatures",
+      paramLabel = "PATH",
+      description = "Item signatures from sdim-signatures.")
   String signatures;
 
-  @Option(names = "--max-length", paramLabel = "L", description = "Use only the last L behaviours before each impression.")
+  @Option(
+      names = "--max-length",
+      paramLabel = "L",
+      description = "Use only the last L behaviours before each impression.")
   Integer maxLength;
 
-  /** The feature columns this command adds, after the impression's columns, {@code candidate} and {@code n_hist}. */
+  /**
+   * The feature columns this command adds, after the impression's columns, {@code candidate} and
+   * {@code n_hist}.
+   */
   abstract StructType featureSchema();
 
   /** The sweep's state settings: whether bucket sums and/or the behaviour list are kept. */
@@ -59,7 +71,9 @@ abstract class SweepCommand extends JobCommand {
 
   abstract boolean keepHistory();
 
-  /** Feature values for one impression (candidate embedding and signatures) given the user's state. */
+  /**
+   * Feature values for one impression (candidate embedding and signatures) given the user's state.
+   */
   interface FeatureFunction extends java.io.Serializable {
     Object[] apply(UserState state, double[] candidate, int[] candidateSignatures);
   }
@@ -95,49 +109,97 @@ abstract class SweepCommand extends JobCommand {
     TableChecks.requireColumns(sig.data(), st, List.of("item", "embedding", "signatures"));
     Column impTime = SdimColumns.time(imp.data(), it, "--time-col", log.timeCol);
     Column behTime = SdimColumns.time(beh.data(), bt, "--time-col", log.timeCol);
-    Dataset<Row> sigs = sig.data().select(col("item").cast("string").as("s_item"),
-        col("embedding").cast("array<double>").as("emb"), col("signatures").cast("array<int>").as("sig"));
+    Dataset<Row> sigs =
+        sig.data()
+            .select(
+                col("item").cast("string").as("s_item"),
+                col("embedding").cast("array<double>").as("emb"),
+                col("signatures").cast("array<int>").as("sig"));
     StructType payloadType = imp.data().schema();
-    Dataset<Row> impRows = imp.data().select(col("`" + log.userCol + "`").cast("string").as("u"), impTime.as("t"),
-        lit(0).as("kind"), col("`" + log.itemCol + "`").cast("string").as("i"),
-        struct(Arrays.stream(imp.data().columns()).map(c -> col("`" + c + "`")).toArray(Column[]::new)).as("p"));
-    Dataset<Row> behRows = beh.data().select(col("`" + log.userCol + "`").cast("string").as("u"), behTime.as("t"),
-        lit(1).as("kind"), col("`" + log.itemCol + "`").cast("string").as("i"),
-        lit(null).cast(payloadType).as("p"));
-    Dataset<Row> joined = impRows.unionByName(behRows).join(sigs, col("i").equalTo(col("s_item")), "left");
-    Row check = ctx.phase("check inputs", () -> joined.agg(
-        sum(when(col("u").isNull(), 1).otherwise(0)), sum(when(col("t").isNull(), 1).otherwise(0)),
-        sum(when(col("emb").isNull(), 1).otherwise(0)), functions.min(functions.size(col("emb"))),
-        functions.max(functions.size(col("emb"))), sum(when(col("kind").equalTo(0), 1).otherwise(0))).first());
+    Dataset<Row> impRows =
+        imp.data()
+            .select(
+                col("`" + log.userCol + "`").cast("string").as("u"),
+                impTime.as("t"),
+                lit(0).as("kind"),
+                col("`" + log.itemCol + "`").cast("string").as("i"),
+                struct(
+                        Arrays.stream(imp.data().columns())
+                            .map(c -> col("`" + c + "`"))
+                            .toArray(Column[]::new))
+                    .as("p"));
+    Dataset<Row> behRows =
+        beh.data()
+            .select(
+                col("`" + log.userCol + "`").cast("string").as("u"),
+                behTime.as("t"),
+                lit(1).as("kind"),
+                col("`" + log.itemCol + "`").cast("string").as("i"),
+                lit(null).cast(payloadType).as("p"));
+    Dataset<Row> joined =
+        impRows.unionByName(behRows).join(sigs, col("i").equalTo(col("s_item")), "left");
+    Row check =
+        ctx.phase(
+            "check inputs",
+            () ->
+                joined
+                    .agg(
+                        sum(when(col("u").isNull(), 1).otherwise(0)),
+                            sum(when(col("t").isNull(), 1).otherwise(0)),
+                        sum(when(col("emb").isNull(), 1).otherwise(0)),
+                            functions.min(functions.size(col("emb"))),
+                        functions.max(functions.size(col("emb"))),
+                            sum(when(col("kind").equalTo(0), 1).otherwise(0)))
+                    .first());
     if (check.isNullAt(5) || check.getLong(5) == 0) {
       throw new InputException(it + " has no rows");
     }
     if (check.getLong(0) > 0) {
-      throw new InputException(it + " or " + bt + ": column '" + log.userCol + "' has " + check.getLong(0) + " nulls");
+      throw new InputException(
+          it + " or " + bt + ": column '" + log.userCol + "' has " + check.getLong(0) + " nulls");
     }
     if (check.getLong(1) > 0) {
-      throw new InputException(it + " or " + bt + ": column '" + log.timeCol + "' has " + check.getLong(1)
-          + " null times");
+      throw new InputException(
+          it
+              + " or "
+              + bt
+              + ": column '"
+              + log.timeCol
+              + "' has "
+              + check.getLong(1)
+              + " null times");
     }
     if (check.getLong(2) > 0) {
-      throw new InputException(check.getLong(2) + " impression or behaviour rows have an item missing from " + st);
+      throw new InputException(
+          check.getLong(2) + " impression or behaviour rows have an item missing from " + st);
     }
     if (check.getInt(3) != check.getInt(4)) {
-      throw new InputException(st + ": embeddings have unequal lengths (" + check.getInt(3) + " to "
-          + check.getInt(4) + ")");
+      throw new InputException(
+          st
+              + ": embeddings have unequal lengths ("
+              + check.getInt(3)
+              + " to "
+              + check.getInt(4)
+              + ")");
     }
     int dim = check.getInt(3);
     int bucketSpace = 0;
     if (java.util.Arrays.asList(sig.data().columns()).contains("bits")) {
-      Row bk = sig.data().agg(functions.max(col("bits")), functions.max(functions.size(col("signatures")))).first();
-      if (!bk.isNullAt(0) && bk.getInt(0) <= 16 && ((long) bk.getInt(1) << bk.getInt(0)) <= 65_536) {
+      Row bk =
+          sig.data()
+              .agg(functions.max(col("bits")), functions.max(functions.size(col("signatures"))))
+              .first();
+      if (!bk.isNullAt(0)
+          && bk.getInt(0) <= 16
+          && ((long) bk.getInt(1) << bk.getInt(0)) <= 65_536) {
         bucketSpace = 1 << bk.getInt(0);
       }
     }
     int space = bucketSpace;
-    StructType outSchema = new StructType(payloadType.fields())
-        .add("candidate", DataTypes.createArrayType(DataTypes.DoubleType, false), false)
-        .add("n_hist", DataTypes.LongType, false);
+    StructType outSchema =
+        new StructType(payloadType.fields())
+            .add("candidate", DataTypes.createArrayType(DataTypes.DoubleType, false), false)
+            .add("n_hist", DataTypes.LongType, false);
     for (StructField f : featureSchema().fields()) {
       outSchema = outSchema.add(f);
     }
@@ -146,27 +208,53 @@ abstract class SweepCommand extends JobCommand {
     boolean sums = keepSums();
     boolean history = keepHistory();
     FeatureFunction fn = featureFunction();
-    List<String> steps = List.of("read " + check.getLong(5) + " impressions, behaviours from " + log.behaviors
-            + ", embeddings of dimension " + dim + " and signatures from " + signatures,
-        "one sorted sweep per user: each impression sees the behaviours strictly before it"
-            + (maxLength == null ? "" : " (the last " + maxLength + ")"),
-        "write " + common.output + " (" + out.format().id() + ")");
-    return new Plan(steps, c -> {
-      // Ties: impressions (kind 0) before behaviours at the same time (strict <); behaviours at one time by item,
-      // so the last-L window is the same whatever the input order.
-      Dataset<Row> sorted = joined.select("u", "t", "kind", "emb", "sig", "p", "i")
-          .repartition(col("u")).sortWithinPartitions("u", "t", "kind", "i");
-      Dataset<Row> result = sorted.mapPartitions((MapPartitionsFunction<Row, Row>) rows ->
-          sweep(rows, fn, window, sums, history, space), Encoders.row(schema));
-      c.write(result, common.output, out);
-      c.report().metric("dim", dim).metric("impressions", check.getLong(5))
-          .metric("max_length", maxLength == null ? "all" : maxLength);
-      spec.commandLine().getOut().println("wrote features of " + check.getLong(5) + " impressions to "
-          + common.output);
-    });
+    List<String> steps =
+        List.of(
+            "read "
+                + check.getLong(5)
+                + " impressions, behaviours from "
+                + log.behaviors
+                + ", embeddings of dimension "
+                + dim
+                + " and signatures from "
+                + signatures,
+            "one sorted sweep per user: each impression sees the behaviours strictly before it"
+                + (maxLength == null ? "" : " (the last " + maxLength + ")"),
+            "write " + common.output + " (" + out.format().id() + ")");
+    return new Plan(
+        steps,
+        c -> {
+          // Ties: impressions (kind 0) before behaviours at the same time (strict <); behaviours at
+          // one time by item,
+          // so the last-L window is the same whatever the input order.
+          Dataset<Row> sorted =
+              joined
+                  .select("u", "t", "kind", "emb", "sig", "p", "i")
+                  .repartition(col("u"))
+                  .sortWithinPartitions("u", "t", "kind", "i");
+          Dataset<Row> result =
+              sorted.mapPartitions(
+                  (MapPartitionsFunction<Row, Row>)
+                      rows -> sweep(rows, fn, window, sums, history, space),
+                  Encoders.row(schema));
+          c.write(result, common.output, out);
+          c.report()
+              .metric("dim", dim)
+              .metric("impressions", check.getLong(5))
+              .metric("max_length", maxLength == null ? "all" : maxLength);
+          spec.commandLine()
+              .getOut()
+              .println(
+                  "wrote features of " + check.getLong(5) + " impressions to " + common.output);
+        });
   }
 
-  private static Iterator<Row> sweep(Iterator<Row> rows, FeatureFunction fn, int window, boolean sums, boolean history,
+  private static Iterator<Row> sweep(
+      Iterator<Row> rows,
+      FeatureFunction fn,
+      int window,
+      boolean sums,
+      boolean history,
       int bucketSpace) {
     return new Iterator<>() {
       String user;

@@ -8,19 +8,31 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code target-attention-features}: the baselines SDIM approximates, over the same behaviours and the same
- * point-in-time sweep: exact softmax target attention TA(q, S) = Σ_j softmax_j(cos(q, s_j)/t)·s_j over every
- * behaviour before the impression (the last L with {@code --max-length}; the paper's DIN on the long sequence), and
- * mean pooling of the last {@code --pool-length} behaviours (20 by default). Costs O(L·d) per impression.
+ * {@code target-attention-features}: the baselines SDIM approximates, over the same behaviours and
+ * the same point-in-time sweep: exact softmax target attention TA(q, S) = Σ_j softmax_j(cos(q,
+ * s_j)/t)·s_j over every behaviour before the impression (the last L with {@code --max-length}; the
+ * paper's DIN on the long sequence), and mean pooling of the last {@code --pool-length} behaviours
+ * (20 by default). Costs O(L·d) per impression.
  */
-@Command(name = "target-attention-features", description = "Exact target attention and last-N mean pooling per "
-    + "impression (baselines for sdim-features).")
+@Command(
+    name = "target-attention-features",
+    description =
+        "Exact target attention and last-N mean pooling per "
+            + "impression (baselines for sdim-features).")
 public final class TargetAttentionFeaturesCommand extends SweepCommand {
-  @Option(names = "--temperature", paramLabel = "T", defaultValue = "0.5",
-      description = "Softmax temperature on cosine similarity (0.5: the paper's Fig. 2 comparison).")
+  @Option(
+      names = "--temperature",
+      paramLabel = "T",
+      defaultValue = "0.5",
+      description =
+          "Softmax temperature on cosine similarity (0.5: the paper's Fig. 2 comparison).")
   double temperature;
 
-  @Option(names = "--pool-length", paramLabel = "N", defaultValue = "20", description = "Behaviours mean-pooled.")
+  @Option(
+      names = "--pool-length",
+      paramLabel = "N",
+      defaultValue = "20",
+      description = "Behaviours mean-pooled.")
   int poolLength;
 
   @Override
@@ -31,7 +43,8 @@ public final class TargetAttentionFeaturesCommand extends SweepCommand {
 
   @Override
   StructType featureSchema() {
-    return new StructType().add("target_attention", DataTypes.createArrayType(DataTypes.DoubleType, false), false)
+    return new StructType()
+        .add("target_attention", DataTypes.createArrayType(DataTypes.DoubleType, false), false)
         .add("mean_last", DataTypes.createArrayType(DataTypes.DoubleType, false), false);
   }
 
@@ -76,7 +89,9 @@ public final class TargetAttentionFeaturesCommand extends SweepCommand {
     }
     double[] mean = new double[d];
     int n = 0;
-    for (Iterator<UserState.Behaviour> it = state.newestFirst(); it.hasNext() && n < poolLength; n++) {
+    for (Iterator<UserState.Behaviour> it = state.newestFirst();
+        it.hasNext() && n < poolLength;
+        n++) {
       double[] s = it.next().embedding();
       for (int a = 0; a < d; a++) {
         mean[a] += s[a];

@@ -5,15 +5,16 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * One user's behaviour history as a time-ordered sweep reaches it: the SDIM bucket sums (per signature and bucket,
- * the sum of member behaviours' embeddings and their count, the BSE state of the paper's §3.4) and, when a window
- * of the last L behaviours is kept or target attention needs them, the behaviours themselves. Bucket sums are
- * linear, so a behaviour leaving the window is subtracted.
+ * One user's behaviour history as a time-ordered sweep reaches it: the SDIM bucket sums (per
+ * signature and bucket, the sum of member behaviours' embeddings and their count, the BSE state of
+ * the paper's §3.4) and, when a window of the last L behaviours is kept or target attention needs
+ * them, the behaviours themselves. Bucket sums are linear, so a behaviour leaving the window is
+ * subtracted.
  */
 final class UserState {
   /**
-   * One behaviour: embedding, signatures and the number of buckets per signature (2^bits, or 0 if unknown or too
-   * large for the dense layout).
+   * One behaviour: embedding, signatures and the number of buckets per signature (2^bits, or 0 if
+   * unknown or too large for the dense layout).
    */
   record Behaviour(double[] embedding, int[] signatures, int bucketSpace) {
     Behaviour(double[] embedding, int[] signatures) {
@@ -26,8 +27,10 @@ final class UserState {
   private final boolean keepHistory;
   private final Map<Long, double[]> sums = new HashMap<>();
   private final Map<Long, long[]> counts = new HashMap<>();
+
   /** Dense layout for small bucket spaces (K·2^bits ≤ 2^16): no hashing or boxing per behaviour. */
   private double[] denseSums;
+
   private long[] denseCounts;
   private int buckets;
   private final ArrayDeque<Behaviour> window = new ArrayDeque<>();

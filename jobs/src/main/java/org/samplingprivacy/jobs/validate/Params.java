@@ -7,8 +7,8 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * Parameter checks shared by every command. Each takes the option name as the user typed it, so the message of the
- * {@link InputException} names it: {@code --fraction must be in (0, 1], got 1.5}.
+ * Parameter checks shared by every command. Each takes the option name as the user typed it, so the
+ * message of the {@link InputException} names it: {@code --fraction must be in (0, 1], got 1.5}.
  */
 public final class Params {
   private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:+\\-]{0,127}");
@@ -26,16 +26,21 @@ public final class Params {
   public static double requireInRange(String option, double value, double lo, double hi) {
     requireFinite(option, value);
     if (value < lo || value > hi) {
-      throw new InputException(option + " must be in [" + fmt(lo) + ", " + fmt(hi) + "], got " + fmt(value));
+      throw new InputException(
+          option + " must be in [" + fmt(lo) + ", " + fmt(hi) + "], got " + fmt(value));
     }
     return value;
   }
 
-  /** Requires {@code lo < value <= hi}: the usual shape of a fraction or probability that may not be zero. */
+  /**
+   * Requires {@code lo < value <= hi}: the usual shape of a fraction or probability that may not be
+   * zero.
+   */
   public static double requireInHalfOpen(String option, double value, double lo, double hi) {
     requireFinite(option, value);
     if (value <= lo || value > hi) {
-      throw new InputException(option + " must be in (" + fmt(lo) + ", " + fmt(hi) + "], got " + fmt(value));
+      throw new InputException(
+          option + " must be in (" + fmt(lo) + ", " + fmt(hi) + "], got " + fmt(value));
     }
     return value;
   }
@@ -72,32 +77,44 @@ public final class Params {
     return value;
   }
 
-  /** Requires {@code value} to be one of {@code allowed}, case-insensitively; returns it in lower case. */
+  /**
+   * Requires {@code value} to be one of {@code allowed}, case-insensitively; returns it in lower
+   * case.
+   */
   public static String requireOneOf(String option, String value, String... allowed) {
     String v = value == null ? "" : value.toLowerCase(Locale.ROOT);
     if (!Arrays.asList(allowed).contains(v)) {
-      throw new InputException(option + " must be one of " + String.join(", ", allowed) + ", got '" + value + "'");
+      throw new InputException(
+          option + " must be one of " + String.join(", ", allowed) + ", got '" + value + "'");
     }
     return v;
   }
 
   /**
-   * A run id names one run's slice of an output table (and appears in a Delta predicate), so it is restricted to
-   * the characters Airflow's {@code ds} and {@code run_id} use: letters, digits, {@code _ . : + -}.
+   * A run id names one run's slice of an output table (and appears in a Delta predicate), so it is
+   * restricted to the characters Airflow's {@code ds} and {@code run_id} use: letters, digits,
+   * {@code _ . : + -}.
    */
   public static String requireRunId(String option, String value) {
     if (value != null && value.isBlank()) {
-      throw new InputException(option + " must not be empty: give 1-128 characters of letters, digits and _ . : + -");
+      throw new InputException(
+          option + " must not be empty: give 1-128 characters of letters, digits and _ . : + -");
     }
     requirePresent(option, value);
     if (!RUN_ID.matcher(value).matches()) {
-      throw new InputException(option + " must be 1-128 characters of letters, digits and _ . : + - "
-          + "starting with a letter or digit, got '" + value + "'");
+      throw new InputException(
+          option
+              + " must be 1-128 characters of letters, digits and _ . : + - "
+              + "starting with a letter or digit, got '"
+              + value
+              + "'");
     }
     return value;
   }
 
-  /** Splits a comma-separated list option, trimming blanks; requires at least one distinct entry. */
+  /**
+   * Splits a comma-separated list option, trimming blanks; requires at least one distinct entry.
+   */
   public static List<String> requireList(String option, String value) {
     requirePresent(option, value);
     List<String> out = new ArrayList<>();

@@ -23,9 +23,10 @@ import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 
 /**
- * Schema and content checks of input tables, shared by every job. Schema checks read only the schema; the content
- * check ({@link #requireComplete}) is one aggregation pass in the executors that returns a few counts to the driver.
- * Every failure is an {@link InputException} naming the table and the column.
+ * Schema and content checks of input tables, shared by every job. Schema checks read only the
+ * schema; the content check ({@link #requireComplete}) is one aggregation pass in the executors
+ * that returns a few counts to the driver. Every failure is an {@link InputException} naming the
+ * table and the column.
  */
 public final class TableChecks {
   private TableChecks() {}
@@ -35,35 +36,48 @@ public final class TableChecks {
     Set<String> present = Set.of(df.columns());
     for (String c : columns) {
       if (!present.contains(c)) {
-        throw new InputException(table + " has no column '" + c + "' (columns: " + String.join(", ", df.columns()) + ")");
+        throw new InputException(
+            table
+                + " has no column '"
+                + c
+                + "' (columns: "
+                + String.join(", ", df.columns())
+                + ")");
       }
     }
   }
 
-  /** Requires {@code column} to exist and have a numeric type (integral, decimal, float or double). */
+  /**
+   * Requires {@code column} to exist and have a numeric type (integral, decimal, float or double).
+   */
   public static void requireNumeric(Dataset<Row> df, String table, List<String> columns) {
     requireColumns(df, table, columns);
     for (String c : columns) {
       DataType t = field(df, c).dataType();
       if (!(t instanceof NumericType)) {
-        throw new InputException(table + " column '" + c + "' must be numeric, but is " + t.simpleString());
+        throw new InputException(
+            table + " column '" + c + "' must be numeric, but is " + t.simpleString());
       }
     }
   }
 
   /** Requires {@code column} to exist and have one of the {@code allowed} types. */
-  public static void requireType(Dataset<Row> df, String table, String column, DataType... allowed) {
+  public static void requireType(
+      Dataset<Row> df, String table, String column, DataType... allowed) {
     requireColumns(df, table, List.of(column));
     DataType t = field(df, column).dataType();
     if (Arrays.stream(allowed).noneMatch(t::sameType)) {
-      String names = String.join(" or ", Arrays.stream(allowed).map(DataType::simpleString).toList());
-      throw new InputException(table + " column '" + column + "' must be " + names + ", but is " + t.simpleString());
+      String names =
+          String.join(" or ", Arrays.stream(allowed).map(DataType::simpleString).toList());
+      throw new InputException(
+          table + " column '" + column + "' must be " + names + ", but is " + t.simpleString());
     }
   }
 
   /**
-   * In one pass: requires {@code df} to have at least one row and no null (or, for floating columns, NaN) in
-   * {@code columns}. Returns the row count, which callers reuse instead of counting again.
+   * In one pass: requires {@code df} to have at least one row and no null (or, for floating
+   * columns, NaN) in {@code columns}. Returns the row count, which callers reuse instead of
+   * counting again.
    */
   public static long requireComplete(Dataset<Row> df, String table, List<String> columns) {
     requireColumns(df, table, columns);
@@ -91,9 +105,20 @@ public final class TableChecks {
     }
     if (!bad.isEmpty()) {
       Map.Entry<String, Long> first = bad.entrySet().iterator().next();
-      throw new InputException(table + " column '" + first.getKey() + "' has " + first.getValue() + " null or NaN value"
-          + (first.getValue() == 1 ? "" : "s") + " of " + rows + " rows"
-          + (bad.size() > 1 ? " (also: " + String.join(", ", bad.keySet().stream().skip(1).toList()) + ")" : ""));
+      throw new InputException(
+          table
+              + " column '"
+              + first.getKey()
+              + "' has "
+              + first.getValue()
+              + " null or NaN value"
+              + (first.getValue() == 1 ? "" : "s")
+              + " of "
+              + rows
+              + " rows"
+              + (bad.size() > 1
+                  ? " (also: " + String.join(", ", bad.keySet().stream().skip(1).toList()) + ")"
+                  : ""));
     }
     return rows;
   }

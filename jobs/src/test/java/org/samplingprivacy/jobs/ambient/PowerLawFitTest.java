@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** Oracles: noiseless curves (exact recovery and inversion), known parameters under noise, Table 1 arithmetic. */
+/**
+ * Oracles: noiseless curves (exact recovery and inversion), known parameters under noise, Table 1
+ * arithmetic.
+ */
 class PowerLawFitTest {
   static final double[] SIZES = {100, 200, 400, 800, 1600, 3200, 6400, 12800};
 
@@ -34,12 +37,14 @@ class PowerLawFitTest {
     for (int t = 0; t < trials; t++) {
       double[] e = new double[SIZES.length];
       for (int i = 0; i < e.length; i++) {
-        e[i] = (20 * Math.pow(SIZES[i], -0.6) + 0.01) * Math.exp(0.05 * GaussianMixture.gaussian(rng));
+        e[i] =
+            (20 * Math.pow(SIZES[i], -0.6) + 0.01) * Math.exp(0.05 * GaussianMixture.gaussian(rng));
       }
       PowerLawFit f = PowerLawFit.fit(SIZES, e, PowerLawFit.Floor.NON_NEGATIVE);
       List<Double> bs = new ArrayList<>();
       f.bootstrap(SIZES, e, null, 200, t, g -> bs.add(g.b));
-      double[] ci = PowerLawFit.interval(bs.stream().mapToDouble(Double::doubleValue).toArray(), 0.95);
+      double[] ci =
+          PowerLawFit.interval(bs.stream().mapToDouble(Double::doubleValue).toArray(), 0.95);
       if (ci[0] <= 0.6 && 0.6 <= ci[1]) {
         covered++;
       }
@@ -51,11 +56,18 @@ class PowerLawFitTest {
   @Test
   void tableOneGivesTheNotesTwoPointNumbers() {
     // Note §3.2: b = log10(FID(0.1N)/FID(N)); n_eq of the 90/10 mix; v = (n_eq − 0.1N)/(0.9N).
-    double[][] table = {{1.99, 17.30, 2.81, 11.93}, {2.40, 11.92, 2.75, 12.97}, {1.41, 10.57, 1.68, 5.32}};
-    double[][] expected = {{0.939, 0.693, 0.66, 0.15}, {0.696, 0.822, 0.80, 0.09}, {0.875, 0.819, 0.80, 0.22}};
+    double[][] table = {
+      {1.99, 17.30, 2.81, 11.93}, {2.40, 11.92, 2.75, 12.97}, {1.41, 10.57, 1.68, 5.32}
+    };
+    double[][] expected = {
+      {0.939, 0.693, 0.66, 0.15}, {0.696, 0.822, 0.80, 0.09}, {0.875, 0.819, 0.80, 0.22}
+    };
     for (int k = 0; k < 3; k++) {
-      PowerLawFit f = PowerLawFit.fit(new double[] {0.1, 1}, new double[] {table[k][1], table[k][0]},
-          PowerLawFit.Floor.NON_NEGATIVE);
+      PowerLawFit f =
+          PowerLawFit.fit(
+              new double[] {0.1, 1},
+              new double[] {table[k][1], table[k][0]},
+              PowerLawFit.Floor.NON_NEGATIVE);
       assertEquals(PowerLawFit.Floor.ZERO, f.floor, "two sizes: no floor");
       assertEquals(expected[k][0], f.b, 0.002);
       double neq = f.invert(table[k][2]);

@@ -13,13 +13,14 @@ import org.apache.commons.math3.util.Pair;
 import org.junit.jupiter.api.Test;
 
 /**
- * Oracles: commons-math3's standard EM (an independent implementation) for σ = 0; a planted mixture's known
- * parameters for noisy data; the EM ascent property for the log-likelihood trace.
+ * Oracles: commons-math3's standard EM (an independent implementation) for σ = 0; a planted
+ * mixture's known parameters for noisy data; the EM ascent property for the log-likelihood trace.
  */
 class XdEmTest {
   static final double[][] MEANS = {{-2, 0}, {2, 0}, {0, 2.5}};
-  static final double[][][] COVS = {{{0.30, 0.10}, {0.10, 0.20}}, {{0.20, -0.05}, {-0.05, 0.25}},
-      {{0.15, 0}, {0, 0.40}}};
+  static final double[][][] COVS = {
+    {{0.30, 0.10}, {0.10, 0.20}}, {{0.20, -0.05}, {-0.05, 0.25}}, {{0.15, 0}, {0, 0.40}}
+  };
   static final double[] WEIGHTS = {0.5, 0.3, 0.2};
 
   static List<double[]> planted(int n, long seed) {
@@ -33,12 +34,18 @@ class XdEmTest {
     GaussianMixture start = XdEm.initialise(xs, 3, 0, new SplittableRandom(5));
     List<XdEm.Row> rows = xs.stream().map(x -> new XdEm.Row(x, 0)).toList();
     XdEm.Settings s = new XdEm.Settings(3, 5000, 1e-14, 1, 0);
-    XdEm.Fit mine = XdEm.iterate(start, new double[] {0}, s,
-        (m, lv) -> XdEm.accumulate(m, new double[] {0}, lv, rows.iterator()));
+    XdEm.Fit mine =
+        XdEm.iterate(
+            start,
+            new double[] {0},
+            s,
+            (m, lv) -> XdEm.accumulate(m, new double[] {0}, lv, rows.iterator()));
     List<Pair<Double, MultivariateNormalDistribution>> comps = new ArrayList<>();
     for (int j = 0; j < 3; j++) {
-      comps.add(new Pair<>(start.weights[j], new MultivariateNormalDistribution(start.means[j],
-          start.covariances[j])));
+      comps.add(
+          new Pair<>(
+              start.weights[j],
+              new MultivariateNormalDistribution(start.means[j], start.covariances[j])));
     }
     MultivariateNormalMixtureExpectationMaximization em =
         new MultivariateNormalMixtureExpectationMaximization(xs.toArray(new double[0][]));
@@ -51,7 +58,10 @@ class XdEmTest {
       for (int a = 0; a < 2; a++) {
         assertEquals(c.getSecond().getMeans()[a], mine.model().means[j][a], 1e-6);
         for (int b = 0; b < 2; b++) {
-          assertEquals(c.getSecond().getCovariances().getEntry(a, b), mine.model().covariances[j][a][b], 1e-6);
+          assertEquals(
+              c.getSecond().getCovariances().getEntry(a, b),
+              mine.model().covariances[j][a][b],
+              1e-6);
         }
       }
     }
@@ -64,7 +74,8 @@ class XdEmTest {
     List<XdEm.Row> rows = new ArrayList<>();
     List<double[]> clean = new ArrayList<>();
     for (int i = 0; i < xs.size(); i++) {
-      double sigma = i < 200 ? 0 : i % 2 == 0 ? 0.4 : 0.6; // 200 clean anchors, the rest noisy at two levels
+      double sigma =
+          i < 200 ? 0 : i % 2 == 0 ? 0.4 : 0.6; // 200 clean anchors, the rest noisy at two levels
       double[] y = xs.get(i).clone();
       for (int a = 0; a < 2; a++) {
         y[a] += sigma * GaussianMixture.gaussian(rng);
@@ -90,11 +101,15 @@ class XdEmTest {
     }
     double[] t = xd.logLikTrace();
     for (int i = 1; i < t.length; i++) {
-      assertTrue(t[i] >= t[i - 1] - 1e-9 * Math.abs(t[i - 1]), "log-likelihood decreased at iteration " + i);
+      assertTrue(
+          t[i] >= t[i - 1] - 1e-9 * Math.abs(t[i - 1]),
+          "log-likelihood decreased at iteration " + i);
     }
   }
 
-  /** Largest absolute covariance entry error over the planted components (matched by nearest mean). */
+  /**
+   * Largest absolute covariance entry error over the planted components (matched by nearest mean).
+   */
   static double covarianceError(GaussianMixture g) {
     double err = 0;
     for (int j = 0; j < 3; j++) {

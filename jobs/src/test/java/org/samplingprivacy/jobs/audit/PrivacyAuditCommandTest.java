@@ -22,10 +22,11 @@ import org.samplingprivacy.jobs.gsd.PlantedBugs;
 import org.samplingprivacy.jobs.privacy.ZcdpConversion;
 
 /**
- * The audit's two obligations, each with fixed seeds: no false alarm on the correct mechanism (the claim's ε above
- * the lower bound, the claimed μ = √(2ρ) inside the 99% μ interval: the closed form of the Gaussian mechanism's
- * trade-off), and power against planted bugs (σ/3, sensitivity understated by √2, noise off). Oracles besides: the
- * trial table fed to epsilon-estimate by hand gives the same bounds; trial scores do not depend on the partitioning.
+ * The audit's two obligations, each with fixed seeds: no false alarm on the correct mechanism (the
+ * claim's ε above the lower bound, the claimed μ = √(2ρ) inside the 99% μ interval: the closed form
+ * of the Gaussian mechanism's trade-off), and power against planted bugs (σ/3, sensitivity
+ * understated by √2, noise off). Oracles besides: the trial table fed to epsilon-estimate by hand
+ * gives the same bounds; trial scores do not depend on the partitioning.
  */
 class PrivacyAuditCommandTest extends SparkTestBase {
   private static final String COLUMNS = "sex,educ,race,married";
@@ -36,10 +37,27 @@ class PrivacyAuditCommandTest extends SparkTestBase {
   }
 
   private static List<String> base(Path dir, String epsilon) {
-    return new ArrayList<>(List.of("privacy-audit", "--input", repoFile("data/pums/PUMS.csv").toString(), "--domain",
-        repoFile("data/pums/pums-domain.json").toString(), "--columns", COLUMNS, "--epsilon", epsilon, "--delta",
-        "1e-6", "--workload", "marginals:2", "--seed", "5", "--output", dir.resolve("trials").toString(),
-        "--report-dir", dir.resolve("report").toString()));
+    return new ArrayList<>(
+        List.of(
+            "privacy-audit",
+            "--input",
+            repoFile("data/pums/PUMS.csv").toString(),
+            "--domain",
+            repoFile("data/pums/pums-domain.json").toString(),
+            "--columns",
+            COLUMNS,
+            "--epsilon",
+            epsilon,
+            "--delta",
+            "1e-6",
+            "--workload",
+            "marginals:2",
+            "--seed",
+            "5",
+            "--output",
+            dir.resolve("trials").toString(),
+            "--report-dir",
+            dir.resolve("report").toString()));
   }
 
   private static Result run(List<String> args, String... more) {
@@ -63,10 +81,12 @@ class PrivacyAuditCommandTest extends SparkTestBase {
     double mu = Math.sqrt(2 * ZcdpConversion.rho(eps, 1e-6));
     assertEquals(mu, m.get("mu_claimed").asDouble(), 1e-9);
     Assertions.assertTrue(m.get("epsilon_lower_bound").asDouble() < eps, m.toString());
-    Assertions.assertTrue(m.get("mu_lo").asDouble() <= mu && mu <= m.get("mu_hi").asDouble(), m.toString());
+    Assertions.assertTrue(
+        m.get("mu_lo").asDouble() <= mu && mu <= m.get("mu_hi").asDouble(), m.toString());
     assertEquals("consistent with the claim", m.get("verdict").asText());
     Assertions.assertTrue(r.out().contains("consistent with the claim"), r.out());
-    Assertions.assertTrue(Files.readString(dir.resolve("report/report.html")).contains("not differentially private"));
+    Assertions.assertTrue(
+        Files.readString(dir.resolve("report/report.html")).contains("not differentially private"));
     assertFalse(Files.exists(dir.resolve("ledger")));
   }
 
@@ -89,12 +109,14 @@ class PrivacyAuditCommandTest extends SparkTestBase {
     Result r = run(base(dir, "1"), "--trials", "100000", "--fail-on-violation");
     assertEquals(1, r.code(), "--fail-on-violation fails the run: " + r.err());
     Assertions.assertTrue(r.err().contains("VIOLATION") && !r.err().contains("\tat "), r.err());
-    Assertions.assertTrue(Files.exists(dir.resolve("trials")) && Files.exists(dir.resolve("trials_estimates")));
+    Assertions.assertTrue(
+        Files.exists(dir.resolve("trials")) && Files.exists(dir.resolve("trials_estimates")));
     JsonNode m = metrics(dir);
     Assertions.assertTrue(m.get("verdict").asText().startsWith("VIOLATION"), m.toString());
     // sigma / sqrt(2): the interval is centred near sqrt(2) mu.
     double mu = m.get("mu_claimed").asDouble();
-    Assertions.assertTrue(m.get("mu_lo").asDouble() > mu && m.get("mu_hi").asDouble() > Math.sqrt(2) * mu * 0.95,
+    Assertions.assertTrue(
+        m.get("mu_lo").asDouble() > mu && m.get("mu_hi").asDouble() > Math.sqrt(2) * mu * 0.95,
         m.toString());
   }
 
@@ -103,40 +125,87 @@ class PrivacyAuditCommandTest extends SparkTestBase {
     Path dir = tempDir("audit-chain");
     Result r = run(base(dir, "1"), "--trials", "30000");
     assertEquals(0, r.code(), r.err());
-    Dataset<Row> est = SPARK.read().format("delta").load(dir.resolve("trials_estimates").toString())
-        .orderBy("threshold");
+    Dataset<Row> est =
+        SPARK
+            .read()
+            .format("delta")
+            .load(dir.resolve("trials_estimates").toString())
+            .orderBy("threshold");
     List<Row> rows = est.collectAsList();
-    String thresholds = rows.stream().map(x -> Double.toString(x.<Double>getAs("threshold")))
-        .collect(Collectors.joining(","));
-    Result e = spp("epsilon-estimate", "--input", dir.resolve("trials").toString(), "--member-col", "is_member",
-        "--score-col", "score", "--thresholds", thresholds, "--selection", "bonferroni", "--alpha", "0.05",
-        "--delta", "1e-6", "--claimed-epsilon", "1", "--output", dir.resolve("by-hand").toString());
+    String thresholds =
+        rows.stream()
+            .map(x -> Double.toString(x.<Double>getAs("threshold")))
+            .collect(Collectors.joining(","));
+    Result e =
+        spp(
+            "epsilon-estimate",
+            "--input",
+            dir.resolve("trials").toString(),
+            "--member-col",
+            "is_member",
+            "--score-col",
+            "score",
+            "--thresholds",
+            thresholds,
+            "--selection",
+            "bonferroni",
+            "--alpha",
+            "0.05",
+            "--delta",
+            "1e-6",
+            "--claimed-epsilon",
+            "1",
+            "--output",
+            dir.resolve("by-hand").toString());
     assertEquals(0, e.code(), e.err());
-    List<Row> byHand = SPARK.read().format("delta").load(dir.resolve("by-hand").toString()).orderBy("threshold")
-        .collectAsList();
+    List<Row> byHand =
+        SPARK
+            .read()
+            .format("delta")
+            .load(dir.resolve("by-hand").toString())
+            .orderBy("threshold")
+            .collectAsList();
     assertEquals(rows.size(), byHand.size());
     for (int i = 0; i < rows.size(); i++) {
       for (String c : new String[] {"tp", "fn", "tn", "fp"}) {
         assertEquals((long) rows.get(i).getAs(c), (long) byHand.get(i).getAs(c), c);
       }
-      for (String c : new String[] {"alpha", "bayes_lower_bound", "cp_lower_bound", "gdp_mu_bayes_lower_bound"}) {
-        assertEquals(rows.get(i).<Double>getAs(c), byHand.get(i).<Double>getAs(c), 1e-9, c + " at threshold " + i);
+      for (String c :
+          new String[] {
+            "alpha", "bayes_lower_bound", "cp_lower_bound", "gdp_mu_bayes_lower_bound"
+          }) {
+        assertEquals(
+            rows.get(i).<Double>getAs(c),
+            byHand.get(i).<Double>getAs(c),
+            1e-9,
+            c + " at threshold " + i);
       }
-      assertEquals(rows.get(i).<Boolean>getAs("selected"), byHand.get(i).<Boolean>getAs("selected"));
+      assertEquals(
+          rows.get(i).<Boolean>getAs("selected"), byHand.get(i).<Boolean>getAs("selected"));
     }
   }
 
   @Test
   void trialScoresDoNotDependOnThePartitioning() throws Exception {
-    // 20,000 trials run in 2 Spark partitions, 60,000 in 4: the first 20,000 trials' scores are the same.
+    // 20,000 trials run in 2 Spark partitions, 60,000 in 4: the first 20,000 trials' scores are the
+    // same.
     Path a = tempDir("audit-part-a");
     Path b = tempDir("audit-part-b");
     assertEquals(0, run(base(a, "1"), "--trials", "20000").code());
     assertEquals(0, run(base(b, "1"), "--trials", "60000").code());
-    Dataset<Row> ta = SPARK.read().format("delta").load(a.resolve("trials").toString()).select("trial", "is_member",
-        "score");
-    Dataset<Row> tb = SPARK.read().format("delta").load(b.resolve("trials").toString()).filter("trial < 20000")
-        .select("trial", "is_member", "score");
+    Dataset<Row> ta =
+        SPARK
+            .read()
+            .format("delta")
+            .load(a.resolve("trials").toString())
+            .select("trial", "is_member", "score");
+    Dataset<Row> tb =
+        SPARK
+            .read()
+            .format("delta")
+            .load(b.resolve("trials").toString())
+            .filter("trial < 20000")
+            .select("trial", "is_member", "score");
     assertEquals(40_000, ta.count());
     assertEquals(0, ta.except(tb).count());
     assertEquals(0, tb.except(ta).count());
@@ -149,13 +218,40 @@ class PrivacyAuditCommandTest extends SparkTestBase {
     Path small = dir.resolve("small.csv");
     List<String> lines = Files.readAllLines(repoFile("data/pums/PUMS.csv")).subList(0, 101);
     Files.write(small, lines);
-    List<String> args = new ArrayList<>(List.of("privacy-audit", "--audit", "black-box", "--input", small.toString(),
-        "--domain", repoFile("data/pums/pums-domain.json").toString(), "--columns", COLUMNS, "--epsilon", "1",
-        "--delta", "1e-4", "--workload", "marginals:2", "--rows", "100", "--generations", "3000", "--trials", "60",
-        "--seed", "3"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "privacy-audit",
+                "--audit",
+                "black-box",
+                "--input",
+                small.toString(),
+                "--domain",
+                repoFile("data/pums/pums-domain.json").toString(),
+                "--columns",
+                COLUMNS,
+                "--epsilon",
+                "1",
+                "--delta",
+                "1e-4",
+                "--workload",
+                "marginals:2",
+                "--rows",
+                "100",
+                "--generations",
+                "3000",
+                "--trials",
+                "60",
+                "--seed",
+                "3"));
     PlantedBugs.plant("NO_NOISE");
-    Result broken = run(args, "--output", dir.resolve("broken").toString(), "--report-dir",
-        dir.resolve("report").toString());
+    Result broken =
+        run(
+            args,
+            "--output",
+            dir.resolve("broken").toString(),
+            "--report-dir",
+            dir.resolve("report").toString());
     assertEquals(0, broken.code(), broken.err());
     JsonNode m = metrics(dir);
     Assertions.assertTrue(m.get("verdict").asText().startsWith("VIOLATION"), m.toString());
@@ -170,14 +266,42 @@ class PrivacyAuditCommandTest extends SparkTestBase {
     Path dir = tempDir("audit-one-run");
     Path small = dir.resolve("small.csv");
     Files.write(small, Files.readAllLines(repoFile("data/pums/PUMS.csv")).subList(0, 101));
-    List<String> args = new ArrayList<>(List.of("privacy-audit", "--audit", "one-run", "--input", small.toString(),
-        "--domain", repoFile("data/pums/pums-domain.json").toString(), "--columns", COLUMNS, "--epsilon", "1",
-        "--delta", "1e-4", "--workload", "marginals:2", "--rows", "200", "--generations", "20000", "--stall-window", "5000",
-        "--canaries", "40",
-        "--seed", "3"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "privacy-audit",
+                "--audit",
+                "one-run",
+                "--input",
+                small.toString(),
+                "--domain",
+                repoFile("data/pums/pums-domain.json").toString(),
+                "--columns",
+                COLUMNS,
+                "--epsilon",
+                "1",
+                "--delta",
+                "1e-4",
+                "--workload",
+                "marginals:2",
+                "--rows",
+                "200",
+                "--generations",
+                "20000",
+                "--stall-window",
+                "5000",
+                "--canaries",
+                "40",
+                "--seed",
+                "3"));
     PlantedBugs.plant("NO_NOISE");
-    Result broken = run(args, "--output", dir.resolve("broken").toString(), "--report-dir",
-        dir.resolve("report").toString());
+    Result broken =
+        run(
+            args,
+            "--output",
+            dir.resolve("broken").toString(),
+            "--report-dir",
+            dir.resolve("report").toString());
     assertEquals(0, broken.code(), broken.err());
     JsonNode m = metrics(dir);
     Assertions.assertTrue(m.get("one_run_eps_lower_bound").asDouble() > 1, m.toString());
@@ -193,12 +317,12 @@ class PrivacyAuditCommandTest extends SparkTestBase {
     Path canary = dir.resolve("canary.json");
     Files.writeString(canary, "{\"sex\": 1, \"educ\": 99, \"race\": 1, \"married\": 0}");
     Object[][] cases = {
-        {List.of("--audit", "grey-box"), "--audit"},
-        {List.of("--mode", "adaptive"), "adaptive"},
-        {List.of("--audit", "black-box"), "--rows"},
-        {List.of("--canary", canary.toString()), "99"},
-        {List.of("--columns", "sex,nope"), "nope"},
-        {List.of("--trials", "3"), "--trials"},
+      {List.of("--audit", "grey-box"), "--audit"},
+      {List.of("--mode", "adaptive"), "adaptive"},
+      {List.of("--audit", "black-box"), "--rows"},
+      {List.of("--canary", canary.toString()), "99"},
+      {List.of("--columns", "sex,nope"), "nope"},
+      {List.of("--trials", "3"), "--trials"},
     };
     for (Object[] c : cases) {
       @SuppressWarnings("unchecked")

@@ -40,8 +40,10 @@ class GaussianDpAndOneRunTest {
     GaussianDp.Posterior p = new GaussianDp.Posterior(c, 0.5);
     int m = 300_000;
     UniformRandomProvider rng = RandomSource.XO_RO_SHI_RO_128_PP.create(7L);
-    ContinuousDistribution.Sampler sa = BetaDistribution.of(c.fp() + 0.5, c.tn() + 0.5).createSampler(rng);
-    ContinuousDistribution.Sampler sb = BetaDistribution.of(c.fn() + 0.5, c.tp() + 0.5).createSampler(rng);
+    ContinuousDistribution.Sampler sa =
+        BetaDistribution.of(c.fp() + 0.5, c.tn() + 0.5).createSampler(rng);
+    ContinuousDistribution.Sampler sb =
+        BetaDistribution.of(c.fn() + 0.5, c.tp() + 0.5).createSampler(rng);
     double[] draws = new double[m];
     for (int i = 0; i < m; i++) {
       draws[i] = GaussianDp.mu(sa.sample(), sb.sample());
@@ -58,7 +60,8 @@ class GaussianDpAndOneRunTest {
 
   @Test
   void cpGdpBoundIsZeroOnNullAttacksAtTheNominalRateInBothDirections() {
-    // Members and non-members from one distribution, a threshold at the median: every bound > 0 is a false alarm.
+    // Members and non-members from one distribution, a threshold at the median: every bound > 0 is
+    // a false alarm.
     UniformRandomProvider rng = RandomSource.XO_RO_SHI_RO_128_PP.create(5L);
     int reps = 400;
     int n = 500;
@@ -71,15 +74,18 @@ class GaussianDpAndOneRunTest {
         tp += rng.nextBoolean() ? 1 : 0;
         fp += rng.nextBoolean() ? 1 : 0;
       }
-      positives += GaussianDp.cpLowerBound(new AttackCounts(tp, n - tp, n - fp, fp), alpha) > 0 ? 1 : 0;
+      positives +=
+          GaussianDp.cpLowerBound(new AttackCounts(tp, n - tp, n - fp, fp), alpha) > 0 ? 1 : 0;
     }
     double rate = (double) positives / reps;
-    assertTrue(rate <= alpha + 4 * Math.sqrt(alpha * (1 - alpha) / reps), "false alarm rate " + rate);
+    assertTrue(
+        rate <= alpha + 4 * Math.sqrt(alpha * (1 - alpha) / reps), "false alarm rate " + rate);
   }
 
   @Test
   void oneRunBoundSolvesTheBinomialTailEquation() {
-    // delta = 0 and all r guesses right: q^r = alpha, so eps = ln(q / (1 - q)) with q = alpha^(1/r).
+    // delta = 0 and all r guesses right: q^r = alpha, so eps = ln(q / (1 - q)) with q =
+    // alpha^(1/r).
     long r = 200;
     double alpha = 0.05;
     double q = Math.pow(alpha, 1.0 / r);

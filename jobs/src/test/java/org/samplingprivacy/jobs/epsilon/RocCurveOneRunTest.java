@@ -13,12 +13,19 @@ import org.junit.jupiter.api.Test;
 import org.samplingprivacy.jobs.privacy.ZcdpConversion;
 import org.samplingprivacy.jobs.validate.InputException;
 
-/** ROC summaries, ε(δ) curves, claimed curves and the one-run f-DP bound against brute force and closed forms. */
+/**
+ * ROC summaries, ε(δ) curves, claimed curves and the one-run f-DP bound against brute force and
+ * closed forms.
+ */
 class RocCurveOneRunTest {
   private static final NormalDistribution PHI = NormalDistribution.of(0, 1);
 
-  /** Histogram over every distinct score (as the job's grid for a small table): bin j = #thresholds ≤ score. */
-  private static RocSummary summary(double[] members, double[] nonMembers, double[] targets, double alpha) {
+  /**
+   * Histogram over every distinct score (as the job's grid for a small table): bin j = #thresholds
+   * ≤ score.
+   */
+  private static RocSummary summary(
+      double[] members, double[] nonMembers, double[] targets, double alpha) {
     TreeSet<Double> distinct = new TreeSet<>();
     for (double s : members) {
       distinct.add(s);
@@ -111,8 +118,11 @@ class RocCurveOneRunTest {
     // Nested ROC points (as a counts table gives them) rebuild the same histogram.
     List<RocSummary.RocPoint> pts = new ArrayList<>();
     for (double t : thresholds) {
-      pts.add(new RocSummary.RocPoint(t, java.util.Arrays.stream(in).filter(v -> v >= t).count(),
-          java.util.Arrays.stream(out).filter(v -> v >= t).count()));
+      pts.add(
+          new RocSummary.RocPoint(
+              t,
+              java.util.Arrays.stream(in).filter(v -> v >= t).count(),
+              java.util.Arrays.stream(out).filter(v -> v >= t).count()));
     }
     RocSummary fromPoints = RocSummary.fromPoints(pts, in.length, out.length, targets, 0.05, false);
     assertEquals(s.auroc(), fromPoints.auroc(), 1e-15);
@@ -122,7 +132,8 @@ class RocCurveOneRunTest {
 
   @Test
   void delongIntervalCoversTheBinormalAurocAtTheNominalRate() {
-    // Binormal scores N(1, 1) vs N(0, 1): AUROC = Φ(1/√2). 400 seeded repetitions of 150 + 150 scores.
+    // Binormal scores N(1, 1) vs N(0, 1): AUROC = Φ(1/√2). 400 seeded repetitions of 150 + 150
+    // scores.
     double truth = PHI.cumulativeProbability(1 / Math.sqrt(2));
     Random r = new Random(11);
     int reps = 400;
@@ -147,14 +158,17 @@ class RocCurveOneRunTest {
     EpsilonCurve.Claim gdp = EpsilonCurve.Claim.mu(1.3);
     for (double d : deltas) {
       double e = gdp.epsilon(d);
-      double closed = PHI.cumulativeProbability(-e / 1.3 + 0.65) - Math.exp(e) * PHI.cumulativeProbability(-e / 1.3 - 0.65);
+      double closed =
+          PHI.cumulativeProbability(-e / 1.3 + 0.65)
+              - Math.exp(e) * PHI.cumulativeProbability(-e / 1.3 - 0.65);
       assertEquals(d, closed, 1e-12, "GDP at delta " + d);
     }
     EpsilonCurve.Claim z = EpsilonCurve.Claim.rho(0.5);
     for (double d : deltas) {
       assertEquals(ZcdpConversion.epsilon(0.5, d), z.epsilon(d), 0);
     }
-    // (eps0, delta0): eps0 at delta0; +inf below; decreasing above; the corner of R(eps0, delta0) on R(eps(d), d).
+    // (eps0, delta0): eps0 at delta0; +inf below; decreasing above; the corner of R(eps0, delta0)
+    // on R(eps(d), d).
     EpsilonCurve.Claim c = EpsilonCurve.Claim.epsilonDelta(2, 1e-5);
     assertEquals(2, c.epsilon(1e-5), 1e-12);
     assertEquals(Double.POSITIVE_INFINITY, c.epsilon(1e-6));
@@ -167,7 +181,8 @@ class RocCurveOneRunTest {
       if (e > 0) {
         assertEquals(1 - d, corner * (1 + Math.exp(e)), 1e-12, "corner on the boundary at " + d);
       }
-      assertEquals(e, PrivacyRegion.epsilon(corner, corner, d), 1e-9, "the corner's own epsilon at " + d);
+      assertEquals(
+          e, PrivacyRegion.epsilon(corner, corner, d), 1e-9, "the corner's own epsilon at " + d);
     }
   }
 
@@ -189,8 +204,11 @@ class RocCurveOneRunTest {
       assertTrue(p.lowerBound() <= previous + 1e-9, "non-increasing in delta");
       previous = p.lowerBound();
     }
-    assertEquals(List.of(0.0, 1e-5, 0.01), java.util.Arrays.stream(EpsilonCurve.parseGrid("--delta-grid",
-        "0.01, 0,1e-5")).boxed().toList());
+    assertEquals(
+        List.of(0.0, 1e-5, 0.01),
+        java.util.Arrays.stream(EpsilonCurve.parseGrid("--delta-grid", "0.01, 0,1e-5"))
+            .boxed()
+            .toList());
     assertThrows(InputException.class, () -> EpsilonCurve.parseGrid("--delta-grid", "0:0.1:10"));
     assertThrows(InputException.class, () -> EpsilonCurve.parseGrid("--delta-grid", "1e-5:0.1:1"));
     assertThrows(InputException.class, () -> EpsilonCurve.parseGrid("--delta-grid", "0.5,1"));
@@ -199,24 +217,31 @@ class RocCurveOneRunTest {
 
   @Test
   void gdpBoundsSeeReverseSeparatedAttacksAndNotNullOnes() {
-    // The reversed attack (every guess flipped) is as strong as the original: both directions are searched, so the
-    // bound is the same (the abs(mu) shortcut on confidence bounds reported 0 here, or a large mu on null data).
+    // The reversed attack (every guess flipped) is as strong as the original: both directions are
+    // searched, so the
+    // bound is the same (the abs(mu) shortcut on confidence bounds reported 0 here, or a large mu
+    // on null data).
     AttackCounts strong = new AttackCounts(990, 10, 995, 5);
     AttackCounts reversed = strong.flipGuesses();
     double mu = GaussianDp.cpLowerBound(strong, 0.05);
     assertTrue(mu > 3, "strong attack " + mu);
     assertEquals(mu, GaussianDp.cpLowerBound(reversed, 0.05), 1e-12);
-    assertEquals(new GaussianDp.Posterior(strong, 0.5).quantile(0.05),
-        new GaussianDp.Posterior(reversed, 0.5).quantile(0.05), 1e-7);
+    assertEquals(
+        new GaussianDp.Posterior(strong, 0.5).quantile(0.05),
+        new GaussianDp.Posterior(reversed, 0.5).quantile(0.05),
+        1e-7);
     // Null attack: rates at 1/2 give no evidence in either direction.
     assertEquals(0, GaussianDp.cpLowerBound(new AttackCounts(500, 500, 500, 500), 0.05), 0);
   }
 
   @Test
   void oneRunFdpBoundIsValidForGaussianCanariesAndTighterThanTheEpsilonBound() {
-    // m canaries each included with probability 1/2 in a mu-GDP mechanism (score ~ N(mu * included, 1)); the
-    // attacker guesses "included" iff score >= mu / 2. The true epsilon at delta is the GDP conversion: the f-DP
-    // bound must stay below it in at least 1 - alpha of the runs (here: all 60), and it is tighter than the
+    // m canaries each included with probability 1/2 in a mu-GDP mechanism (score ~ N(mu * included,
+    // 1)); the
+    // attacker guesses "included" iff score >= mu / 2. The true epsilon at delta is the GDP
+    // conversion: the f-DP
+    // bound must stay below it in at least 1 - alpha of the runs (here: all 60), and it is tighter
+    // than the
     // epsilon-DP bound of Steinke et al. on average (the point of Mahloujifar et al.).
     double mu = 2;
     double delta = 1e-5;
@@ -239,7 +264,8 @@ class RocCurveOneRunTest {
       sumFdp += fdp;
       sumEps += OneRunAudit.lowerBound(m, m, correct, delta, 0.05);
     }
-    assertTrue(above <= reps * 0.05 + 4 * Math.sqrt(reps * 0.05 * 0.95), "above the truth " + above);
+    assertTrue(
+        above <= reps * 0.05 + 4 * Math.sqrt(reps * 0.05 * 0.95), "above the truth " + above);
     assertTrue(sumFdp > 1.3 * sumEps, "f-DP " + sumFdp / reps + " vs eps-DP " + sumEps / reps);
     // Chance-level guessing rejects nothing.
     assertEquals(0, OneRunAudit.fdpLowerBound(m, m, m / 2, delta, 0.05));

@@ -10,18 +10,23 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * Oracles: full recomputation of counts and fitness from scratch (brute force), exact answers of a planted table,
- * and the structure of the workloads (cells of a marginal sum to one, sensitivities of the note §3.5).
+ * Oracles: full recomputation of counts and fitness from scratch (brute force), exact answers of a
+ * planted table, and the structure of the workloads (cells of a marginal sum to one, sensitivities
+ * of the note §3.5).
  */
 class GeneticSynthesizerTest {
   static Domain mixedDomain() throws Exception {
-    return Domain.parse(new ObjectMapper().readTree("""
+    return Domain.parse(
+        new ObjectMapper()
+            .readTree(
+                """
         {"columns": [
           {"name": "a", "type": "categorical", "values": ["x", "y", "z"]},
           {"name": "b", "type": "categorical", "values": [0, 1], "overflow": "other"},
           {"name": "age", "type": "numeric", "min": 0, "max": 100, "bins": 4},
           {"name": "income", "type": "numeric", "min": 0, "max": 1000, "bins": 5}
-        ]}"""), "test");
+        ]}"""),
+        "test");
   }
 
   @Test
@@ -53,18 +58,24 @@ class GeneticSynthesizerTest {
       assertTrue(x >= 0 && x <= 1);
     }
     java.nio.file.Path file = java.nio.file.Files.createTempFile("workload", ".txt");
-    java.nio.file.Files.writeString(file, "# the same workload, one item per line\nmarginals:2\nrange:age|a\n\n"
-        + "prefix:3  # random prefixes\nhalfspace:2\n");
+    java.nio.file.Files.writeString(
+        file,
+        "# the same workload, one item per line\nmarginals:2\nrange:age|a\n\n"
+            + "prefix:3  # random prefixes\nhalfspace:2\n");
     List<Workload> fromFile = WorkloadSpec.parse("@" + file, dom, 5);
-    assertEquals(w.stream().map(Workload::name).toList(), fromFile.stream().map(Workload::name).toList());
-    assertEquals(w.get(8).parts(), fromFile.get(8).parts(), "random queries depend on the seed only");
+    assertEquals(
+        w.stream().map(Workload::name).toList(), fromFile.stream().map(Workload::name).toList());
+    assertEquals(
+        w.get(8).parts(), fromFile.get(8).parts(), "random queries depend on the seed only");
   }
 
   @Test
   void incrementalFitnessEqualsFullRecomputationAfterManyEdits() throws Exception {
     Domain dom = mixedDomain();
-    QuerySet q = new QuerySet(WorkloadSpec.parse("marginals:3,range:income|b,prefix:4,halfspace:4", dom, 9),
-        dom.size());
+    QuerySet q =
+        new QuerySet(
+            WorkloadSpec.parse("marginals:3,range:income|b,prefix:4,halfspace:4", dom, 9),
+            dom.size());
     SplittableRandom rng = new SplittableRandom(42);
     int rows = 300;
     int d = dom.size();
@@ -74,14 +85,19 @@ class GeneticSynthesizerTest {
       target[j] = rng.nextDouble() * 0.2;
       weight[j] = rng.nextInt(4) == 0 ? 0 : 1;
     }
-    SyntheticStatistics s = SyntheticStatistics.of(q, GeneticSynthesizer.uniformRows(dom, rows, rng), rows, d,
-        target, weight);
+    SyntheticStatistics s =
+        SyntheticStatistics.of(
+            q, GeneticSynthesizer.uniformRows(dom, rows, rng), rows, d, target, weight);
     double[] scratch = new double[d];
     for (int step = 0; step < 20_000; step++) {
       int r = rng.nextInt(rows);
       int c = rng.nextInt(d);
-      double v = dom.column(c).kind == Domain.Kind.NUMERIC ? rng.nextDouble()
-          : rng.nextBoolean() ? rng.nextInt(dom.column(c).size()) : s.value(rng.nextInt(rows), c);
+      double v =
+          dom.column(c).kind == Domain.Kind.NUMERIC
+              ? rng.nextDouble()
+              : rng.nextBoolean()
+                  ? rng.nextInt(dom.column(c).size())
+                  : s.value(rng.nextInt(rows), c);
       double predicted = s.fitness() + s.delta(r, c, v, scratch);
       double[] copy = s.data().clone();
       copy[r * d + c] = v;
@@ -119,13 +135,16 @@ class GeneticSynthesizerTest {
     double[] weight = new double[q.size()];
     java.util.Arrays.fill(weight, 1);
     int rows = 200;
-    SyntheticStatistics s = SyntheticStatistics.of(q, GeneticSynthesizer.uniformRows(dom, rows, rng), rows, d,
-        target.clone(), weight);
+    SyntheticStatistics s =
+        SyntheticStatistics.of(
+            q, GeneticSynthesizer.uniformRows(dom, rows, rng), rows, d, target.clone(), weight);
     double initial = WorkloadErrors.of(q, s.answers(), target, all(q)).get("all").max();
-    GeneticSynthesizer.Result res = GeneticSynthesizer.of(s, dom, new GeneticSynthesizer.Settings(100, 5, 30_000,
-        2_000, 1), 3).run(line -> { });
+    GeneticSynthesizer.Result res =
+        GeneticSynthesizer.of(s, dom, new GeneticSynthesizer.Settings(100, 5, 30_000, 2_000, 1), 3)
+            .run(line -> {});
     WorkloadErrors.Error e = WorkloadErrors.of(q, s.answers(), target, all(q)).get("all");
-    assertTrue(e.max() < 0.02 && e.max() < initial / 10, "max error " + e.max() + " from " + initial);
+    assertTrue(
+        e.max() < 0.02 && e.max() < initial / 10, "max error " + e.max() + " from " + initial);
     assertTrue(e.mean() <= e.max());
     double[] h = res.historyFitness();
     for (int i = 1; i < h.length; i++) {
@@ -153,9 +172,16 @@ class GeneticSynthesizerTest {
     java.util.Arrays.fill(weight, 1);
     double[][] out = new double[2][];
     for (int t = 1; t <= 2; t++) {
-      SyntheticStatistics s = SyntheticStatistics.of(q, GeneticSynthesizer.uniformRows(dom, 100,
-          new SplittableRandom(5)), 100, dom.size(), target.clone(), weight);
-      GeneticSynthesizer.of(s, dom, new GeneticSynthesizer.Settings(64, 5, 3_000, 100_000, t), 8).run(l -> { });
+      SyntheticStatistics s =
+          SyntheticStatistics.of(
+              q,
+              GeneticSynthesizer.uniformRows(dom, 100, new SplittableRandom(5)),
+              100,
+              dom.size(),
+              target.clone(),
+              weight);
+      GeneticSynthesizer.of(s, dom, new GeneticSynthesizer.Settings(64, 5, 3_000, 100_000, t), 8)
+          .run(l -> {});
       out[t - 1] = s.data();
     }
     assertArrayEquals(out[0], out[1]);
@@ -166,14 +192,23 @@ class GeneticSynthesizerTest {
     Domain dom = mixedDomain();
     QuerySet q = new QuerySet(WorkloadSpec.parse("marginals:1", dom, 1), dom.size());
     double[] unreachable = new double[q.size()];
-    java.util.Arrays.fill(unreachable, 2.0); // answers are at most 1: fitness has a floor the GA soon reaches
+    java.util.Arrays.fill(
+        unreachable, 2.0); // answers are at most 1: fitness has a floor the GA soon reaches
     double[] weight = new double[q.size()];
     java.util.Arrays.fill(weight, 1);
-    SyntheticStatistics s = SyntheticStatistics.of(q, GeneticSynthesizer.uniformRows(dom, 50,
-        new SplittableRandom(5)), 50, dom.size(), unreachable, weight);
-    GeneticSynthesizer.Result r = GeneticSynthesizer.of(s, dom, new GeneticSynthesizer.Settings(20, 3, 1_000_000,
-        500, 1), 1).run(l -> { });
-    assertTrue(r.stalled() && r.generations() < 1_000_000 && r.generations() % 500 == 0, r.toString());
+    SyntheticStatistics s =
+        SyntheticStatistics.of(
+            q,
+            GeneticSynthesizer.uniformRows(dom, 50, new SplittableRandom(5)),
+            50,
+            dom.size(),
+            unreachable,
+            weight);
+    GeneticSynthesizer.Result r =
+        GeneticSynthesizer.of(s, dom, new GeneticSynthesizer.Settings(20, 3, 1_000_000, 500, 1), 1)
+            .run(l -> {});
+    assertTrue(
+        r.stalled() && r.generations() < 1_000_000 && r.generations() % 500 == 0, r.toString());
   }
 
   static boolean[] all(QuerySet q) {

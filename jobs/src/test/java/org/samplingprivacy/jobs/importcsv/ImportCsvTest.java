@@ -1,6 +1,5 @@
 package org.samplingprivacy.jobs.importcsv;
 
-import org.junit.jupiter.api.Assertions;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.sum;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,11 +16,15 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.samplingprivacy.jobs.SparkTestBase;
 
-/** The foundation issue's acceptance checks for import-csv and export, on ../shared/data/adult-private-pgm. */
+/**
+ * The foundation issue's acceptance checks for import-csv and export, on
+ * ../shared/data/adult-private-pgm.
+ */
 class ImportCsvTest extends SparkTestBase {
   private static Path adult;
   private static Path schema;
@@ -62,15 +65,25 @@ class ImportCsvTest extends SparkTestBase {
   @Test
   void importsAdultWithEveryRowAndColumnAndIsIdempotentPerRunId() {
     Path out = tempDir("adult").resolve("adult");
-    String[] args = {"import-csv", "--input", adult.toString(), "--schema", schema.toString(),
-        "--output", out.toString(), "--run-id", "2024-01-01"};
+    String[] args = {
+      "import-csv",
+      "--input",
+      adult.toString(),
+      "--schema",
+      schema.toString(),
+      "--output",
+      out.toString(),
+      "--run-id",
+      "2024-01-01"
+    };
     Result first = spp(args);
     assertEquals(0, first.code(), first.err());
     Dataset<Row> t = SPARK.read().format("delta").load(out.toString());
     assertEquals(48_842L, lines, "PROVENANCE.md: 48,842 rows");
     assertEquals(lines, t.count());
     assertEquals(header, Arrays.asList(t.columns()));
-    Assertions.assertTrue(Arrays.equals(columnSums, sums(t)), "column sums equal a plain-Java parse of the file");
+    Assertions.assertTrue(
+        Arrays.equals(columnSums, sums(t)), "column sums equal a plain-Java parse of the file");
 
     Result again = spp(args);
     assertEquals(0, again.code(), again.err());
@@ -81,8 +94,19 @@ class ImportCsvTest extends SparkTestBase {
   void sliceModeReplacesOnlyItsOwnRun() {
     Path out = tempDir("slices").resolve("adult");
     for (String run : new String[] {"2024-01-01", "2024-01-02", "2024-01-01"}) {
-      Result r = spp("import-csv", "--input", adult.toString(), "--schema", schema.toString(),
-          "--output", out.toString(), "--run-id", run, "--write-mode", "slice");
+      Result r =
+          spp(
+              "import-csv",
+              "--input",
+              adult.toString(),
+              "--schema",
+              schema.toString(),
+              "--output",
+              out.toString(),
+              "--run-id",
+              run,
+              "--write-mode",
+              "slice");
       assertEquals(0, r.code(), r.err());
     }
     Dataset<Row> t = SPARK.read().format("delta").load(out.toString());
@@ -95,8 +119,21 @@ class ImportCsvTest extends SparkTestBase {
   void commitCarriesProvenance() throws IOException {
     Path out = tempDir("prov").resolve("adult");
     Path reports = tempDir("prov-report");
-    Result r = spp("import-csv", "--input", adult.toString(), "--schema", schema.toString(), "--output",
-        out.toString(), "--run-id", "r1", "--seed", "7", "--report-dir", reports.toString());
+    Result r =
+        spp(
+            "import-csv",
+            "--input",
+            adult.toString(),
+            "--schema",
+            schema.toString(),
+            "--output",
+            out.toString(),
+            "--run-id",
+            "r1",
+            "--seed",
+            "7",
+            "--report-dir",
+            reports.toString());
     assertEquals(0, r.code(), r.err());
     Row last = SPARK.sql("DESCRIBE HISTORY delta.`" + out + "` LIMIT 1").first();
     JsonNode meta = new ObjectMapper().readTree(last.<String>getAs("userMetadata"));
@@ -106,21 +143,33 @@ class ImportCsvTest extends SparkTestBase {
     assertEquals(schema.toString(), meta.get("parameters").get("schema").asText());
     assertEquals(adult.toString(), meta.get("inputs").get(0).get("path").asText());
     assertFalse(meta.get("version").asText().isEmpty());
-    assertEquals(String.valueOf(lines),
-        last.<scala.collection.Map<String, String>>getAs("operationMetrics").get("numOutputRows").get());
+    assertEquals(
+        String.valueOf(lines),
+        last.<scala.collection.Map<String, String>>getAs("operationMetrics")
+            .get("numOutputRows")
+            .get());
 
     JsonNode report = new ObjectMapper().readTree(reports.resolve("report.json").toFile());
     assertEquals(lines, report.get("metrics").get("rows_written").asLong());
     assertEquals(0, report.get("metrics").get("rows_rejected").asLong());
     String html = Files.readString(reports.resolve("report.html"));
-    Assertions.assertTrue(html.contains("<svg") && !html.contains("<script") && !html.contains("src=\"http"));
+    Assertions.assertTrue(
+        html.contains("<svg") && !html.contains("<script") && !html.contains("src=\"http"));
   }
 
   @Test
   void dryRunValidatesAndWritesNothing() {
     Path out = tempDir("dry").resolve("adult");
-    Result r = spp("import-csv", "--input", adult.toString(), "--schema", schema.toString(),
-        "--output", out.toString(), "--dry-run");
+    Result r =
+        spp(
+            "import-csv",
+            "--input",
+            adult.toString(),
+            "--schema",
+            schema.toString(),
+            "--output",
+            out.toString(),
+            "--dry-run");
     assertEquals(0, r.code(), r.err());
     Assertions.assertTrue(r.out().contains("48842 rows"), r.out());
     assertFalse(Files.exists(out));
@@ -138,7 +187,15 @@ class ImportCsvTest extends SparkTestBase {
     }
     Files.write(csv, kept);
     Path out = dir.resolve("out");
-    Result r = spp("import-csv", "--input", csv.toString(), "--schema", schema.toString(), "--output", out.toString());
+    Result r =
+        spp(
+            "import-csv",
+            "--input",
+            csv.toString(),
+            "--schema",
+            schema.toString(),
+            "--output",
+            out.toString());
     assertEquals(2, r.code(), r.err());
     Assertions.assertTrue(r.err().contains("no column 'fnlwgt'"), r.err());
     assertEquals(1, r.err().strip().lines().count(), "one message: " + r.err());
@@ -151,19 +208,36 @@ class ImportCsvTest extends SparkTestBase {
     Path csv = dir.resolve("bad.csv");
     List<String> all = new ArrayList<>(Files.readAllLines(adult).subList(0, 1001));
     all.add(500, "40,1,x7,9,2,3,0,0,1,0,0,40,0,1"); // fnlwgt not an INT
-    all.add(700, "41,1,2");                         // too few fields
-    all.add(800, "42,1,2,9,2,3,0,0,1,0,0,40,,1");   // empty NOT NULL native-country
+    all.add(700, "41,1,2"); // too few fields
+    all.add(800, "42,1,2,9,2,3,0,0,1,0,0,40,,1"); // empty NOT NULL native-country
     Files.write(csv, all);
     Path out = dir.resolve("out");
-    Result r = spp("import-csv", "--input", csv.toString(), "--schema", schema.toString(), "--output", out.toString());
+    Result r =
+        spp(
+            "import-csv",
+            "--input",
+            csv.toString(),
+            "--schema",
+            schema.toString(),
+            "--output",
+            out.toString());
     assertEquals(2, r.code(), r.err());
     Assertions.assertTrue(r.err().contains("3 of 1003 rows break the schema"), r.err());
     Assertions.assertTrue(r.err().contains("column 'fnlwgt' value 'x7' is not INT"), r.err());
     Assertions.assertTrue(r.err().contains("'native-country'"), r.err());
     assertFalse(Files.exists(out));
 
-    Result allowed = spp("import-csv", "--input", csv.toString(), "--schema", schema.toString(),
-        "--output", out.toString(), "--max-bad-rows", "3");
+    Result allowed =
+        spp(
+            "import-csv",
+            "--input",
+            csv.toString(),
+            "--schema",
+            schema.toString(),
+            "--output",
+            out.toString(),
+            "--max-bad-rows",
+            "3");
     assertEquals(0, allowed.code(), allowed.err());
     assertEquals(1000, SPARK.read().format("delta").load(out.toString()).count());
   }
@@ -171,12 +245,19 @@ class ImportCsvTest extends SparkTestBase {
   @Test
   void nonExistentPathAndNonTableExitTwo() throws IOException {
     Path dir = tempDir("nopath");
-    Result r = spp("import-csv", "--input", dir.resolve("nope.csv").toString(), "--output", dir.resolve("o").toString());
+    Result r =
+        spp(
+            "import-csv",
+            "--input",
+            dir.resolve("nope.csv").toString(),
+            "--output",
+            dir.resolve("o").toString());
     assertEquals(2, r.code());
     Assertions.assertTrue(r.err().contains("nope.csv does not exist"), r.err());
 
     Files.writeString(dir.resolve("notes.txt"), "hello");
-    Result notTable = spp("export", "--input", dir.toString(), "--output", dir.resolve("o").toString());
+    Result notTable =
+        spp("export", "--input", dir.toString(), "--output", dir.resolve("o").toString());
     assertEquals(2, notTable.code());
     Assertions.assertTrue(notTable.err().contains("is not a table"), notTable.err());
     assertFalse(Files.exists(dir.resolve("o")));
@@ -187,7 +268,8 @@ class ImportCsvTest extends SparkTestBase {
     Path dir = tempDir("infer");
     Path csv = dir.resolve("t.csv");
     Files.writeString(csv, "id,x,name\n1,0.5,\"a, quoted\"\n2,1.5,b\n");
-    Result r = spp("import-csv", "--input", csv.toString(), "--output", dir.resolve("t").toString());
+    Result r =
+        spp("import-csv", "--input", csv.toString(), "--output", dir.resolve("t").toString());
     assertEquals(0, r.code(), r.err());
     Dataset<Row> t = SPARK.read().format("delta").load(dir.resolve("t").toString()).orderBy("id");
     assertEquals("int", t.schema().apply("id").dataType().simpleString());
@@ -199,22 +281,50 @@ class ImportCsvTest extends SparkTestBase {
   void exportRoundTripsTheTableThroughCsv() throws IOException {
     Path dir = tempDir("export");
     Path table = dir.resolve("adult");
-    assertEquals(0, spp("import-csv", "--input", adult.toString(), "--schema", schema.toString(),
-        "--output", table.toString()).code());
+    assertEquals(
+        0,
+        spp(
+                "import-csv",
+                "--input",
+                adult.toString(),
+                "--schema",
+                schema.toString(),
+                "--output",
+                table.toString())
+            .code());
     Path csv = dir.resolve("adult-export.csv");
-    Result e = spp("export", "--input", table.toString(), "--output", csv.toString(), "--single-file");
+    Result e =
+        spp("export", "--input", table.toString(), "--output", csv.toString(), "--single-file");
     assertEquals(0, e.code(), e.err());
     Assertions.assertTrue(Files.isRegularFile(csv));
     assertEquals(lines + 1, Files.readAllLines(csv).size());
     Path back = dir.resolve("back");
-    Result i = spp("import-csv", "--input", csv.toString(), "--schema", schema.toString(), "--output", back.toString());
+    Result i =
+        spp(
+            "import-csv",
+            "--input",
+            csv.toString(),
+            "--schema",
+            schema.toString(),
+            "--output",
+            back.toString());
     assertEquals(0, i.code(), i.err());
-    assertDataFrameNoOrderEquals(SPARK.read().format("delta").load(table.toString()),
+    assertDataFrameNoOrderEquals(
+        SPARK.read().format("delta").load(table.toString()),
         SPARK.read().format("delta").load(back.toString()));
 
     Path json = dir.resolve("json");
-    Result j = spp("export", "--input", table.toString(), "--output", json.toString(), "--output-format", "json",
-        "--columns", "age,sex");
+    Result j =
+        spp(
+            "export",
+            "--input",
+            table.toString(),
+            "--output",
+            json.toString(),
+            "--output-format",
+            "json",
+            "--columns",
+            "age,sex");
     assertEquals(0, j.code(), j.err());
     Dataset<Row> fromJson = SPARK.read().json(json.toString());
     assertEquals(lines, fromJson.count());

@@ -48,8 +48,11 @@ class DenseLinearAlgebraTest {
       }
     }
     assertNull(DenseLinearAlgebra.choleskyOrNull(new double[][] {{1, 2}, {2, 1}}, 0), "indefinite");
-    assertNull(DenseLinearAlgebra.choleskyOrNull(new double[][] {{1, 1}, {1, 1 + 1e-12}}, 1e-10), "pivot below the floor");
-    assertThrows(IllegalArgumentException.class, () -> DenseLinearAlgebra.cholesky(new double[][] {{-1}}));
+    assertNull(
+        DenseLinearAlgebra.choleskyOrNull(new double[][] {{1, 1}, {1, 1 + 1e-12}}, 1e-10),
+        "pivot below the floor");
+    assertThrows(
+        IllegalArgumentException.class, () -> DenseLinearAlgebra.cholesky(new double[][] {{-1}}));
   }
 
   @Test

@@ -22,9 +22,10 @@ import org.samplingprivacy.jobs.SparkTestBase;
 import org.samplingprivacy.udfs.UdfRegistry;
 
 /**
- * Every Zeppelin note in notebooks/: valid .zpln JSON as Zeppelin 0.12 reads it, outputs stripped, and every
- * {@code %spark.sql} statement runs, in note order, on the local session against the tables the demo's commands
- * write (the {@code warehouse} form set to the test's warehouse; other forms take their defaults).
+ * Every Zeppelin note in notebooks/: valid .zpln JSON as Zeppelin 0.12 reads it, outputs stripped,
+ * and every {@code %spark.sql} statement runs, in note order, on the local session against the
+ * tables the demo's commands write (the {@code warehouse} form set to the test's warehouse; other
+ * forms take their defaults).
  */
 class ZeppelinNotesTest extends SparkTestBase {
   private static final Pattern TAG = Pattern.compile("^(\\s*)%([a-zA-Z0-9_\\-]+(?:\\.\\w+)*)");
@@ -37,63 +38,244 @@ class ZeppelinNotesTest extends SparkTestBase {
   @BeforeAll
   static void writeDemoTables() {
     warehouse = tempDir("notes-warehouse");
-    Result r = spp("epsilon-estimate", "--input", repoFile("data/mia-demo/attack-scores.csv").toString(),
-        "--member-col", "is_member", "--score-col", "score", "--group-cols", "model", "--challenge-col",
-        "challenge_id", "--delta", "1e-5", "--alpha", "0.05", "--threshold-sweep", "9", "--selection", "split",
-        "--claimed-epsilon", "1", "--delta-grid", "1e-8:0.1:40", "--curve-output",
-        warehouse.resolve("epsilon_curves").toString(), "--output", warehouse.resolve("epsilon_estimates").toString(),
-        "--run-id", "demo");
+    Result r =
+        spp(
+            "epsilon-estimate",
+            "--input",
+            repoFile("data/mia-demo/attack-scores.csv").toString(),
+            "--member-col",
+            "is_member",
+            "--score-col",
+            "score",
+            "--group-cols",
+            "model",
+            "--challenge-col",
+            "challenge_id",
+            "--delta",
+            "1e-5",
+            "--alpha",
+            "0.05",
+            "--threshold-sweep",
+            "9",
+            "--selection",
+            "split",
+            "--claimed-epsilon",
+            "1",
+            "--delta-grid",
+            "1e-8:0.1:40",
+            "--curve-output",
+            warehouse.resolve("epsilon_curves").toString(),
+            "--output",
+            warehouse.resolve("epsilon_estimates").toString(),
+            "--run-id",
+            "demo");
     assertEquals(0, r.code(), r.err());
     String features = "lncoins,idp,lpi,fmde,physlm,disea,hlthg,hlthf,hlthp";
     String randhie = repoFile("data/randhie/randhie.csv").toString();
     String sample = warehouse.resolve("randhie_sample").toString();
-    Result s = spp("sensitivity-sample", "--input", randhie, "--target", "mdvis", "--intercept", "--features", features,
-        "--p", "1", "--method", "lewis", "--size", "1000", "--output", sample, "--run-id", "demo");
+    Result s =
+        spp(
+            "sensitivity-sample",
+            "--input",
+            randhie,
+            "--target",
+            "mdvis",
+            "--intercept",
+            "--features",
+            features,
+            "--p",
+            "1",
+            "--method",
+            "lewis",
+            "--size",
+            "1000",
+            "--output",
+            sample,
+            "--run-id",
+            "demo");
     assertEquals(0, s.code(), s.err());
-    Result f = spp("lp-regression", "--input", sample, "--target", "mdvis", "--intercept", "--features", features,
-        "--p", "1", "--weight-col", "weight", "--evaluate-on", randhie, "--output",
-        warehouse.resolve("randhie_l1_coefficients").toString(), "--run-id", "demo");
+    Result f =
+        spp(
+            "lp-regression",
+            "--input",
+            sample,
+            "--target",
+            "mdvis",
+            "--intercept",
+            "--features",
+            features,
+            "--p",
+            "1",
+            "--weight-col",
+            "weight",
+            "--evaluate-on",
+            randhie,
+            "--output",
+            warehouse.resolve("randhie_l1_coefficients").toString(),
+            "--run-id",
+            "demo");
     assertEquals(0, f.code(), f.err());
-    Result g = spp("gsd-synthesize", "--input", repoFile("data/pums/PUMS.csv").toString(), "--domain",
-        repoFile("data/pums/pums-domain.json").toString(), "--epsilon", "1", "--delta", "1e-6", "--workload",
-        "marginals:2,range:income|sex,range:age", "--rows", "1000", "--generations", "3000", "--ledger",
-        warehouse.resolve("privacy_ledger").toString(), "--dataset-id", "pums", "--noise-seed",
-        "demo-only-not-a-secret", "--output", warehouse.resolve("pums_synthetic").toString(), "--run-id", "demo");
+    Result g =
+        spp(
+            "gsd-synthesize",
+            "--input",
+            repoFile("data/pums/PUMS.csv").toString(),
+            "--domain",
+            repoFile("data/pums/pums-domain.json").toString(),
+            "--epsilon",
+            "1",
+            "--delta",
+            "1e-6",
+            "--workload",
+            "marginals:2,range:income|sex,range:age",
+            "--rows",
+            "1000",
+            "--generations",
+            "3000",
+            "--ledger",
+            warehouse.resolve("privacy_ledger").toString(),
+            "--dataset-id",
+            "pums",
+            "--noise-seed",
+            "demo-only-not-a-secret",
+            "--output",
+            warehouse.resolve("pums_synthetic").toString(),
+            "--run-id",
+            "demo");
     assertEquals(0, g.code(), g.err());
-    Result pl = spp("privacy-ledger", "--ledger", warehouse.resolve("privacy_ledger").toString(), "--output",
-        warehouse.resolve("privacy_budget").toString(), "--run-id", "demo");
+    Result pl =
+        spp(
+            "privacy-ledger",
+            "--ledger",
+            warehouse.resolve("privacy_ledger").toString(),
+            "--output",
+            warehouse.resolve("privacy_budget").toString(),
+            "--run-id",
+            "demo");
     assertEquals(0, pl.code(), pl.err());
-    Result pa = spp("privacy-audit", "--input", repoFile("data/pums/PUMS.csv").toString(), "--domain",
-        repoFile("data/pums/pums-domain.json").toString(), "--epsilon", "1", "--delta", "1e-6", "--workload",
-        "marginals:2", "--trials", "20000", "--output", warehouse.resolve("privacy_audits/trials").toString(),
-        "--estimates", warehouse.resolve("privacy_audits/estimates").toString(), "--run-id", "demo");
+    Result pa =
+        spp(
+            "privacy-audit",
+            "--input",
+            repoFile("data/pums/PUMS.csv").toString(),
+            "--domain",
+            repoFile("data/pums/pums-domain.json").toString(),
+            "--epsilon",
+            "1",
+            "--delta",
+            "1e-6",
+            "--workload",
+            "marginals:2",
+            "--trials",
+            "20000",
+            "--output",
+            warehouse.resolve("privacy_audits/trials").toString(),
+            "--estimates",
+            warehouse.resolve("privacy_audits/estimates").toString(),
+            "--run-id",
+            "demo");
     assertEquals(0, pa.code(), pa.err());
-    String pixels = String.join(",", java.util.stream.IntStream.range(0, 64).mapToObj(i -> "p" + i).toList());
-    Result am = spp("ambient-mix", "--input", repoFile("data/digits/digits.csv.gz").toString(), "--image-cols",
-        pixels, "--pixel-range", "0,16", "--pca", "4", "--clean-fraction", "0.1,1", "--sigma", "1", "--sizes",
-        "100,200,300,400", "--holdout-fraction", "0.3", "--output", warehouse.resolve("ambient_mixes").toString(),
-        "--run-id", "demo");
+    String pixels =
+        String.join(",", java.util.stream.IntStream.range(0, 64).mapToObj(i -> "p" + i).toList());
+    Result am =
+        spp(
+            "ambient-mix",
+            "--input",
+            repoFile("data/digits/digits.csv.gz").toString(),
+            "--image-cols",
+            pixels,
+            "--pixel-range",
+            "0,16",
+            "--pca",
+            "4",
+            "--clean-fraction",
+            "0.1,1",
+            "--sigma",
+            "1",
+            "--sizes",
+            "100,200,300,400",
+            "--holdout-fraction",
+            "0.3",
+            "--output",
+            warehouse.resolve("ambient_mixes").toString(),
+            "--run-id",
+            "demo");
     assertEquals(0, am.code(), am.err());
-    Result as = spp("ambient-study", "--mixes", warehouse.resolve("ambient_mixes").toString(), "--components", "3",
-        "--restarts", "1", "--output", warehouse.resolve("ambient_study").toString(), "--run-id", "demo");
+    Result as =
+        spp(
+            "ambient-study",
+            "--mixes",
+            warehouse.resolve("ambient_mixes").toString(),
+            "--components",
+            "3",
+            "--restarts",
+            "1",
+            "--output",
+            warehouse.resolve("ambient_study").toString(),
+            "--run-id",
+            "demo");
     assertEquals(0, as.code(), as.err());
-    Result af = spp("ambient-fit", "--results", warehouse.resolve("ambient_study").toString(), "--external",
-        repoFile("data/ambient/table1.csv").toString(), "--output", warehouse.resolve("ambient_fits").toString(),
-        "--run-id", "demo");
+    Result af =
+        spp(
+            "ambient-fit",
+            "--results",
+            warehouse.resolve("ambient_study").toString(),
+            "--external",
+            repoFile("data/ambient/table1.csv").toString(),
+            "--output",
+            warehouse.resolve("ambient_fits").toString(),
+            "--run-id",
+            "demo");
     assertEquals(0, af.code(), af.err());
     String gen = warehouse.resolve("sdim_generated").toString();
-    assertEquals(0, spp("sdim-generate", "--users", "40", "--length", "200", "--output", gen, "--run-id", "demo")
-        .code());
-    Result sg = spp("sdim-signatures", "--items", gen + "/items", "--output",
-        warehouse.resolve("sdim_signatures").toString(), "--run-id", "demo");
+    assertEquals(
+        0,
+        spp(
+                "sdim-generate",
+                "--users",
+                "40",
+                "--length",
+                "200",
+                "--output",
+                gen,
+                "--run-id",
+                "demo")
+            .code());
+    Result sg =
+        spp(
+            "sdim-signatures",
+            "--items",
+            gen + "/items",
+            "--output",
+            warehouse.resolve("sdim_signatures").toString(),
+            "--run-id",
+            "demo");
     assertEquals(0, sg.code(), sg.err());
-    Result sf = spp("sdim-features", "--impressions", gen + "/impressions", "--behaviors", gen + "/behaviors",
-        "--signatures", warehouse.resolve("sdim_signatures").toString(), "--output",
-        warehouse.resolve("sdim_features").toString(), "--run-id", "demo");
+    Result sf =
+        spp(
+            "sdim-features",
+            "--impressions",
+            gen + "/impressions",
+            "--behaviors",
+            gen + "/behaviors",
+            "--signatures",
+            warehouse.resolve("sdim_signatures").toString(),
+            "--output",
+            warehouse.resolve("sdim_features").toString(),
+            "--run-id",
+            "demo");
     assertEquals(0, sf.code(), sf.err());
-    Result sb = spp("sdim-bse", "--behaviors", gen + "/behaviors", "--signatures",
-        warehouse.resolve("sdim_signatures").toString(), "--output", warehouse.resolve("sdim_user_buckets").toString(),
-        "--run-id", "demo");
+    Result sb =
+        spp(
+            "sdim-bse",
+            "--behaviors",
+            gen + "/behaviors",
+            "--signatures",
+            warehouse.resolve("sdim_signatures").toString(),
+            "--output",
+            warehouse.resolve("sdim_user_buckets").toString(),
+            "--run-id",
+            "demo");
     assertEquals(0, sb.code(), sb.err());
   }
 
@@ -123,9 +305,11 @@ class ZeppelinNotesTest extends SparkTestBase {
         tags.add(m.group(2));
       }
       assertEquals("spark.conf", tags.get(0), file + ": %spark.conf must come first");
-      Assertions.assertTrue(tags.contains("spark.sql") && tags.contains("md") && tags.contains("spark"), file);
+      Assertions.assertTrue(
+          tags.contains("spark.sql") && tags.contains("md") && tags.contains("spark"), file);
       String all = note.get("paragraphs").toString();
-      Assertions.assertTrue(all.contains("UdfRegistry.registerAll(spark)"), file + ": registers the project UDFs");
+      Assertions.assertTrue(
+          all.contains("UdfRegistry.registerAll(spark)"), file + ": registers the project UDFs");
     }
   }
 
@@ -138,12 +322,18 @@ class ZeppelinNotesTest extends SparkTestBase {
         if (!text.stripLeading().startsWith("%spark.sql")) {
           continue;
         }
-        String body = text.stripLeading().substring("%spark.sql".length()).replaceFirst("^\\([^)]*\\)", "");
+        String body =
+            text.stripLeading().substring("%spark.sql".length()).replaceFirst("^\\([^)]*\\)", "");
         for (String statement : splitSql(withForms(body, p))) {
           try {
             SPARK.sql(statement).collectAsList();
           } catch (Exception e) {
-            fail(p.getFileName() + " paragraph '" + para.path("title").asText() + "': " + e.getMessage());
+            fail(
+                p.getFileName()
+                    + " paragraph '"
+                    + para.path("title").asText()
+                    + "': "
+                    + e.getMessage());
           }
         }
       }
@@ -160,7 +350,8 @@ class ZeppelinNotesTest extends SparkTestBase {
       } else if (m.group(2) != null) {
         value = m.group(2).split(",")[0];
       } else {
-        throw new AssertionError(note.getFileName() + ": form ${" + m.group(1) + "} has no default");
+        throw new AssertionError(
+            note.getFileName() + ": form ${" + m.group(1) + "} has no default");
       }
       m.appendReplacement(out, Matcher.quoteReplacement(value));
     }

@@ -18,17 +18,23 @@ import picocli.CommandLine;
 import picocli.CommandLine.ParseResult;
 
 /**
- * Every Airflow DAG task's application_args, rendered for a fixed ds by pipelines/tests/render_dags.py (with the
- * stand-in airflow package), parse with the jar's own command line and config-file check: a DAG can never pass an
- * option the jar does not accept. No Spark is started.
+ * Every Airflow DAG task's application_args, rendered for a fixed ds by
+ * pipelines/tests/render_dags.py (with the stand-in airflow package), parse with the jar's own
+ * command line and config-file check: a DAG can never pass an option the jar does not accept. No
+ * Spark is started.
  */
 class DagArgumentsTest {
   private static JsonNode tasks;
 
   @BeforeAll
   static void renderDags() throws IOException, InterruptedException {
-    Process p = new ProcessBuilder("python3", TestFiles.repoFile("pipelines/tests/render_dags.py").toString(),
-        "2024-01-01").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    Process p =
+        new ProcessBuilder(
+                "python3",
+                TestFiles.repoFile("pipelines/tests/render_dags.py").toString(),
+                "2024-01-01")
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
     byte[] out = p.getInputStream().readAllBytes();
     assertEquals(0, p.waitFor(), "render_dags.py failed");
     tasks = new ObjectMapper().readTree(new String(out, StandardCharsets.UTF_8));

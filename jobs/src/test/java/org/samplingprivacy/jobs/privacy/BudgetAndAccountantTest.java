@@ -11,14 +11,15 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Oracles: exact rational arithmetic by hand (shares of 1/3, 1/7), closed forms of the mechanisms' costs
- * (Δ²/(2σ²), Kε′²/8), the conversion the budget came from, and the exponential mechanism's probabilities
- * exp(ε′s/(2Δ))/Z by brute force against frequencies within 5 standard errors.
+ * Oracles: exact rational arithmetic by hand (shares of 1/3, 1/7), closed forms of the mechanisms'
+ * costs (Δ²/(2σ²), Kε′²/8), the conversion the budget came from, and the exponential mechanism's
+ * probabilities exp(ε′s/(2Δ))/Z by brute force against frequencies within 5 standard errors.
  */
 class BudgetAndAccountantTest {
   /** Counts the bits a mechanism consumed, so a test can tell that nothing was drawn. */
   private static final class CountingBits extends RandomBits {
-    private final RandomBits inner = RandomBits.replayable(new byte[32], "count".getBytes(StandardCharsets.UTF_8));
+    private final RandomBits inner =
+        RandomBits.replayable(new byte[32], "count".getBytes(StandardCharsets.UTF_8));
     long words;
 
     @Override
@@ -38,8 +39,12 @@ class BudgetAndAccountantTest {
     assertEquals(0.5, Rational.of(1, 2).doubleDown());
     assertEquals(Rational.of(1, 1), third.plus(third).plus(third));
     assertEquals(Rational.parse(Rational.of(22, 7).toString()), Rational.of(22, 7));
-    assertEquals(Rational.of(BigInteger.valueOf(3), BigInteger.ONE.shiftLeft(3)), Rational.dyadicFloor(0.4, 3));
-    assertEquals(Rational.of(BigInteger.valueOf(4), BigInteger.ONE.shiftLeft(3)), Rational.dyadicCeil(0.4, 3));
+    assertEquals(
+        Rational.of(BigInteger.valueOf(3), BigInteger.ONE.shiftLeft(3)),
+        Rational.dyadicFloor(0.4, 3));
+    assertEquals(
+        Rational.of(BigInteger.valueOf(4), BigInteger.ONE.shiftLeft(3)),
+        Rational.dyadicCeil(0.4, 3));
     assertThrows(ArithmeticException.class, () -> third.minus(Rational.of(1, 2)));
   }
 
@@ -63,7 +68,8 @@ class BudgetAndAccountantTest {
     double sigma2 = 2 / (2 * share.rhoDown()); // Δ²/(2ρ): the continuous Gaussian's variance
     assertEquals(sigma2, g.sigma2().doubleUp(), 2e-6 * sigma2);
     assertTrue(g.sigma2().doubleUp() >= sigma2);
-    // A huge share makes sigma tiny, where the tau term of CKS Theorem 14 matters: still within the share.
+    // A huge share makes sigma tiny, where the tau term of CKS Theorem 14 matters: still within the
+    // share.
     ZcdpBudget big = ZcdpBudget.ofRho(Rational.of(4, 1));
     DiscreteGaussianMechanism small = DiscreteGaussianMechanism.forShare(2, 1_000_000, big);
     assertTrue(small.cost().compareTo(big) <= 0);
@@ -82,12 +88,20 @@ class BudgetAndAccountantTest {
     boolean[] candidate = new boolean[40];
     java.util.Arrays.fill(candidate, true);
     for (int t = 0; t < rounds; t++) {
-      List<Integer> picked = a.select("select", ExponentialSelection.forShare(perRound, 100, rho.share(2L * rounds)),
-          counts, candidate);
+      List<Integer> picked =
+          a.select(
+              "select",
+              ExponentialSelection.forShare(perRound, 100, rho.share(2L * rounds)),
+              counts,
+              candidate);
       assertEquals(perRound, picked.size());
       for (int w : picked) {
         candidate[w] = false;
-        a.measure("measure", DiscreteGaussianMechanism.forShare(2, 1, rho.share(2L * rounds * perRound)), counts, w);
+        a.measure(
+            "measure",
+            DiscreteGaussianMechanism.forShare(2, 1, rho.share(2L * rounds * perRound)),
+            counts,
+            w);
       }
     }
     assertEquals(rho, a.spent(), "the shares sum to the budget exactly");
@@ -99,7 +113,8 @@ class BudgetAndAccountantTest {
     assertTrue(cost.compareTo(rho) <= 0);
     assertEquals(List.of("commit at 0"), events, "the hook runs once, before any bit is drawn");
     long used = bits.words;
-    ExponentialSelection one = ExponentialSelection.forShare(1, 100, ZcdpBudget.ofRho(Rational.of(1, 1000)));
+    ExponentialSelection one =
+        ExponentialSelection.forShare(1, 100, ZcdpBudget.ofRho(Rational.of(1, 1000)));
     assertThrows(IllegalStateException.class, () -> a.select("one more", one, counts, candidate));
     assertEquals(used, bits.words, "a mechanism past the budget draws nothing");
     assertEquals(rho, a.spent());
@@ -130,12 +145,14 @@ class BudgetAndAccountantTest {
     }
     for (int i = 0; i < p.length; i++) {
       double q = p[i] / z;
-      assertEquals(q, hits[i] / (double) n, 5 * Math.sqrt(q * (1 - q) / n) + 1e-12, "candidate " + i);
+      assertEquals(
+          q, hits[i] / (double) n, 5 * Math.sqrt(q * (1 - q) / n) + 1e-12, "candidate " + i);
     }
     // Two picks without replacement never repeat and leave non-candidates alone.
     boolean[] some = {true, false, true, true, false, true};
     for (int i = 0; i < 1000; i++) {
-      List<Integer> two = ExponentialSelection.forShare(2, sensitivity, share).draw(scores, some, bits);
+      List<Integer> two =
+          ExponentialSelection.forShare(2, sensitivity, share).draw(scores, some, bits);
       assertEquals(2, two.size());
       assertTrue(!two.get(0).equals(two.get(1)) && some[two.get(0)] && some[two.get(1)]);
     }

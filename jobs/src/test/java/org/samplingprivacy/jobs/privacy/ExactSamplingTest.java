@@ -16,9 +16,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Oracles: the NIST CAVP HMAC_DRBG known answer; exact probabilities (exp(−γ), n/d, the discrete Laplace and discrete
- * Gaussian PMFs summed numerically) against frequencies over 10^6 draws, by 5 standard errors or a chi-square test at
- * level 1e-4 with tail bins merged until each expects at least 20 draws. Seeds are fixed (a keyed DRBG).
+ * Oracles: the NIST CAVP HMAC_DRBG known answer; exact probabilities (exp(−γ), n/d, the discrete
+ * Laplace and discrete Gaussian PMFs summed numerically) against frequencies over 10^6 draws, by 5
+ * standard errors or a chi-square test at level 1e-4 with tail bins merged until each expects at
+ * least 20 draws. Seeds are fixed (a keyed DRBG).
  */
 class ExactSamplingTest {
   private static RandomBits bits(String key) {
@@ -27,7 +28,8 @@ class ExactSamplingTest {
 
   private static byte[] sha(String s) {
     try {
-      return java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+      return java.security.MessageDigest.getInstance("SHA-256")
+          .digest(s.getBytes(StandardCharsets.UTF_8));
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
@@ -35,17 +37,23 @@ class ExactSamplingTest {
 
   @Test
   void hmacDrbgMatchesTheNistKnownAnswer() {
-    // CAVP drbgvectors_no_reseed/HMAC_DRBG.rsp, [SHA-256], no personalization or additional input, COUNT = 0:
+    // CAVP drbgvectors_no_reseed/HMAC_DRBG.rsp, [SHA-256], no personalization or additional input,
+    // COUNT = 0:
     // instantiate, generate 1024 bits twice; the second output is ReturnedBits.
     HexFormat hex = HexFormat.of();
-    HmacDrbg d = HmacDrbg.instantiate(hex.parseHex("ca851911349384bffe89de1cbdc46e6831e44d34a4fb935ee285dd14b71a7488"),
-        hex.parseHex("659ba96c601dc69fc902940805ec0ca8"), new byte[0]);
+    HmacDrbg d =
+        HmacDrbg.instantiate(
+            hex.parseHex("ca851911349384bffe89de1cbdc46e6831e44d34a4fb935ee285dd14b71a7488"),
+            hex.parseHex("659ba96c601dc69fc902940805ec0ca8"),
+            new byte[0]);
     byte[] out = new byte[128];
     d.generate(out);
     d.generate(out);
-    assertEquals("e528e9abf2dece54d47c7e75e5fe302149f817ea9fb4bee6f4199697d04d5b89d54fbb978a15b5c443c9ec21036d2460b6f7"
-        + "3ebad0dc2aba6e624abf07745bc107694bb7547bb0995f70de25d6b29e2d3011bb19d27676c07162c8b5ccde0668961df86803482cb3"
-        + "7ed6d5c0bb8d50cf1f50d476aa0458bdaba806f48be9dcb8", hex.formatHex(out));
+    assertEquals(
+        "e528e9abf2dece54d47c7e75e5fe302149f817ea9fb4bee6f4199697d04d5b89d54fbb978a15b5c443c9ec21036d2460b6f7"
+            + "3ebad0dc2aba6e624abf07745bc107694bb7547bb0995f70de25d6b29e2d3011bb19d27676c07162c8b5ccde0668961df86803482cb3"
+            + "7ed6d5c0bb8d50cf1f50d476aa0458bdaba806f48be9dcb8",
+        hex.formatHex(out));
   }
 
   @Test
@@ -66,7 +74,15 @@ class ExactSamplingTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"0, 1", "1, 3", "1, 1", "7, 2", "40, 1", "1, 4611686018427387904", "3, 9223372036854775807"})
+  @CsvSource({
+    "0, 1",
+    "1, 3",
+    "1, 1",
+    "7, 2",
+    "40, 1",
+    "1, 4611686018427387904",
+    "3, 9223372036854775807"
+  })
   void bernoulliExpMinusGammaHasFrequencyExpMinusGamma(long num, long den) {
     RandomBits r = bits("bexp" + num + "/" + den);
     int n = 1_000_000;
@@ -119,7 +135,10 @@ class ExactSamplingTest {
   void discreteLaplaceMatchesItsPmf(long t) {
     RandomBits r = bits("laplace" + t);
     double q = Math.exp(-1.0 / t);
-    assertPmf(n -> ExactSampling.discreteLaplace(t, r), y -> (1 - q) / (1 + q) * Math.pow(q, Math.abs(y)), 1_000_000,
+    assertPmf(
+        n -> ExactSampling.discreteLaplace(t, r),
+        y -> (1 - q) / (1 + q) * Math.pow(q, Math.abs(y)),
+        1_000_000,
         "discrete Laplace t=" + t);
   }
 
@@ -135,14 +154,18 @@ class ExactSamplingTest {
     }
     double norm = z;
     RandomBits r = bits("gauss" + sigma);
-    assertPmf(n -> g.sample(r), y -> Math.exp(-y * (double) y / (2 * s2)) / norm, 1_000_000,
+    assertPmf(
+        n -> g.sample(r),
+        y -> Math.exp(-y * (double) y / (2 * s2)) / norm,
+        1_000_000,
         "discrete Gaussian sigma=" + sigma);
   }
 
   @ParameterizedTest
   @ValueSource(doubles = {1000, 100000})
   void largeSigmaHasTheVarianceAndSymmetryOfItsDistribution(double sigma) {
-    // sigma = 1e5 takes the BigInteger acceptance path; the variance of N_Z(0, s^2) is s^2 to 1e-9 for s >= 1.
+    // sigma = 1e5 takes the BigInteger acceptance path; the variance of N_Z(0, s^2) is s^2 to 1e-9
+    // for s >= 1.
     DiscreteGaussian g = DiscreteGaussian.withSigma2(DiscreteGaussian.roundUp(sigma * sigma));
     RandomBits r = bits("wide" + sigma);
     int n = 200_000;
@@ -159,8 +182,8 @@ class ExactSamplingTest {
   }
 
   /** Chi-square of draws against a symmetric integer PMF, with tails merged into two bins. */
-  private static void assertPmf(LongUnaryOperator draw, java.util.function.LongToDoubleFunction pmf, int n,
-      String what) {
+  private static void assertPmf(
+      LongUnaryOperator draw, java.util.function.LongToDoubleFunction pmf, int n, String what) {
     int k = 0; // bins -k..k expect >= 20 draws each; the rest go to the two tails
     while (pmf.applyAsDouble(k + 1) * n >= 20) {
       k++;
@@ -193,6 +216,7 @@ class ExactSamplingTest {
       bins++;
     }
     double critical = ChiSquaredDistribution.of(bins - 1).inverseSurvivalProbability(1e-4);
-    assertTrue(chi2 < critical, what + ": chi2 " + chi2 + " over " + bins + " bins, critical " + critical);
+    assertTrue(
+        chi2 < critical, what + ": chi2 " + chi2 + " over " + bins + " bins, critical " + critical);
   }
 }

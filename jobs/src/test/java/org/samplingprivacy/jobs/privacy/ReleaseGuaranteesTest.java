@@ -3,7 +3,6 @@ package org.samplingprivacy.jobs.privacy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import org.junit.jupiter.api.Assertions;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,14 +15,15 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.samplingprivacy.jobs.SparkTestBase;
 
 /**
- * What a release guarantees as a user sees it, each checked by an oracle outside the code: the input is first opened
- * only after the ledger's committed state holds the reservation (a spying file system and Delta time travel); the
- * noise secret appears in no byte written or printed; privacy-ledger's totals equal the rows' sums and the tight
- * conversion.
+ * What a release guarantees as a user sees it, each checked by an oracle outside the code: the
+ * input is first opened only after the ledger's committed state holds the reservation (a spying
+ * file system and Delta time travel); the noise secret appears in no byte written or printed;
+ * privacy-ledger's totals equal the rows' sums and the tight conversion.
  */
 class ReleaseGuaranteesTest extends SparkTestBase {
   private static final String PUMS_DOMAIN = "data/pums/pums-domain.json";
@@ -36,16 +36,40 @@ class ReleaseGuaranteesTest extends SparkTestBase {
     Path ledger = dir.resolve("ledger");
     AtomicReference<List<String>> logAtFirstOpen = new AtomicReference<>();
     SPARK.sparkContext().hadoopConfiguration().set("fs.spy.impl", SpyFileSystem.class.getName());
-    SpyFileSystem.onOpen = p -> {
-      if (p.getName().equals("pums.csv") && logAtFirstOpen.get() == null) {
-        logAtFirstOpen.set(commits(ledger));
-      }
-    };
+    SpyFileSystem.onOpen =
+        p -> {
+          if (p.getName().equals("pums.csv") && logAtFirstOpen.get() == null) {
+            logAtFirstOpen.set(commits(ledger));
+          }
+        };
     try {
-      Result r = spp("gsd-synthesize", "--input", "spy://" + csv, "--format", "csv", "--domain",
-          repoFile(PUMS_DOMAIN).toString(), "--epsilon", "1", "--delta", "1e-6", "--workload", "marginals:1",
-          "--rows", "50", "--generations", "300", "--ledger", ledger.toString(), "--dataset-id", "pums",
-          "--run-id", "first", "--output", dir.resolve("out").toString());
+      Result r =
+          spp(
+              "gsd-synthesize",
+              "--input",
+              "spy://" + csv,
+              "--format",
+              "csv",
+              "--domain",
+              repoFile(PUMS_DOMAIN).toString(),
+              "--epsilon",
+              "1",
+              "--delta",
+              "1e-6",
+              "--workload",
+              "marginals:1",
+              "--rows",
+              "50",
+              "--generations",
+              "300",
+              "--ledger",
+              ledger.toString(),
+              "--dataset-id",
+              "pums",
+              "--run-id",
+              "first",
+              "--output",
+              dir.resolve("out").toString());
       assertEquals(0, r.code(), r.err());
     } finally {
       SpyFileSystem.onOpen = p -> {};
@@ -53,12 +77,25 @@ class ReleaseGuaranteesTest extends SparkTestBase {
     List<String> seen = logAtFirstOpen.get();
     assertNotNull(seen, "the input was opened through the spy file system");
     assertFalse(seen.isEmpty(), "the ledger had no commit when the input was first opened");
-    long version = seen.stream().mapToLong(f -> Long.parseLong(f.substring(0, f.indexOf('.')))).max().orElseThrow();
-    Dataset<Row> then = SPARK.read().format("delta").option("versionAsOf", version).load(ledger.toString());
-    assertEquals(1, then.filter("run_id = 'first' AND status = 'reserved'").count(),
+    long version =
+        seen.stream()
+            .mapToLong(f -> Long.parseLong(f.substring(0, f.indexOf('.'))))
+            .max()
+            .orElseThrow();
+    Dataset<Row> then =
+        SPARK.read().format("delta").option("versionAsOf", version).load(ledger.toString());
+    assertEquals(
+        1,
+        then.filter("run_id = 'first' AND status = 'reserved'").count(),
         "at the first read of the input, the ledger's committed state held this run's reservation");
-    assertEquals(1, SPARK.read().format("delta").load(ledger.toString())
-        .filter("run_id = 'first' AND status = 'committed'").count());
+    assertEquals(
+        1,
+        SPARK
+            .read()
+            .format("delta")
+            .load(ledger.toString())
+            .filter("run_id = 'first' AND status = 'committed'")
+            .count());
   }
 
   private static List<String> commits(Path ledger) {
@@ -67,7 +104,10 @@ class ReleaseGuaranteesTest extends SparkTestBase {
       return List.of();
     }
     try (Stream<Path> s = Files.list(log)) {
-      return s.map(p -> p.getFileName().toString()).filter(n -> n.matches("\\d+\\.json")).sorted().toList();
+      return s.map(p -> p.getFileName().toString())
+          .filter(n -> n.matches("\\d+\\.json"))
+          .sorted()
+          .toList();
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
@@ -82,12 +122,39 @@ class ReleaseGuaranteesTest extends SparkTestBase {
     List<String> outputs = new ArrayList<>();
     for (String seed : new String[] {secret, "file:" + secretFile}) {
       String tag = seed.startsWith("file:") ? "f" : "c";
-      Result r = spp("gsd-synthesize", "--input", repoFile("data/pums/PUMS.csv").toString(), "--domain",
-          repoFile(PUMS_DOMAIN).toString(), "--epsilon", "1", "--delta", "1e-6", "--workload", "marginals:2",
-          "--mode", "adaptive", "--rounds", "2", "--rows", "50", "--generations", "300", "--noise-seed", seed,
-          "--ledger", dir.resolve("store/ledger").toString(), "--dataset-id", "pums", "--run-id", "r-" + tag,
-          "--output", dir.resolve("store/out-" + tag).toString(), "--report-dir",
-          dir.resolve("store/report-" + tag).toString());
+      Result r =
+          spp(
+              "gsd-synthesize",
+              "--input",
+              repoFile("data/pums/PUMS.csv").toString(),
+              "--domain",
+              repoFile(PUMS_DOMAIN).toString(),
+              "--epsilon",
+              "1",
+              "--delta",
+              "1e-6",
+              "--workload",
+              "marginals:2",
+              "--mode",
+              "adaptive",
+              "--rounds",
+              "2",
+              "--rows",
+              "50",
+              "--generations",
+              "300",
+              "--noise-seed",
+              seed,
+              "--ledger",
+              dir.resolve("store/ledger").toString(),
+              "--dataset-id",
+              "pums",
+              "--run-id",
+              "r-" + tag,
+              "--output",
+              dir.resolve("store/out-" + tag).toString(),
+              "--report-dir",
+              dir.resolve("store/report-" + tag).toString());
       assertEquals(0, r.code(), r.err());
       outputs.add(r.out());
       outputs.add(r.err());
@@ -97,7 +164,9 @@ class ReleaseGuaranteesTest extends SparkTestBase {
     try (Stream<Path> s = Files.walk(dir.resolve("store"))) {
       files = s.filter(Files::isRegularFile).toList();
     }
-    Assertions.assertTrue(files.stream().anyMatch(f -> f.toString().contains("_delta_log")), "the walk covers the Delta logs");
+    Assertions.assertTrue(
+        files.stream().anyMatch(f -> f.toString().contains("_delta_log")),
+        "the walk covers the Delta logs");
     for (Path f : files) {
       assertFalse(contains(Files.readAllBytes(f), needle), "the secret is in " + f);
     }
@@ -123,17 +192,49 @@ class ReleaseGuaranteesTest extends SparkTestBase {
   void privacyLedgerSumsCommittedAndReservedAndConvertsAtDelta() throws Exception {
     Path dir = tempDir("ledger-report");
     String ledger = dir.resolve("ledger").toString();
-    List<String> base = List.of("gsd-synthesize", "--input", repoFile("data/pums/PUMS.csv").toString(), "--domain",
-        repoFile(PUMS_DOMAIN).toString(), "--delta", "1e-6", "--workload", "marginals:1", "--rows", "50",
-        "--generations", "300", "--ledger", ledger, "--dataset-id", "survey", "--budget-cap", "3");
+    List<String> base =
+        List.of(
+            "gsd-synthesize",
+            "--input",
+            repoFile("data/pums/PUMS.csv").toString(),
+            "--domain",
+            repoFile(PUMS_DOMAIN).toString(),
+            "--delta",
+            "1e-6",
+            "--workload",
+            "marginals:1",
+            "--rows",
+            "50",
+            "--generations",
+            "300",
+            "--ledger",
+            ledger,
+            "--dataset-id",
+            "survey",
+            "--budget-cap",
+            "3");
     for (String eps : new String[] {"1", "0.5"}) {
       List<String> a = new ArrayList<>(base);
-      a.addAll(List.of("--epsilon", eps, "--run-id", "e" + eps, "--output", dir.resolve("o" + eps).toString()));
+      a.addAll(
+          List.of(
+              "--epsilon",
+              eps,
+              "--run-id",
+              "e" + eps,
+              "--output",
+              dir.resolve("o" + eps).toString()));
       Result r = spp(a.toArray(new String[0]));
       assertEquals(0, r.code(), r.err());
     }
-    Result report = spp("privacy-ledger", "--ledger", ledger, "--output", dir.resolve("summary").toString(),
-        "--report-dir", dir.resolve("report").toString());
+    Result report =
+        spp(
+            "privacy-ledger",
+            "--ledger",
+            ledger,
+            "--output",
+            dir.resolve("summary").toString(),
+            "--report-dir",
+            dir.resolve("report").toString());
     assertEquals(0, report.code(), report.err());
     Row s = SPARK.read().format("delta").load(dir.resolve("summary").toString()).first();
     double rho = ZcdpConversion.rho(1, 1e-6) + ZcdpConversion.rho(0.5, 1e-6);
@@ -144,9 +245,11 @@ class ReleaseGuaranteesTest extends SparkTestBase {
     assertEquals(ZcdpConversion.epsilon(rho, 1e-6), s.<Double>getAs("epsilon_counted"), 1e-9);
     assertEquals(3.0, s.<Double>getAs("cap_epsilon"), 0);
     assertEquals(ZcdpConversion.rho(3, 1e-6) - rho, s.<Double>getAs("rho_remaining"), 1e-12);
-    JsonNode m = new ObjectMapper().readTree(dir.resolve("report/report.json").toFile()).get("metrics");
+    JsonNode m =
+        new ObjectMapper().readTree(dir.resolve("report/report.json").toFile()).get("metrics");
     assertEquals(2, m.at("/datasets/survey/releases").asInt());
-    Assertions.assertTrue(Files.readString(dir.resolve("report/report.html")).contains("Cumulative spend"));
+    Assertions.assertTrue(
+        Files.readString(dir.resolve("report/report.html")).contains("Cumulative spend"));
     Assertions.assertTrue(report.out().contains("dataset 'survey': 2 release(s)"), report.out());
     // Bad input: an unknown option of the input family, a missing ledger.
     assertEquals(2, spp("privacy-ledger", "--ledger", ledger, "--input", ledger).code());

@@ -8,8 +8,8 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 
 /**
- * The local file system under the scheme {@code spy://}, telling a test each time a file is opened for reading: the
- * oracle for "no data is read before X", independent of the code under test.
+ * The local file system under the scheme {@code spy://}, telling a test each time a file is opened
+ * for reading: the oracle for "no data is read before X", independent of the code under test.
  */
 public final class SpyFileSystem extends RawLocalFileSystem {
   static volatile Consumer<Path> onOpen = p -> {};

@@ -22,7 +22,8 @@ import org.w3c.dom.NodeList;
 class ReportTest {
 
   private static Document parseSvg(String svg) throws Exception {
-    return DocumentBuilderFactory.newInstance().newDocumentBuilder()
+    return DocumentBuilderFactory.newInstance()
+        .newDocumentBuilder()
         .parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
   }
 
@@ -34,7 +35,8 @@ class ReportTest {
     assertEquals(100, a.map(0), 1e-9);
     assertEquals(600, a.map(100), 1e-9);
     assertEquals(100 + 500 * 0.37, a.map(37), 1e-9);
-    // Raw step 0.0345 / 5 = 0.0069 = 6.9e-3, and 6.9 < 7 rounds to 5: step 0.005, ticks 0.01 .. 0.05.
+    // Raw step 0.0345 / 5 = 0.0069 = 6.9e-3, and 6.9 < 7 rounds to 5: step 0.005, ticks 0.01 ..
+    // 0.05.
     SvgPlot.Axis small = SvgPlot.Axis.of(0.013, 0.0475, false, 0, 1);
     assertEquals(0.005, small.ticks()[1] - small.ticks()[0], 1e-12);
     assertEquals(0.01, small.ticks()[0], 1e-12);
@@ -46,25 +48,34 @@ class ReportTest {
 
   @Test
   void plotsAreWellFormedSvgWithOneMarkPerFinitePoint() throws Exception {
-    SvgPlot p = SvgPlot.xy("error <vs> n", "n", "error").logX()
-        .points("runs", new double[] {10, 100, 1000, Double.NaN}, new double[] {1, 0.5, 0.25, 1})
-        .line("fit", new double[] {10, 1000}, new double[] {1, 0.25});
+    SvgPlot p =
+        SvgPlot.xy("error <vs> n", "n", "error")
+            .logX()
+            .points(
+                "runs", new double[] {10, 100, 1000, Double.NaN}, new double[] {1, 0.5, 0.25, 1})
+            .line("fit", new double[] {10, 1000}, new double[] {1, 0.25});
     Document d = parseSvg(p.toSvg());
     assertEquals(3, d.getElementsByTagName("circle").getLength(), "the NaN point is skipped");
     assertEquals(1, d.getElementsByTagName("path").getLength());
     assertTrue(p.toSvg().contains("error &lt;vs&gt; n"));
-    SvgPlot bars = SvgPlot.bars("nulls", "fraction", List.of("a", "b", "c"), new double[] {0, 0.5, 1});
+    SvgPlot bars =
+        SvgPlot.bars("nulls", "fraction", List.of("a", "b", "c"), new double[] {0, 0.5, 1});
     NodeList rects = parseSvg(bars.toSvg()).getElementsByTagName("rect");
     assertEquals(1 + 3 + 1, rects.getLength(), "background, three bars, frame");
-    assertThrows(IllegalArgumentException.class, () -> SvgPlot.bars("x", "y", List.of("a"), new double[] {1, 2}));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> SvgPlot.bars("x", "y", List.of("a"), new double[] {1, 2}));
   }
 
   @Test
   void writesJsonAndSelfContainedHtml() throws Exception {
     Path dir = Files.createTempDirectory("spp-report");
-    Report.create("demo", "r1").metric("rows", 42L).metric("ratio", 0.125)
+    Report.create("demo", "r1")
+        .metric("rows", 42L)
+        .metric("ratio", 0.125)
         .table("t", List.of("a", "b"), List.of(List.<Object>of("x", 1), List.<Object>of("y", 2)))
-        .plot(SvgPlot.bars("b", "v", List.of("p"), new double[] {3})).note("look <here>")
+        .plot(SvgPlot.bars("b", "v", List.of("p"), new double[] {3}))
+        .note("look <here>")
         .writeTo(dir.resolve("sub").toString(), new Configuration());
     JsonNode j = new ObjectMapper().readTree(dir.resolve("sub/report.json").toFile());
     assertEquals(42, j.get("metrics").get("rows").asLong());
@@ -72,6 +83,8 @@ class ReportTest {
     assertEquals("y", j.get("tables").get(0).get("rows").get(1).get(0).asText());
     String html = Files.readString(dir.resolve("sub/report.html"));
     assertTrue(html.contains("<svg") && html.contains("look &lt;here&gt;"));
-    assertFalse(html.contains("<script") || html.contains("http://") && !html.contains("http://www.w3.org/2000/svg"));
+    assertFalse(
+        html.contains("<script")
+            || html.contains("http://") && !html.contains("http://www.w3.org/2000/svg"));
   }
 }

@@ -14,15 +14,18 @@ class ProgressLogTest {
     List<String> lines = new ArrayList<>();
     ProgressLog p = ProgressLog.start("generations", 100, 1_000_000_000L, now::get, lines::add);
     now.set(500_000_000L);
-    p.advance(10, null);                     // 0.5 s: within the interval, silent
+    p.advance(10, null); // 0.5 s: within the interval, silent
     now.set(10_000_000_000L);
-    p.advance(40, "error 0.12");             // 50 done in 10 s: 5/s, 50 left: ETA 10 s
+    p.advance(40, "error 0.12"); // 50 done in 10 s: 5/s, 50 left: ETA 10 s
     now.set(10_100_000_000L);
-    p.advance(1, null);                      // silent again
+    p.advance(1, null); // silent again
     now.set(20_000_000_000L);
-    p.advance(49, null);                     // finished: always printed
-    assertEquals(List.of("generations: 50/100 (50.0%), 5.00/s, ETA 10s, error 0.12",
-        "generations: 100/100 (100.0%), 5.00/s, ETA 0s"), lines);
+    p.advance(49, null); // finished: always printed
+    assertEquals(
+        List.of(
+            "generations: 50/100 (50.0%), 5.00/s, ETA 10s, error 0.12",
+            "generations: 100/100 (100.0%), 5.00/s, ETA 0s"),
+        lines);
     assertEquals("1h01m", ProgressLog.formatSeconds(3660));
     assertEquals("2m05s", ProgressLog.formatSeconds(125));
   }

@@ -96,9 +96,10 @@ class InverseFormTest {
   }
 
   /**
-   * The O(d) bound that lets the sampling pass skip rows is never below the form (dense Gauss-Jordan oracle for the
-   * full-rank case, the form itself otherwise), on rows of the table and on random directions, for Cholesky, the
-   * eigen fallback and a projection; and it is finite, so it can rule rows out.
+   * The O(d) bound that lets the sampling pass skip rows is never below the form (dense
+   * Gauss-Jordan oracle for the full-rank case, the form itself otherwise), on rows of the table
+   * and on random directions, for Cholesky, the eigen fallback and a projection; and it is finite,
+   * so it can rule rows out.
    */
   @Test
   void upperBoundNeverFallsBelowTheForm() {
@@ -121,19 +122,26 @@ class InverseFormTest {
     assertEquals("cholesky", chol.method());
     assertEquals("eigen-pinv", pinv.method());
     for (int t = 0; t < 2000; t++) {
-      double[] x = t < a.length ? a[t] : new double[] {r.nextGaussian(), r.nextGaussian() * 1000,
-          r.nextGaussian(), r.nextGaussian() * 10};
+      double[] x =
+          t < a.length
+              ? a[t]
+              : new double[] {
+                r.nextGaussian(), r.nextGaussian() * 1000, r.nextGaussian(), r.nextGaussian() * 10
+              };
       double h = 0;
       for (int i = 0; i < 4; i++) {
         for (int j = 0; j < 4; j++) {
           h += x[i] * inv[i][j] * x[j];
         }
       }
-      assertTrue(chol.upperBound(x) >= h * (1 - 1e-9), "row " + t + ": " + chol.upperBound(x) + " < " + h);
+      assertTrue(
+          chol.upperBound(x) >= h * (1 - 1e-9), "row " + t + ": " + chol.upperBound(x) + " < " + h);
       assertTrue(Double.isFinite(chol.upperBound(x)));
       assertTrue(projected.upperBound(x) >= projected.apply(x) * (1 - 1e-12));
-      double[] y = t < deficient.length ? deficient[t] : new double[] {r.nextGaussian(), r.nextGaussian(),
-          r.nextGaussian()};
+      double[] y =
+          t < deficient.length
+              ? deficient[t]
+              : new double[] {r.nextGaussian(), r.nextGaussian(), r.nextGaussian()};
       assertTrue(pinv.upperBound(y) >= pinv.apply(y) * (1 - 1e-12));
     }
   }
@@ -155,7 +163,8 @@ class InverseFormTest {
       total += f.apply(row);
     }
     assertEquals(2, total, 1e-8, "sum of leverage = rank(A)");
-    // Oracle for one row: leverage in the rank-2 column space equals that of the two independent columns.
+    // Oracle for one row: leverage in the rank-2 column space equals that of the two independent
+    // columns.
     double[][] a2 = new double[40][2];
     for (int i = 0; i < 40; i++) {
       a2[i][0] = a[i][0];
@@ -173,14 +182,17 @@ class InverseFormTest {
     }
     double[] x = f.solve(b);
     for (int i = 0; i < 3; i++) {
-      assertEquals(b[i], m[i][0] * x[0] + m[i][1] * x[1] + m[i][2] * x[2], 1e-8 * Math.abs(b[i]) + 1e-10);
+      assertEquals(
+          b[i], m[i][0] * x[0] + m[i][1] * x[1] + m[i][2] * x[2], 1e-8 * Math.abs(b[i]) + 1e-10);
     }
   }
 
   @Test
   void johnsonLindenstraussScoresStayWithinAConstantFactorOfExact() {
-    // ||G^T z||^2 / ||z||^2 ~ chi^2_r / r for Gaussian G with variance 1/r: sd sqrt(2/r) = 0.1 at r = 200, so every
-    // one of 500 rows falls in [0.5, 2] (5 sd) for this fixed seed; the mean ratio is 1 within 5 sd / sqrt(500).
+    // ||G^T z||^2 / ||z||^2 ~ chi^2_r / r for Gaussian G with variance 1/r: sd sqrt(2/r) = 0.1 at r
+    // = 200, so every
+    // one of 500 rows falls in [0.5, 2] (5 sd) for this fixed seed; the mean ratio is 1 within 5 sd
+    // / sqrt(500).
     Random r = new Random(8);
     double[][] a = new double[500][30];
     for (double[] row : a) {

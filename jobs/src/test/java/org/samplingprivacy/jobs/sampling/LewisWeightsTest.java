@@ -9,7 +9,10 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class LewisWeightsTest {
-  /** A heavy-tailed 40 x 3 matrix with an intercept: coherent rows make the weights differ from uniform. */
+  /**
+   * A heavy-tailed 40 x 3 matrix with an intercept: coherent rows make the weights differ from
+   * uniform.
+   */
   static double[][] matrix(int n, long seed) {
     Random r = new Random(seed);
     double[][] a = new double[n][3];
@@ -23,8 +26,14 @@ class LewisWeightsTest {
 
   static LewisWeights lewis(double[][] a, double p, List<Double> steps) {
     MatrixPass.Visitor gram = (row, acc) -> acc.addOuter(row, 1);
-    return LewisWeights.compute(p, MatrixPass.run(a, a[0].length, gram), v -> MatrixPass.run(a, a[0].length, v),
-        1e-12, 200, steps, new ArrayList<>());
+    return LewisWeights.compute(
+        p,
+        MatrixPass.run(a, a[0].length, gram),
+        v -> MatrixPass.run(a, a[0].length, v),
+        1e-12,
+        200,
+        steps,
+        new ArrayList<>());
   }
 
   /** Dense oracle: a_i^T (A^T W^{1-2/p} A)^{-1} a_i, the inverse by Gauss-Jordan elimination. */
@@ -85,12 +94,14 @@ class LewisWeightsTest {
       }
       double expectedFirst = 0;
       for (double t : tau) {
-        expectedFirst = Math.max(expectedFirst, Math.abs(Math.log(3 * Math.pow(t, p / 2) / rootSum)));
+        expectedFirst =
+            Math.max(expectedFirst, Math.abs(Math.log(3 * Math.pow(t, p / 2) / rootSum)));
       }
       assertEquals(expectedFirst, steps.get(0), 1e-9);
       for (int t = 1; t < Math.min(steps.size(), 12); t++) {
         if (steps.get(t) > 1e-9) {
-          assertTrue(steps.get(t) <= (Math.abs(1 - p / 2) + 0.05) * steps.get(t - 1),
+          assertTrue(
+              steps.get(t) <= (Math.abs(1 - p / 2) + 0.05) * steps.get(t - 1),
               "p = " + p + " step " + t + ": " + steps);
         }
       }
@@ -99,8 +110,9 @@ class LewisWeightsTest {
   }
 
   /**
-   * The step reported for iteration k bounds max_i |ln w_i^(k) - ln w_i^(k-1)|, the weights of runs capped at k and
-   * k - 1 iterations (brute force over the rows); from k = 2 on it is the driver-side pencil bound, not a row maximum.
+   * The step reported for iteration k bounds max_i |ln w_i^(k) - ln w_i^(k-1)|, the weights of runs
+   * capped at k and k - 1 iterations (brute force over the rows); from k = 2 on it is the
+   * driver-side pencil bound, not a row maximum.
    */
   @Test
   void reportedStepBoundsEveryRowsChange() {
@@ -113,20 +125,36 @@ class LewisWeightsTest {
         LewisWeights before = capped(a, p, k - 1);
         double exact = 0;
         for (double[] row : a) {
-          exact = Math.max(exact, Math.abs(Math.log(now.weight(row)) - Math.log(before.weight(row))));
+          exact =
+              Math.max(exact, Math.abs(Math.log(now.weight(row)) - Math.log(before.weight(row))));
         }
-        assertTrue(exact <= steps.get(k - 1) * (1 + 1e-9) + 1e-12,
+        assertTrue(
+            exact <= steps.get(k - 1) * (1 + 1e-9) + 1e-12,
             "p = " + p + " iteration " + k + ": rows " + exact + " > bound " + steps.get(k - 1));
-        assertTrue(exact >= 0.2 * steps.get(k - 1), "p = " + p + " iteration " + k + ": bound " + steps.get(k - 1)
-            + " is loose against the rows' " + exact);
+        assertTrue(
+            exact >= 0.2 * steps.get(k - 1),
+            "p = "
+                + p
+                + " iteration "
+                + k
+                + ": bound "
+                + steps.get(k - 1)
+                + " is loose against the rows' "
+                + exact);
       }
     }
   }
 
   static LewisWeights capped(double[][] a, double p, int iterations) {
     MatrixPass.Visitor gram = (row, acc) -> acc.addOuter(row, 1);
-    return LewisWeights.compute(p, MatrixPass.run(a, a[0].length, gram), v -> MatrixPass.run(a, a[0].length, v),
-        1e-300, iterations, new ArrayList<>(), new ArrayList<>());
+    return LewisWeights.compute(
+        p,
+        MatrixPass.run(a, a[0].length, gram),
+        v -> MatrixPass.run(a, a[0].length, v),
+        1e-300,
+        iterations,
+        new ArrayList<>(),
+        new ArrayList<>());
   }
 
   @Test
@@ -138,14 +166,17 @@ class LewisWeightsTest {
       double s = l1Sensitivity(a, i);
       total += s;
       assertTrue(s >= 0 && s <= 1 + 1e-12);
-      assertTrue(s <= lw.weight(a[i]) * (1 + 1e-6), "row " + i + ": s = " + s + ", w = " + lw.weight(a[i]));
+      assertTrue(
+          s <= lw.weight(a[i]) * (1 + 1e-6),
+          "row " + i + ": s = " + s + ", w = " + lw.weight(a[i]));
     }
     assertTrue(total <= 3 + 1e-9, "S_1 <= d");
   }
 
   /**
-   * Oracle: s_i = 1 / min{ ||Ax||_1 : a_i x = 1 }. The minimum of this LP lies at a vertex where d - 1 other rows have
-   * zero residual: enumerate every such choice, solve the d x d system, keep the least objective.
+   * Oracle: s_i = 1 / min{ ||Ax||_1 : a_i x = 1 }. The minimum of this LP lies at a vertex where d
+   * - 1 other rows have zero residual: enumerate every such choice, solve the d x d system, keep
+   * the least objective.
    */
   static double l1Sensitivity(double[][] a, int i) {
     int n = a.length;
@@ -186,7 +217,8 @@ class LewisWeightsTest {
   }
 
   private static double det3(double[][] m) {
-    return m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0])
+    return m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1])
+        - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0])
         + m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
   }
 

@@ -66,7 +66,10 @@ class LpRegressionTest {
       LpRegression.Fit f = fit(rows, 1);
       assertTrue(f.objective() >= best * (1 - 1e-12), "cannot beat the exact optimum");
       assertEquals(best, f.objective(), 1e-6 * best, "weighted " + weighted);
-      assertEquals(f.objective(), LpRegression.objective(v -> MatrixPass.run(rows, 2, v), f.x(), 1), 1e-12 * best);
+      assertEquals(
+          f.objective(),
+          LpRegression.objective(v -> MatrixPass.run(rows, 2, v), f.x(), 1),
+          1e-12 * best);
     }
   }
 
@@ -87,7 +90,9 @@ class LpRegressionTest {
         g1 += t * r[1];
         scale += Math.abs(t) * (1 + Math.abs(r[1]));
       }
-      assertTrue(Math.abs(g0) < 1e-5 * scale && Math.abs(g1) < 1e-5 * scale, "p = " + p + ": " + g0 + ", " + g1);
+      assertTrue(
+          Math.abs(g0) < 1e-5 * scale && Math.abs(g1) < 1e-5 * scale,
+          "p = " + p + ": " + g0 + ", " + g1);
     }
   }
 }

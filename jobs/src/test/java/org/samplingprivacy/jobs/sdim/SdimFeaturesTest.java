@@ -20,9 +20,9 @@ import org.samplingprivacy.jobs.SparkTestBase;
 import org.samplingprivacy.udfs.SimHash;
 
 /**
- * Oracles: brute-force recomputation per impression from the raw behaviours (hashing embeddings directly, not through
- * the signature table), with explicit time ties; the collision-kernel attention Σ_j (1 − θ_j/π)^τ s_j for the
- * unnormalised estimator.
+ * Oracles: brute-force recomputation per impression from the raw behaviours (hashing embeddings
+ * directly, not through the signature table), with explicit time ties; the collision-kernel
+ * attention Σ_j (1 − θ_j/π)^τ s_j for the unnormalised estimator.
  */
 class SdimFeaturesTest extends SparkTestBase {
   static final int D = 6;
@@ -47,8 +47,14 @@ class SdimFeaturesTest extends SparkTestBase {
       emb.put("it" + i, e);
       items.add(RowFactory.create("it" + i, e));
     }
-    SPARK.createDataFrame(items, new StructType().add("item", DataTypes.StringType)
-        .add("embedding", DataTypes.createArrayType(DataTypes.DoubleType))).write().parquet(dir + "/items");
+    SPARK
+        .createDataFrame(
+            items,
+            new StructType()
+                .add("item", DataTypes.StringType)
+                .add("embedding", DataTypes.createArrayType(DataTypes.DoubleType)))
+        .write()
+        .parquet(dir + "/items");
     List<Row> beh = new ArrayList<>();
     List<Row> imp = new ArrayList<>();
     for (int u = 0; u < 3; u++) {
@@ -65,19 +71,37 @@ class SdimFeaturesTest extends SparkTestBase {
         imp.add(RowFactory.create("u" + u, ts, item, rng.nextInt(2)));
       }
     }
-    StructType bs = new StructType().add("user", DataTypes.StringType).add("ts", DataTypes.LongType)
-        .add("item", DataTypes.StringType);
+    StructType bs =
+        new StructType()
+            .add("user", DataTypes.StringType)
+            .add("ts", DataTypes.LongType)
+            .add("item", DataTypes.StringType);
     SPARK.createDataFrame(beh, bs).repartition(3).write().parquet(dir + "/behaviors");
-    SPARK.createDataFrame(imp, bs.add("label", DataTypes.IntegerType)).write().parquet(dir + "/impressions");
-    Result r = spp("sdim-signatures", "--items", dir + "/items", "--num-hashes", Integer.toString(K), "--bits",
-        Integer.toString(BITS), "--seed", Long.toString(SEED), "--output", dir + "/sig");
+    SPARK
+        .createDataFrame(imp, bs.add("label", DataTypes.IntegerType))
+        .write()
+        .parquet(dir + "/impressions");
+    Result r =
+        spp(
+            "sdim-signatures",
+            "--items",
+            dir + "/items",
+            "--num-hashes",
+            Integer.toString(K),
+            "--bits",
+            Integer.toString(BITS),
+            "--seed",
+            Long.toString(SEED),
+            "--output",
+            dir + "/sig");
     assertEquals(0, r.code(), r.err());
   }
 
   /** Behaviours of the user strictly before ts, ordered by (ts, item), the last L if L > 0. */
   static List<double[]> history(String user, long ts, int l) {
-    List<Object[]> h = new ArrayList<>(behaviours.stream().filter(b -> b[0].equals(user) && (long) b[1] < ts)
-        .toList());
+    List<Object[]> h =
+        new ArrayList<>(
+            behaviours.stream().filter(b -> b[0].equals(user) && (long) b[1] < ts).toList());
     h.sort(Comparator.comparingLong((Object[] b) -> (long) b[1]).thenComparing(b -> (String) b[2]));
     if (l > 0 && h.size() > l) {
       h = h.subList(h.size() - l, h.size());
@@ -106,7 +130,8 @@ class SdimFeaturesTest extends SparkTestBase {
       for (double v : sum) {
         norm += v * v;
       }
-      double scale = normalize.equals("l2") ? 1 / Math.sqrt(norm) : normalize.equals("mean") ? 1.0 / n : 1;
+      double scale =
+          normalize.equals("l2") ? 1 / Math.sqrt(norm) : normalize.equals("mean") ? 1.0 / n : 1;
       for (int a = 0; a < D; a++) {
         out[a] += sum[a] * scale / K;
       }
@@ -118,9 +143,20 @@ class SdimFeaturesTest extends SparkTestBase {
   void sdimFeaturesEqualBruteForcePointInTime() {
     for (String norm : new String[] {"l2", "mean", "none"}) {
       for (int l : new int[] {0, 5}) {
-        List<String> args = new ArrayList<>(List.of("sdim-features", "--impressions", dir + "/impressions",
-            "--behaviors", dir + "/behaviors", "--signatures", dir + "/sig", "--normalize", norm, "--output",
-            dir + "/f-" + norm + l));
+        List<String> args =
+            new ArrayList<>(
+                List.of(
+                    "sdim-features",
+                    "--impressions",
+                    dir + "/impressions",
+                    "--behaviors",
+                    dir + "/behaviors",
+                    "--signatures",
+                    dir + "/sig",
+                    "--normalize",
+                    norm,
+                    "--output",
+                    dir + "/f-" + norm + l));
         if (l > 0) {
           args.addAll(List.of("--max-length", Integer.toString(l)));
         }
@@ -136,7 +172,8 @@ class SdimFeaturesTest extends SparkTestBase {
           assertEquals(hist.size(), row.<Long>getAs("n_hist"), user + "@" + ts);
           double[] expected = sdimOracle(q, hist, norm);
           double[] got = SweepCommand.toDoubles(row.getList(row.fieldIndex("sdim")));
-          Assertions.assertArrayEquals(expected, got, 1e-9, norm + " L=" + l + " " + user + "@" + ts);
+          Assertions.assertArrayEquals(
+              expected, got, 1e-9, norm + " L=" + l + " " + user + "@" + ts);
         }
       }
     }
@@ -144,8 +181,19 @@ class SdimFeaturesTest extends SparkTestBase {
 
   @Test
   void targetAttentionAndMeanPoolingEqualBruteForce() {
-    Result r = spp("target-attention-features", "--impressions", dir + "/impressions", "--behaviors",
-        dir + "/behaviors", "--signatures", dir + "/sig", "--pool-length", "4", "--output", dir + "/ta");
+    Result r =
+        spp(
+            "target-attention-features",
+            "--impressions",
+            dir + "/impressions",
+            "--behaviors",
+            dir + "/behaviors",
+            "--signatures",
+            dir + "/sig",
+            "--pool-length",
+            "4",
+            "--output",
+            dir + "/ta");
     assertEquals(0, r.code(), r.err());
     for (Row row : SPARK.read().format("delta").load(dir + "/ta").collectAsList()) {
       double[] q = emb.get(row.<String>getAs("item"));
@@ -169,8 +217,10 @@ class SdimFeaturesTest extends SparkTestBase {
       for (int a = 0; a < D; a++) {
         ta[a] = z > 0 ? ta[a] / z : 0;
       }
-      Assertions.assertArrayEquals(ta, SweepCommand.toDoubles(row.getList(row.fieldIndex("target_attention"))), 1e-9);
-      Assertions.assertArrayEquals(mean, SweepCommand.toDoubles(row.getList(row.fieldIndex("mean_last"))), 1e-9);
+      Assertions.assertArrayEquals(
+          ta, SweepCommand.toDoubles(row.getList(row.fieldIndex("target_attention"))), 1e-9);
+      Assertions.assertArrayEquals(
+          mean, SweepCommand.toDoubles(row.getList(row.fieldIndex("mean_last"))), 1e-9);
     }
   }
 
@@ -237,7 +287,8 @@ class SdimFeaturesTest extends SparkTestBase {
       Row f = a.get(r.getString(0) + "/" + r.getInt(1) + "/" + r.getInt(2));
       assertEquals(f.getLong(4), r.getLong(4));
       assertEquals(19.0, r.getDouble(5));
-      Assertions.assertArrayEquals(SweepCommand.toDoubles(f.getList(3)), SweepCommand.toDoubles(r.getList(3)), 1e-9);
+      Assertions.assertArrayEquals(
+          SweepCommand.toDoubles(f.getList(3)), SweepCommand.toDoubles(r.getList(3)), 1e-9);
     }
     // Per user and signature, the bucket counts add up to the user's behaviours up to the cut.
     for (int u = 0; u < 3; u++) {
@@ -245,11 +296,16 @@ class SdimFeaturesTest extends SparkTestBase {
       long n = behaviours.stream().filter(x -> x[0].equals(user) && (long) x[1] <= 19).count();
       for (int k = 0; k < K; k++) {
         int sig = k;
-        assertEquals(n, b.stream().filter(r -> r.getString(0).equals(user) && r.getInt(1) == sig)
-            .mapToLong(r -> r.getLong(4)).sum());
+        assertEquals(
+            n,
+            b.stream()
+                .filter(r -> r.getString(0).equals(user) && r.getInt(1) == sig)
+                .mapToLong(r -> r.getLong(4))
+                .sum());
       }
     }
-    // Lookup = direct: the bucket table as of t - 1 gives each impression at t its sdim-features value.
+    // Lookup = direct: the bucket table as of t - 1 gives each impression at t its sdim-features
+    // value.
     Result asOf = spp(concat(base, "--as-of", "6", "--output", dir + "/bse-6"));
     assertEquals(0, asOf.code(), asOf.err());
     UserState[] states = new UserState[3];
@@ -268,11 +324,15 @@ class SdimFeaturesTest extends SparkTestBase {
       }
       int u = Integer.parseInt(((String) imp[0]).substring(1));
       double[] q = emb.get((String) imp[2]);
-      double[] fromTable = states[u] == null ? new double[D]
-          : SdimFeature.of(states[u], SimHash.signatures(q, K, BITS, SEED), D, "l2");
-      Assertions.assertArrayEquals(sdimOracle(q, history((String) imp[0], 7, 0), "l2"), fromTable, 1e-9);
+      double[] fromTable =
+          states[u] == null
+              ? new double[D]
+              : SdimFeature.of(states[u], SimHash.signatures(q, K, BITS, SEED), D, "l2");
+      Assertions.assertArrayEquals(
+          sdimOracle(q, history((String) imp[0], 7, 0), "l2"), fromTable, 1e-9);
     }
-    Result refused = spp(concat(base, "--incremental", "--max-length", "5", "--output", dir + "/bse-x"));
+    Result refused =
+        spp(concat(base, "--incremental", "--max-length", "5", "--output", dir + "/bse-x"));
     assertEquals(2, refused.code());
   }
 
@@ -284,18 +344,46 @@ class SdimFeaturesTest extends SparkTestBase {
 
   @Test
   void badInputExitsTwo() {
-    Result bits = spp("sdim-signatures", "--items", dir + "/items", "--bits", "32", "--output", dir + "/x1");
+    Result bits =
+        spp("sdim-signatures", "--items", dir + "/items", "--bits", "32", "--output", dir + "/x1");
     assertEquals(2, bits.code());
     Assertions.assertTrue(bits.err().contains("--bits"), bits.err());
-    Result col = spp("sdim-features", "--impressions", dir + "/impressions", "--behaviors", dir + "/behaviors",
-        "--signatures", dir + "/sig", "--user-col", "customer", "--output", dir + "/x2");
+    Result col =
+        spp(
+            "sdim-features",
+            "--impressions",
+            dir + "/impressions",
+            "--behaviors",
+            dir + "/behaviors",
+            "--signatures",
+            dir + "/sig",
+            "--user-col",
+            "customer",
+            "--output",
+            dir + "/x2");
     assertEquals(2, col.code());
     Assertions.assertTrue(col.err().contains("customer"), col.err());
     List<Row> nullTime = List.of(RowFactory.create("u0", null, "it1"));
-    SPARK.createDataFrame(nullTime, new StructType().add("user", DataTypes.StringType).add("ts", DataTypes.LongType)
-        .add("item", DataTypes.StringType)).write().parquet(dir + "/null-time");
-    Result nt = spp("sdim-features", "--impressions", dir + "/impressions", "--behaviors", dir + "/null-time",
-        "--signatures", dir + "/sig", "--output", dir + "/x3");
+    SPARK
+        .createDataFrame(
+            nullTime,
+            new StructType()
+                .add("user", DataTypes.StringType)
+                .add("ts", DataTypes.LongType)
+                .add("item", DataTypes.StringType))
+        .write()
+        .parquet(dir + "/null-time");
+    Result nt =
+        spp(
+            "sdim-features",
+            "--impressions",
+            dir + "/impressions",
+            "--behaviors",
+            dir + "/null-time",
+            "--signatures",
+            dir + "/sig",
+            "--output",
+            dir + "/x3");
     assertEquals(2, nt.code());
     Assertions.assertTrue(nt.err().contains("null times"), nt.err());
     // The commands reading only the log share one check (BehaviorLogOptions.read).
@@ -303,11 +391,20 @@ class SdimFeaturesTest extends SparkTestBase {
       String[] args = {cmd, "--behaviors", dir + "/null-time", "--output", dir + "/x5"};
       Result log = spp(cmd.equals("sdim-bse") ? concat(args, "--signatures", dir + "/sig") : args);
       assertEquals(2, log.code(), cmd + ": " + log.err());
-      Assertions.assertTrue(log.err().contains("column 'ts' has 1 null values"), cmd + ": " + log.err());
+      Assertions.assertTrue(
+          log.err().contains("column 'ts' has 1 null values"), cmd + ": " + log.err());
     }
-    List<Row> ragged = List.of(RowFactory.create("a", new double[] {1, 2}), RowFactory.create("b", new double[] {1}));
-    SPARK.createDataFrame(ragged, new StructType().add("item", DataTypes.StringType)
-        .add("embedding", DataTypes.createArrayType(DataTypes.DoubleType))).write().parquet(dir + "/ragged");
+    List<Row> ragged =
+        List.of(
+            RowFactory.create("a", new double[] {1, 2}), RowFactory.create("b", new double[] {1}));
+    SPARK
+        .createDataFrame(
+            ragged,
+            new StructType()
+                .add("item", DataTypes.StringType)
+                .add("embedding", DataTypes.createArrayType(DataTypes.DoubleType)))
+        .write()
+        .parquet(dir + "/ragged");
     Result rg = spp("sdim-signatures", "--items", dir + "/ragged", "--output", dir + "/x4");
     assertEquals(2, rg.code());
     Assertions.assertTrue(rg.err().contains("unequal"), rg.err());
