@@ -11,7 +11,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Oracles: Charikar's collision probability (1 − θ/π)^τ (SDIM note §3.3 table), exact invariances.
+ * Oracles: Charikar's collision probability (1 − θ/π)^τ (docs/design/sdim.md §1.2), exact
+ * invariances.
  */
 class SimHashTest {
   /** Two unit vectors at angle θ in a random plane of R^d. */
@@ -66,7 +67,7 @@ class SimHashTest {
   void collisionRateIsOneMinusThetaOverPiToTheBitsWithinFiveStandardErrors(
       double degrees, int bits, double p) {
     double theta = Math.toRadians(degrees);
-    assertEquals(p, Math.pow(1 - theta / Math.PI, bits), 1e-5, "the note's table");
+    assertEquals(p, Math.pow(1 - theta / Math.PI, bits), 1e-5, "Charikar's collision probability");
     SplittableRandom rng = new SplittableRandom(42);
     int d = 32;
     int signatures = 256;

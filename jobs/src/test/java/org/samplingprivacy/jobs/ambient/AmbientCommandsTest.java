@@ -23,10 +23,10 @@ import org.junit.jupiter.api.Test;
 import org.samplingprivacy.jobs.SparkTestBase;
 
 /**
- * The three ambient commands on the sklearn digits (1,797 × 64, note §6). Oracles: the coupled
- * design's exact counts, nesting and common random numbers (§5.2); the qualitative findings the
- * note says the proxy reproduces (§5.5 i–iii), as inequalities on medians over three seeds; Table
- * 1's two-point arithmetic (§3.2).
+ * The three ambient commands on the sklearn digits (1,797 × 64, ../shared/data). Oracles: the
+ * coupled design's exact counts, nesting and common random numbers (docs/design/ambient-study.md
+ * §2); the qualitative findings the proxy reproduces (ambient-study.md §5), as inequalities on
+ * medians over three seeds; Table 1's two-point arithmetic (ambient-study.md §4).
  */
 class AmbientCommandsTest extends SparkTestBase {
   private static final String PIXELS =

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Oracles: full recomputation of counts and fitness from scratch (brute force), exact answers of a
  * planted table, and the structure of the workloads (cells of a marginal sum to one, sensitivities
- * of the note §3.5).
+ * of docs/design/private-gsd.md).
  */
 class GeneticSynthesizerTest {
   static Domain mixedDomain() throws Exception {

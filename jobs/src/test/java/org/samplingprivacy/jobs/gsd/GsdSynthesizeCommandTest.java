@@ -18,9 +18,9 @@ import org.samplingprivacy.jobs.SparkTestBase;
 import org.samplingprivacy.jobs.privacy.ZcdpConversion;
 
 /**
- * The command end to end on the real datasets of the note (§6): the independent-marginals baseline
- * and the true answers are the oracles for quality; the ledger's rows and the budget arithmetic for
- * accounting; exit codes and untouched outputs for bad input.
+ * The command end to end on the real datasets of ../shared/data (their PROVENANCE.md): the
+ * independent-marginals baseline and the true answers are the oracles for quality; the ledger's
+ * rows and the budget arithmetic for accounting; exit codes and untouched outputs for bad input.
  */
 class GsdSynthesizeCommandTest extends SparkTestBase {
   private static final ObjectMapper JSON = new ObjectMapper();

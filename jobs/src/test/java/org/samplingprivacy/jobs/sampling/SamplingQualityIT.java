@@ -12,10 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.samplingprivacy.jobs.SparkTestBase;
 
 /**
- * Sample-and-solve ℓ1 regression on real data (design note §4.3): the relative excess objective on
- * the full table of the solution fitted on a Lewis-weight sample, against uniform samples of the
- * same expected size, median over 10 seeds, m = 1000. Prints the figures (the issue's closing note
- * quotes them).
+ * Sample-and-solve ℓ1 regression on real data (docs/design/sensitivity-sampling.md §4): the
+ * relative excess objective on the full table of the solution fitted on a Lewis-weight sample,
+ * against uniform samples of the same expected size, median over 10 seeds, m = 1000. Prints the
+ * figures (the issue's closing note quotes them).
  */
 class SamplingQualityIT extends SparkTestBase {
   private static final int SEEDS = 10;
@@ -23,9 +23,9 @@ class SamplingQualityIT extends SparkTestBase {
 
   /**
    * flights-200k: delay ~ 1 + distance/1000 + ln(distance) + 23 hour-of-day dummies (hour 0 the
-   * reference), on a deterministic 50,000-row subset as in the design note's measurements (the rare
-   * hours are then far more coherent; on all 200,000 rows the medians were 1.23% for Lewis and
-   * 1.26% for uniform, too close to assert an order).
+   * reference), on a deterministic 50,000-row subset as in the measurements of
+   * docs/design/sensitivity-sampling.md (the rare hours are then far more coherent; on all 200,000
+   * rows the medians were 1.23% for Lewis and 1.26% for uniform, too close to assert an order).
    */
   @Test
   void onHighCoherenceFlightsLewisSamplingBeatsUniform() {

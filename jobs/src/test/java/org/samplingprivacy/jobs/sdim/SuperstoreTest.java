@@ -11,10 +11,11 @@ import org.junit.jupiter.api.Test;
 import org.samplingprivacy.jobs.SparkTestBase;
 
 /**
- * The superstore order log as a real behaviour log (SDIM note §4): impressions derived as next
- * purchases plus popularity-sampled negatives; the note's counts are the oracle (8,347 rows with a
- * strictly earlier purchase of the same customer), and no negative is an item the customer bought
- * before that date. Then the whole chain runs: item2vec, signatures, point-in-time features.
+ * The superstore order log as a real behaviour log (docs/design/sdim.md §4): impressions derived as
+ * next purchases plus popularity-sampled negatives; counts taken once from the raw CSV are the
+ * oracle (8,347 rows with a strictly earlier purchase of the same customer), and no negative is an
+ * item the customer bought before that date. Then the whole chain runs: item2vec, signatures,
+ * point-in-time features.
  */
 class SuperstoreTest extends SparkTestBase {
   @Test
@@ -91,8 +92,7 @@ class SuperstoreTest extends SparkTestBase {
                 cols));
     assertEquals(0, f.code(), f.err());
     // Point in time on real dates: a positive's history is its customer's strictly earlier
-    // purchases (note §4:
-    // median 6, max 35 over the 8,347 positives).
+    // purchases (from the raw CSV: median 6, max 35 over the 8,347 positives).
     Dataset<Row> pos = SPARK.read().format("delta").load(dir + "/features").filter("label = 1");
     assertEquals(8_347, pos.count());
     Row h = pos.selectExpr("max(n_hist)", "percentile(n_hist, 0.5)").first();
