@@ -146,13 +146,7 @@ public final class Report {
     }
     if (!metrics.isEmpty()) {
       b.append("<h2>Figures</h2><table><tr><th>name</th><th>value</th></tr>");
-      metrics.forEach(
-          (k, v) ->
-              b.append("<tr><td>")
-                  .append(esc(k))
-                  .append("</td><td>")
-                  .append(esc(cell(v)))
-                  .append("</td></tr>"));
+      metrics.forEach((k, v) -> figureRows(b, k, v));
       b.append("</table>");
     }
     for (SvgPlot p : plots) {
@@ -183,6 +177,23 @@ public final class Report {
       }
     }
     return b.append("</body></html>").toString();
+  }
+
+  /**
+   * One row per leaf of a metric: a nested map (e.g. error per method and workload) is spread over
+   * rows named by its key path ("Private-GSD / marginal-2 / mean") rather than printed as one raw
+   * {@code {a={b=…}}} cell.
+   */
+  private static void figureRows(StringBuilder b, String name, Object value) {
+    if (value instanceof Map<?, ?> m && !m.isEmpty()) {
+      m.forEach((k, v) -> figureRows(b, name + " / " + k, v));
+      return;
+    }
+    b.append("<tr><td>")
+        .append(esc(name))
+        .append("</td><td>")
+        .append(esc(cell(value)))
+        .append("</td></tr>");
   }
 
   private static String cell(Object v) {

@@ -307,8 +307,13 @@ public final class SvgPlot {
             escape(s)));
   }
 
-  private static String shorten(String s) {
-    return s.length() <= 18 ? s : s.substring(0, 17) + "…";
+  /**
+   * A bar label that fits under the plot: long labels keep their start and their end (where names
+   * such as "marginal-3:age,sex,educ" differ) around an ellipsis; the full label is the bar's
+   * tooltip.
+   */
+  static String shorten(String s) {
+    return s.length() <= 24 ? s : s.substring(0, 11) + "…" + s.substring(s.length() - 12);
   }
 
   static String fmt(double v) {

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
@@ -86,5 +87,18 @@ class ReportTest {
     assertFalse(
         html.contains("<script")
             || html.contains("http://") && !html.contains("http://www.w3.org/2000/svg"));
+  }
+
+  @Test
+  void nestedMetricsGetOneRowPerLeafAndLongBarLabelsKeepBothEnds() {
+    Report r = Report.create("gsd-synthesize", "run-1");
+    r.metric("error", Map.of("Private-GSD", Map.of("marginal-2", Map.of("mean", 0.25))));
+    String html = r.toHtml();
+    assertTrue(html.contains("<td>error / Private-GSD / marginal-2 / mean</td><td>0.25"), html);
+    assertFalse(html.contains("{Private-GSD="), html);
+    String label = "marginal-3:age,sex,educ,income";
+    String shown = SvgPlot.shorten(label);
+    assertEquals("marginal-3:…,educ,income", shown);
+    assertEquals("short", SvgPlot.shorten("short"));
   }
 }
