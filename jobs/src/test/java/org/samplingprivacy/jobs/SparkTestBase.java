@@ -85,6 +85,18 @@ public abstract class SparkTestBase extends JavaDataFrameSuiteBase {
   public record Result(int code, String out, String err) {}
 
   /** Runs {@code bin/spp args} in this JVM on the shared session. */
+  /**
+   * Runs {@code args} and requires the bad-input contract: exit 2 and one line on stderr that
+   * contains {@code expected} (the culprit's name).
+   */
+  protected static void assertRefused(java.util.List<String> args, String expected) {
+    Result r = spp(args.toArray(new String[0]));
+    String context = String.join(" ", args) + "\n" + r.err();
+    org.junit.jupiter.api.Assertions.assertEquals(2, r.code(), context);
+    org.junit.jupiter.api.Assertions.assertTrue(r.err().contains(expected), context);
+    org.junit.jupiter.api.Assertions.assertEquals(1, r.err().strip().lines().count(), context);
+  }
+
   protected static Result spp(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();

@@ -58,9 +58,9 @@ public final class EpsilonEstimateCommand extends InputJobCommand {
   @Option(
       names = "--threshold-col",
       paramLabel = "COL",
-      defaultValue = "threshold",
       description =
-          "With --counts: the threshold column, if the table has one (rows without it are one threshold).")
+          "With --counts: the threshold column (required to exist when given; default: a column named"
+              + " threshold if the table has one, else each group's rows are one threshold-free attack).")
   String thresholdCol;
 
   @Option(

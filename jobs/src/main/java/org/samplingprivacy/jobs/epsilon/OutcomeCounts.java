@@ -430,18 +430,20 @@ final class OutcomeCounts {
                 + raw.schema().apply(c).dataType().simpleString());
       }
     }
-    boolean hasThreshold =
-        cc.threshold() != null && Arrays.asList(raw.columns()).contains(cc.threshold());
-    if (cc.threshold() != null && !hasThreshold && !cc.threshold().equals("threshold")) {
-      TableChecks.requireColumns(raw, table, List.of(cc.threshold()));
+    // An explicit --threshold-col must exist; without it a column named "threshold" is used if
+    // present.
+    String thresholdName = cc.threshold() != null ? cc.threshold() : "threshold";
+    if (cc.threshold() != null) {
+      TableChecks.requireColumns(raw, table, List.of(thresholdName));
     }
+    boolean hasThreshold = Arrays.asList(raw.columns()).contains(thresholdName);
     if (hasThreshold) {
-      TableChecks.requireNumeric(raw, table, List.of(cc.threshold()));
+      TableChecks.requireNumeric(raw, table, List.of(thresholdName));
     }
     List<Column> keys = new ArrayList<>();
     groups.forEach(g -> keys.add(col(quote(g))));
     keys.add(
-        (hasThreshold ? col(quote(cc.threshold())).cast("double") : lit(null).cast("double"))
+        (hasThreshold ? col(quote(thresholdName)).cast("double") : lit(null).cast("double"))
             .as("__t"));
     List<Column> aggs = new ArrayList<>();
     for (String c : countCols) {
@@ -475,11 +477,11 @@ final class OutcomeCounts {
                 + ": "
                 + describeGroup(group, groups, false)
                 + " has a null '"
-                + cc.threshold()
+                + thresholdName
                 + "'");
       }
       if (hasThreshold && t.isNaN()) {
-        throw new InputException(table + ": " + where + ": '" + cc.threshold() + "' is NaN");
+        throw new InputException(table + ": " + where + ": '" + thresholdName + "' is NaN");
       }
       long rows = r.getLong(n + 1 + 12);
       long[] v = new long[4];
@@ -580,7 +582,7 @@ final class OutcomeCounts {
             + ") per group"
             + (hasThreshold
                 ? " and "
-                    + cc.threshold()
+                    + thresholdName
                     + ": "
                     + rows.size()
                     + " rows, "

@@ -467,6 +467,7 @@ class EpsilonCurvesAndCountsCommandTest extends SparkTestBase {
         "1",
         "at most one of"
       },
+      {"--counts", negative, "--threshold-col", "t", "--delta", "0", "has no column 't'"},
       {
         "--counts",
         negative,
@@ -481,10 +482,7 @@ class EpsilonCurvesAndCountsCommandTest extends SparkTestBase {
       List<String> args =
           new ArrayList<>(List.of("epsilon-estimate", "--group-cols", "model", "--output", o));
       args.addAll(List.of(c).subList(0, c.length - 1));
-      Result r = spp(args.toArray(new String[0]));
-      assertEquals(2, r.code(), String.join(" ", args) + "\n" + r.err());
-      Assertions.assertTrue(r.err().contains(c[c.length - 1]), r.err());
-      assertEquals(1, r.err().strip().lines().count(), r.err());
+      assertRefused(args, c[c.length - 1]);
     }
     assertFalse(Files.exists(Path.of(o)));
   }

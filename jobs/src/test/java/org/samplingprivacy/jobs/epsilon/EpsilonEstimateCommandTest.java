@@ -410,10 +410,7 @@ class EpsilonEstimateCommandTest extends SparkTestBase {
       List<String> args =
           new ArrayList<>(List.of("epsilon-estimate", "--member-col", "is_member", "--output", o));
       args.addAll(List.of(c).subList(0, c.length - 1));
-      Result r = spp(args.toArray(new String[0]));
-      assertEquals(2, r.code(), String.join(" ", args) + "\n" + r.err());
-      Assertions.assertTrue(r.err().contains(c[c.length - 1]), r.err());
-      assertEquals(1, r.err().strip().lines().count(), r.err());
+      assertRefused(args, c[c.length - 1]);
     }
     assertFalse(Files.exists(Path.of(o)));
   }
