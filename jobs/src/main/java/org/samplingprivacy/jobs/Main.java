@@ -1,16 +1,12 @@
 package org.samplingprivacy.jobs;
 
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Set;
 import org.apache.spark.sql.SparkSession;
 import org.samplingprivacy.jobs.ambient.AmbientFitCommand;
 import org.samplingprivacy.jobs.ambient.AmbientMixCommand;
 import org.samplingprivacy.jobs.ambient.AmbientStudyCommand;
-import org.samplingprivacy.jobs.bench.BenchAmbientCommand;
-import org.samplingprivacy.jobs.bench.BenchCompareCommand;
-import org.samplingprivacy.jobs.bench.BenchEpsilonCommand;
-import org.samplingprivacy.jobs.bench.BenchGenerateCommand;
-import org.samplingprivacy.jobs.bench.BenchGsdCommand;
 import org.samplingprivacy.jobs.cli.ConfigDefaults;
 import org.samplingprivacy.jobs.epsilon.EpsilonEstimateCommand;
 import org.samplingprivacy.jobs.export.ExportCommand;
@@ -70,12 +66,6 @@ import picocli.CommandLine.Spec;
       org.samplingprivacy.jobs.sdim.CtrEvalCommand.class,
       org.samplingprivacy.jobs.sdim.Item2VecCommand.class,
       org.samplingprivacy.jobs.sdim.SdimImpressionsCommand.class,
-      BenchGenerateCommand.class,
-      BenchEpsilonCommand.class,
-      BenchGsdCommand.class,
-      org.samplingprivacy.jobs.bench.BenchNoiseCommand.class,
-      BenchAmbientCommand.class,
-      BenchCompareCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
@@ -87,7 +77,20 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
-    int code = run(args);
+    launch(List.of(), args);
+  }
+
+  /**
+   * Runs {@code args} with {@code extraCommands} added to the command line (the bench module's
+   * entry point adds its benchmarks this way), stops the Spark session and exits with the code.
+   */
+  public static void launch(List<Class<?>> extraCommands, String[] args) {
+    int code =
+        run(
+            new PrintWriter(System.out, true),
+            new PrintWriter(System.err, true),
+            extraCommands,
+            args);
     SparkSession.getDefaultSession()
         .foreach(
             s -> {
@@ -107,9 +110,15 @@ public final class Main implements Runnable {
    * benchmarks).
    */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
+    return run(out, err, List.of(), args);
+  }
+
+  /** As {@link #run(PrintWriter, PrintWriter, String...)} with {@code extraCommands} added. */
+  public static int run(
+      PrintWriter out, PrintWriter err, List<Class<?>> extraCommands, String... args) {
     CommandLine cl;
     try {
-      cl = commandLine(args);
+      cl = commandLine(extraCommands, args);
     } catch (InputException e) {
       err.println("spp: " + e.getMessage());
       return InputException.EXIT_CODE;
@@ -120,8 +129,17 @@ public final class Main implements Runnable {
 
   /** The configured command line; parsing with it ({@code parseArgs}) starts no Spark. */
   public static CommandLine commandLine(String... args) {
+    return commandLine(List.of(), args);
+  }
+
+  /**
+   * The command line with {@code extraCommands} registered as further subcommands before any
+   * setting is applied, so that they get the same defaults, config checks and error handling.
+   */
+  public static CommandLine commandLine(List<Class<?>> extraCommands, String... args) {
     ConfigDefaults defaults = ConfigDefaults.forArgs(args);
     CommandLine cl = new CommandLine(new Main());
+    extraCommands.forEach(cl::addSubcommand);
     cl.setDefaultValueProvider(defaults);
     cl.setExecutionStrategy(
         parse -> {
@@ -141,8 +159,7 @@ public final class Main implements Runnable {
           return new CommandLine.RunLast().execute(parse);
         });
     // A usage error is one line naming the option (and the config file and key when the value came
-    // from one) and
-    // where help is, never the whole usage text.
+    // from one) and where help is, never the whole usage text.
     cl.setParameterExceptionHandler(
         (ex, arguments) -> {
           CommandLine where = ex.getCommandLine();

@@ -48,12 +48,18 @@ class ShadedJarIT {
             "org/apache/hadoop/",
             "org/apache/parquet/",
             "org/slf4j/",
-            "org/apache/logging/")) {
+            "org/apache/logging/",
+            // the benchmarks are the spp-bench module's, never the production jar's
+            "org/samplingprivacy/bench/")) {
       assertEquals(
           List.of(),
           app.stream().filter(n -> n.startsWith(forbidden)).limit(3).toList(),
           forbidden);
     }
+    assertEquals(
+        List.of(),
+        app.stream().filter(n -> n.matches(".*/Bench[A-Za-z]*Command\\.class")).toList(),
+        "bench commands in the production jar");
     // Classes in Spark's packages are only Delta's own (Delta ships Catalyst extensions under
     // org.apache.spark).
     List<String> foreign =

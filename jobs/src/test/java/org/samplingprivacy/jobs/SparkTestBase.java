@@ -84,7 +84,6 @@ public abstract class SparkTestBase extends JavaDataFrameSuiteBase {
   /** What a command printed and returned. */
   public record Result(int code, String out, String err) {}
 
-  /** Runs {@code bin/spp args} in this JVM on the shared session. */
   /**
    * Runs {@code args} and requires the bad-input contract: exit 2 and one line on stderr that
    * contains {@code expected} (the culprit's name).
@@ -97,10 +96,17 @@ public abstract class SparkTestBase extends JavaDataFrameSuiteBase {
     org.junit.jupiter.api.Assertions.assertEquals(1, r.err().strip().lines().count(), context);
   }
 
+  /** Runs {@code bin/spp args} in this JVM on the shared session. */
   protected static Result spp(String... args) {
+    return spp(java.util.List.of(), args);
+  }
+
+  /** As {@link #spp(String...)} with {@code extraCommands} added (the bench entry point's). */
+  protected static Result spp(java.util.List<Class<?>> extraCommands, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    int code =
+        Main.run(new PrintWriter(out, true), new PrintWriter(err, true), extraCommands, args);
     return new Result(code, out.toString(), err.toString());
   }
 }

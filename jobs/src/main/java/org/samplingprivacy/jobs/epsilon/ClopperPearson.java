@@ -7,7 +7,7 @@ import org.apache.commons.statistics.distribution.BetaDistribution;
  * binomial confidence bounds on FPR and FNR, combined into an ε interval by a union bound over the
  * rectangle they span.
  */
-public final class ClopperPearson {
+final class ClopperPearson {
   private ClopperPearson() {}
 
   /**

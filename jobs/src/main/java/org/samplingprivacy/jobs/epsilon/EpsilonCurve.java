@@ -17,7 +17,7 @@ import org.samplingprivacy.jobs.validate.InputException;
  * tolerance. The quadrature panels of a posterior do not depend on δ and are shared along the curve
  * ({@link EpsilonPosterior#atDelta}).
  */
-public final class EpsilonCurve {
+final class EpsilonCurve {
   private EpsilonCurve() {}
 
   /**

@@ -24,7 +24,7 @@ import org.apache.commons.statistics.distribution.NormalDistribution;
  * method without an upper cap, so perfect attacks (ε unbounded in Clopper–Pearson) get finite
  * quantiles.
  */
-public final class EpsilonPosterior {
+final class EpsilonPosterior {
   private static final double ABS_TOL = 1e-12;
   private static final double REL_TOL = 1e-9;
   private static final double ROOT_TOL = 1e-9;

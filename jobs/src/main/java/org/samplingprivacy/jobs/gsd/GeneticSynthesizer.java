@@ -80,7 +80,7 @@ public final class GeneticSynthesizer {
    * The same GA scoring each child by recomputing all statistics from scratch (O(N′ · partitions)):
    * the baseline the benchmark compares incremental fitness with. Not for production runs.
    */
-  public static GeneticSynthesizer withFullRecompute(
+  static GeneticSynthesizer withFullRecompute(
       SyntheticStatistics stats, Domain domain, Settings settings, long seed) {
     return new GeneticSynthesizer(stats, domain, settings, seed, true);
   }

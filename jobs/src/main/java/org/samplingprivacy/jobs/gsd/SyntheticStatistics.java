@@ -48,7 +48,7 @@ public final class SyntheticStatistics {
    * Statistics of {@code data} (row-major, {@code rows × d}; taken, not copied) against {@code
    * target} with per-query {@code weight} (0 for queries not measured).
    */
-  public static SyntheticStatistics of(
+  static SyntheticStatistics of(
       QuerySet queries, double[] data, int rows, int d, double[] target, double[] weight) {
     if (data.length != rows * d
         || target.length != queries.size()

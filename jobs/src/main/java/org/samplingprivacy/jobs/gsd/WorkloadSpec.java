@@ -24,7 +24,7 @@ import org.samplingprivacy.jobs.validate.InputException;
  *
  * Random queries are drawn from the seed: they are public, chosen without looking at the data.
  */
-public final class WorkloadSpec {
+final class WorkloadSpec {
   /** The resolutions of range workloads (docs/design/private-gsd.md). */
   static final int[] RESOLUTIONS = {2, 4, 8, 16, 32};
 

@@ -45,7 +45,7 @@ public final class DiscreteGaussian {
    * most 2^−20 of σ²: rounding up only adds noise, so the privacy guarantee computed for {@code
    * sigma2} still holds.
    */
-  public static Rational roundUp(double sigma2) {
+  static Rational roundUp(double sigma2) {
     if (!(sigma2 > 0) || !Double.isFinite(sigma2)) {
       throw new IllegalArgumentException("sigma^2 must be positive and finite, got " + sigma2);
     }

@@ -103,7 +103,7 @@ class CliTest {
     StringWriter out = new StringWriter();
     assertEquals(
         0, Main.run(new PrintWriter(out, true), new PrintWriter(new StringWriter()), "--help"));
-    for (String c : List.of("import-csv", "export", "bench-generate", "bench-compare")) {
+    for (String c : List.of("import-csv", "export", "sdim-features", "epsilon-estimate")) {
       assertTrue(out.toString().contains(c), c + " missing from --help");
     }
     CommandLine root = Main.commandLine();
@@ -125,10 +125,7 @@ class CliTest {
           !help.toString().contains("Commands:"),
           sub.getCommandName() + " help lists no other commands");
       // The resolved default (built-in resource included) is what a parse without arguments yields.
-      CommandLine bare =
-          sub.getCommandName().equals("bench-compare")
-              ? parse(sub.getCommandName(), "export")
-              : parse(sub.getCommandName());
+      CommandLine bare = parse(sub.getCommandName());
       for (OptionSpec o :
           bare.getSubcommands().get(sub.getCommandName()).getCommandSpec().options()) {
         assertTrue(

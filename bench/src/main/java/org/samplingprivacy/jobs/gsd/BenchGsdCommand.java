@@ -1,4 +1,4 @@
-package org.samplingprivacy.jobs.bench;
+package org.samplingprivacy.jobs.gsd;
 
 import static org.apache.spark.sql.functions.col;
 
@@ -13,12 +13,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.samplingprivacy.jobs.cli.SparkOptions;
-import org.samplingprivacy.jobs.gsd.Domain;
-import org.samplingprivacy.jobs.gsd.GeneticSynthesizer;
-import org.samplingprivacy.jobs.gsd.QuerySet;
-import org.samplingprivacy.jobs.gsd.SyntheticStatistics;
-import org.samplingprivacy.jobs.gsd.TrueAnswers;
-import org.samplingprivacy.jobs.gsd.WorkloadSpec;
 import org.samplingprivacy.jobs.io.TableIO;
 import org.samplingprivacy.jobs.runner.SparkSessions;
 import org.samplingprivacy.jobs.validate.Params;

@@ -1,4 +1,4 @@
-package org.samplingprivacy.jobs.bench;
+package org.samplingprivacy.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -10,13 +10,17 @@ import org.junit.jupiter.api.Test;
 import org.samplingprivacy.jobs.SparkTestBase;
 
 class BenchTest extends SparkTestBase {
+  private static Result bench(String... args) {
+    return spp(BenchMain.COMMANDS, args);
+  }
+
   @Test
   void generatedTableIsTheSameWhateverThePartitioningAndHasTheStatedMoments() {
     Path d = tempDir("gen");
     int n = 20_000;
     for (String parts : new String[] {"3", "7"}) {
       Result r =
-          spp(
+          bench(
               "bench-generate",
               "--output",
               d.resolve("p" + parts).toString(),
@@ -56,9 +60,9 @@ class BenchTest extends SparkTestBase {
     Path d = tempDir("cmp");
     String table = d.resolve("t").toString();
     assertEquals(
-        0, spp("bench-generate", "--output", table, "--rows", "2000", "--columns", "2").code());
+        0, bench("bench-generate", "--output", table, "--rows", "2000", "--columns", "2").code());
     Result r =
-        spp(
+        bench(
             "bench-compare",
             "--input",
             table,
@@ -75,7 +79,7 @@ class BenchTest extends SparkTestBase {
     Assertions.assertTrue(
         r.out().lines().anyMatch(l -> l.matches("ratio command/baseline: \\d+\\.\\d\\d")), r.out());
     Result failing =
-        spp(
+        bench(
             "bench-compare",
             "--input",
             table,

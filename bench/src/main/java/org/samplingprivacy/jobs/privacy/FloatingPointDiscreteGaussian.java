@@ -1,4 +1,4 @@
-package org.samplingprivacy.jobs.bench;
+package org.samplingprivacy.jobs.privacy;
 
 import java.util.random.RandomGenerator;
 

@@ -1,4 +1,4 @@
-package org.samplingprivacy.jobs.bench;
+package org.samplingprivacy.bench;
 
 import static org.apache.spark.sql.functions.col;
 

@@ -1,14 +1,10 @@
-package org.samplingprivacy.jobs.bench;
+package org.samplingprivacy.jobs.epsilon;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.samplingprivacy.jobs.epsilon.AttackCounts;
-import org.samplingprivacy.jobs.epsilon.ClopperPearson;
-import org.samplingprivacy.jobs.epsilon.EpsilonCurve;
-import org.samplingprivacy.jobs.epsilon.EpsilonPosterior;
 import org.samplingprivacy.udfs.StableHash;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

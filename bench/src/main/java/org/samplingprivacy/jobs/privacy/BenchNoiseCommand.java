@@ -1,4 +1,4 @@
-package org.samplingprivacy.jobs.bench;
+package org.samplingprivacy.jobs.privacy;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -6,8 +6,6 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.function.LongSupplier;
-import org.samplingprivacy.jobs.privacy.DiscreteGaussian;
-import org.samplingprivacy.jobs.privacy.RandomBits;
 import org.samplingprivacy.jobs.validate.Params;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,4 +1,4 @@
-package org.samplingprivacy.jobs.bench;
+package org.samplingprivacy.bench;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
