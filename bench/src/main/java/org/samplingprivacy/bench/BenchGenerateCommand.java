@@ -16,6 +16,9 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.samplingprivacy.jobs.io.TableContract;
 import org.samplingprivacy.jobs.io.TableFormat;
 import org.samplingprivacy.jobs.io.TableIO;
 import org.samplingprivacy.jobs.runner.JobCommand;
@@ -35,6 +38,11 @@ import picocli.CommandLine.Option;
     name = "bench-generate",
     description = "Generate a synthetic table (Parquet by default) for benchmarks.")
 public final class BenchGenerateCommand extends JobCommand {
+  /** The row key, then one column per generated column (docs/tables.md §2.3). */
+  public static final TableContract GENERATED =
+      TableContract.withInputColumns(
+          "bench-generate", new StructType().add("id", DataTypes.LongType, false));
+
   static final double TWO_POW_MINUS_53 = 0x1.0p-53;
 
   @Option(
@@ -111,7 +119,7 @@ public final class BenchGenerateCommand extends JobCommand {
                 + " partitions",
             "write " + common.output + " (" + out.format().id() + ")"),
         c -> {
-          c.write(table, common.output, out);
+          c.write(GENERATED, table, common.output, out);
           c.report()
               .metric("rows", rows)
               .metric("columns", columns)

@@ -14,6 +14,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.samplingprivacy.jobs.cli.SparkOptions;
 import org.samplingprivacy.jobs.io.TableIO;
+import org.samplingprivacy.jobs.runner.ProgressLog;
 import org.samplingprivacy.jobs.runner.SparkSessions;
 import org.samplingprivacy.jobs.validate.Params;
 import picocli.CommandLine.Command;
@@ -162,7 +163,8 @@ public final class BenchGsdCommand implements Callable<Integer> {
     GeneticSynthesizer.Settings settings =
         new GeneticSynthesizer.Settings(population, 5, gens, Long.MAX_VALUE / 2, threads);
     return fromScratch
-        ? GeneticSynthesizer.withFullRecompute(s, domain, settings, seed).run(l -> {})
-        : GeneticSynthesizer.of(s, domain, settings, seed).run(l -> {});
+        ? GeneticSynthesizer.withFullRecompute(s, domain, settings, seed)
+            .run(ProgressLog.SILENT, "generations")
+        : GeneticSynthesizer.of(s, domain, settings, seed).run(ProgressLog.SILENT, "generations");
   }
 }

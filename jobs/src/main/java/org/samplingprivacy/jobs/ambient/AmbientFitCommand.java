@@ -10,8 +10,6 @@ import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.samplingprivacy.jobs.io.SourceTable;
 import org.samplingprivacy.jobs.io.TableFormat;
 import org.samplingprivacy.jobs.io.TableIO;
@@ -73,31 +71,6 @@ public final class AmbientFitCommand extends JobCommand {
       defaultValue = "0.95",
       description = "Interval level.")
   double level;
-
-  static final StructType FIT_SCHEMA =
-      new StructType()
-          .add("source", DataTypes.StringType, false)
-          .add("learner", DataTypes.StringType, false)
-          .add("metric", DataTypes.StringType, false)
-          .add("kind", DataTypes.StringType, false)
-          .add("clean_fraction", DataTypes.DoubleType, true)
-          .add("sigma", DataTypes.DoubleType, true)
-          .add("n_clean", DataTypes.LongType, true)
-          .add("n_noisy", DataTypes.LongType, true)
-          .add("error", DataTypes.DoubleType, true)
-          .add("a", DataTypes.DoubleType, true)
-          .add("b", DataTypes.DoubleType, true)
-          .add("b_lo", DataTypes.DoubleType, true)
-          .add("b_hi", DataTypes.DoubleType, true)
-          .add("c", DataTypes.DoubleType, true)
-          .add("points", DataTypes.IntegerType, true)
-          .add("n_eq", DataTypes.DoubleType, true)
-          .add("n_eq_lo", DataTypes.DoubleType, true)
-          .add("n_eq_hi", DataTypes.DoubleType, true)
-          .add("value", DataTypes.DoubleType, true)
-          .add("value_lo", DataTypes.DoubleType, true)
-          .add("value_hi", DataTypes.DoubleType, true)
-          .add("note", DataTypes.StringType, true);
 
   /** One observation: n_clean, n_noisy, σ, error (and its std for external results, else NaN). */
   record Point(long nClean, long nNoisy, double sigma, double error, double std) {
@@ -192,7 +165,11 @@ public final class AmbientFitCommand extends JobCommand {
             String[] k = g.getKey().split("\\|");
             rows.addAll(fitGroup(k[0], k[1], k[2], g.getValue(), c.seed()));
           }
-          c.write(c.spark().createDataFrame(rows, FIT_SCHEMA), common.output, out);
+          c.write(
+              AmbientTables.FITS,
+              c.spark().createDataFrame(rows, AmbientTables.FITS.columns()),
+              common.output,
+              out);
           report(c, rows, groups);
         });
   }

@@ -130,31 +130,6 @@ public final class AmbientMixCommand extends InputJobCommand {
       description = "Holdout table (default: <output>_holdout).")
   String holdout;
 
-  /** Output schema of the mixes table (docs/tables.md §2.8). */
-  static final StructType MIX_SCHEMA =
-      new StructType()
-          .add("mix_id", DataTypes.StringType, false)
-          .add("sample_id", DataTypes.LongType, false)
-          .add("source_key", DataTypes.LongType, false)
-          .add("is_noisy", DataTypes.BooleanType, false)
-          .add("sigma", DataTypes.DoubleType, false)
-          .add("vector", DataTypes.createArrayType(DataTypes.DoubleType, false), false);
-
-  static final StructType MANIFEST_SCHEMA =
-      new StructType()
-          .add("mix_id", DataTypes.StringType, false)
-          .add("size", DataTypes.IntegerType, false)
-          .add("clean_fraction", DataTypes.DoubleType, false)
-          .add("sigma", DataTypes.DoubleType, false)
-          .add("n_clean", DataTypes.IntegerType, false)
-          .add("n_noisy", DataTypes.IntegerType, false)
-          .add("dim", DataTypes.IntegerType, false)
-          .add("seed", DataTypes.LongType, false)
-          .add("holdout_rows", DataTypes.LongType, false)
-          .add("source", DataTypes.StringType, false)
-          .add("source_version", DataTypes.LongType, true)
-          .add("pca", DataTypes.IntegerType, true);
-
   private MixGrid grid;
 
   static String manifestPath(String mixes, String given) {
@@ -348,7 +323,7 @@ public final class AmbientMixCommand extends InputJobCommand {
                   .select(col("key").as("sample_id"), col("x").as("vector"));
           Dataset<Row> mixRows =
               mixRows(c, base.filter(col("u_holdout").geq(holdoutFraction)), mixes, seed);
-          c.write(mixRows, common.output, out);
+          c.write(AmbientTables.MIXES, mixRows, common.output, out);
           long heldRows = rows - available;
           List<Row> manifestRows = new ArrayList<>();
           for (MixGrid.Mix m : mixes) {
@@ -367,8 +342,12 @@ public final class AmbientMixCommand extends InputJobCommand {
                     in.deltaVersion() >= 0 ? in.deltaVersion() : null,
                     pca));
           }
-          c.write(held, holdoutOut, out);
-          c.write(c.spark().createDataFrame(manifestRows, MANIFEST_SCHEMA), manifestOut, out);
+          c.write(AmbientTables.HOLDOUT, held, holdoutOut, out);
+          c.write(
+              AmbientTables.MANIFEST,
+              c.spark().createDataFrame(manifestRows, AmbientTables.MANIFEST.columns()),
+              manifestOut,
+              out);
           c.report()
               .metric("mixes", mixes.size())
               .metric("dim", d)
@@ -537,7 +516,7 @@ public final class AmbientMixCommand extends InputJobCommand {
               }
               return out.iterator();
             },
-        Encoders.row(MIX_SCHEMA));
+        Encoders.row(AmbientTables.MIXES.columns()));
   }
 
   /**

@@ -17,8 +17,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.samplingprivacy.jobs.io.SourceTable;
 import org.samplingprivacy.jobs.io.TableFormat;
 import org.samplingprivacy.jobs.io.TableIO;
@@ -130,24 +128,6 @@ public final class AmbientStudyCommand extends JobCommand {
       defaultValue = "5000",
       description = "Holdout rows used for scoring (the first N by id; the driver holds them).")
   int holdoutRows;
-
-  static final StructType RESULT_SCHEMA =
-      new StructType()
-          .add("mix_id", DataTypes.StringType, false)
-          .add("size", DataTypes.IntegerType, false)
-          .add("clean_fraction", DataTypes.DoubleType, false)
-          .add("sigma", DataTypes.DoubleType, false)
-          .add("n_clean", DataTypes.IntegerType, false)
-          .add("n_noisy", DataTypes.IntegerType, false)
-          .add("learner", DataTypes.StringType, false)
-          .add("components", DataTypes.IntegerType, false)
-          .add("holdout_nll", DataTypes.DoubleType, false)
-          .add("frechet_rff", DataTypes.DoubleType, false)
-          .add("train_log_lik", DataTypes.DoubleType, false)
-          .add("iterations", DataTypes.IntegerType, false)
-          .add("converged", DataTypes.BooleanType, false)
-          .add("strategy", DataTypes.StringType, false)
-          .add("seed", DataTypes.LongType, false);
 
   private List<String> learnerList;
 
@@ -266,7 +246,7 @@ public final class AmbientStudyCommand extends JobCommand {
                             .flatMapGroups(
                                 (FlatMapGroupsFunction<String, Row, Row>)
                                     (id, it) -> fitInTask(settings, meta.get(id), it).iterator(),
-                                Encoders.row(RESULT_SCHEMA))
+                                Encoders.row(AmbientTables.STUDY.columns()))
                             .collectAsList())); // one row per mix and learner
           }
           for (Row m : large) {
@@ -282,7 +262,11 @@ public final class AmbientStudyCommand extends JobCommand {
                 k = k != 0 ? k : Double.compare(x.getDouble(3), y.getDouble(3));
                 return k != 0 ? k : x.getString(6).compareTo(y.getString(6));
               });
-          c.write(c.spark().createDataFrame(results, RESULT_SCHEMA), common.output, out);
+          c.write(
+              AmbientTables.STUDY,
+              c.spark().createDataFrame(results, AmbientTables.STUDY.columns()),
+              common.output,
+              out);
           report(c, results);
         });
   }

@@ -21,7 +21,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.samplingprivacy.jobs.epsilon.AttackCounts;
 import org.samplingprivacy.jobs.gsd.Domain;
 import org.samplingprivacy.jobs.gsd.GsdInput;
@@ -63,38 +62,6 @@ import picocli.CommandLine.Option;
             + "differentially private itself: run it on a public table of the same domain, or inside the trusted environment.")
 public final class PrivacyAuditCommand extends InputJobCommand {
   @Mixin GsdMechanismOptions mechanism;
-
-  public static final StructType TRIALS =
-      new StructType()
-          .add("audit_id", DataTypes.StringType, false)
-          .add("audit", DataTypes.StringType, false)
-          .add("trial", DataTypes.LongType, false)
-          .add("is_member", DataTypes.IntegerType, false)
-          .add("score", DataTypes.DoubleType, false)
-          .add("epsilon", DataTypes.DoubleType, false)
-          .add("delta", DataTypes.DoubleType, false)
-          .add("rho", DataTypes.DoubleType, false)
-          .add("mu_claimed", DataTypes.DoubleType, false);
-  public static final StructType ESTIMATES =
-      new StructType()
-          .add("audit_id", DataTypes.StringType, false)
-          .add("audit", DataTypes.StringType, false)
-          .add("threshold", DataTypes.DoubleType, false)
-          .add("tp", DataTypes.LongType, false)
-          .add("fn", DataTypes.LongType, false)
-          .add("tn", DataTypes.LongType, false)
-          .add("fp", DataTypes.LongType, false)
-          .add("alpha", DataTypes.DoubleType, false)
-          .add("bayes_lower_bound", DataTypes.DoubleType, false)
-          .add("cp_lower_bound", DataTypes.DoubleType, false)
-          .add("gdp_mu_bayes_lower_bound", DataTypes.DoubleType, false)
-          .add("one_run_eps_lower_bound", DataTypes.DoubleType, true)
-          .add("selected", DataTypes.BooleanType, false)
-          .add("epsilon_claimed", DataTypes.DoubleType, false)
-          .add("mu_claimed", DataTypes.DoubleType, false)
-          .add("mu_lo", DataTypes.DoubleType, true)
-          .add("mu_hi", DataTypes.DoubleType, true)
-          .add("verdict", DataTypes.StringType, false);
 
   /**
    * White-box thresholds: the score's N(0, 1) quantiles under D at these false-positive rates,
@@ -292,12 +259,15 @@ public final class PrivacyAuditCommand extends InputJobCommand {
           default ->
               c.spark()
                   .createDataFrame(
-                      c.phase("one-run release", () -> oneRun(c, domain, queries, truth)), TRIALS);
+                      c.phase("one-run release", () -> oneRun(c, domain, queries, truth)),
+                      AuditTables.TRIALS_SCHEMA);
         };
     long start = System.nanoTime();
     c.phase(
         "run the trials",
-        () -> c.write(made.withColumn("audit_id", lit(auditId)), common.output, out));
+        () ->
+            c.write(
+                AuditTables.TRIALS, made.withColumn("audit_id", lit(auditId)), common.output, out));
     double seconds = (System.nanoTime() - start) / 1e9;
     long runs = audit.equals("one-run") ? 1 : 2 * trials;
     c.report()
@@ -346,7 +316,11 @@ public final class PrivacyAuditCommand extends InputJobCommand {
             claimedMu,
             audit.equals("white-box"),
             audit.equals("one-run"));
-    c.write(c.spark().createDataFrame(estimateRows(auditId, est), ESTIMATES), estimatesPath, out);
+    c.write(
+        AuditTables.ESTIMATES,
+        c.spark().createDataFrame(estimateRows(auditId, est), AuditTables.ESTIMATES.columns()),
+        estimatesPath,
+        out);
     AuditReport.write(
         c.report(),
         new AuditReport.Facts(
@@ -509,7 +483,7 @@ public final class PrivacyAuditCommand extends InputJobCommand {
                           r,
                           mu);
                     }),
-            TRIALS);
+            AuditTables.TRIALS_SCHEMA);
   }
 
   /**

@@ -9,6 +9,7 @@ import org.samplingprivacy.jobs.privacy.RandomBits;
 import org.samplingprivacy.jobs.privacy.Rational;
 import org.samplingprivacy.jobs.privacy.ZcdpAccountant;
 import org.samplingprivacy.jobs.privacy.ZcdpBudget;
+import org.samplingprivacy.jobs.runner.ProgressLog;
 
 /**
  * Whole releases as an audit runs them (docs/design/privacy-audit.md §§3–4): the release's own code
@@ -54,7 +55,7 @@ final class ReleaseTrials implements Serializable {
             settings.ga(),
             key);
     return PrivateGsd.run(
-            domain, queries, truth, s, accountant, (phase, work) -> work.run(), line -> {})
+            domain, queries, truth, s, accountant, (phase, work) -> work.run(), ProgressLog.SILENT)
         .stats()
         .data();
   }

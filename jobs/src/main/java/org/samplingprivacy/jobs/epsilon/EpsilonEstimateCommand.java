@@ -410,6 +410,7 @@ public final class EpsilonEstimateCommand extends InputJobCommand {
           List<Row> rows =
               ThresholdSelection.mark(estimates, outcomes.roc(), split, correction, delta, prior);
           c.write(
+              EpsilonTables.ESTIMATES,
               c.spark().createDataFrame(rows, EpsilonTables.estimates(outcomes.groupSchema())),
               common.output,
               out);
@@ -421,6 +422,7 @@ public final class EpsilonEstimateCommand extends InputJobCommand {
                     () -> curves(c, outcomes.rows(), split, level, deltas));
             List<Row> curveRows = EpsilonReport.curveRows(curves, level, claim, prior, correction);
             c.write(
+                EpsilonTables.CURVE,
                 c.spark().createDataFrame(curveRows, EpsilonTables.curve(outcomes.groupSchema())),
                 curveOutput,
                 out);

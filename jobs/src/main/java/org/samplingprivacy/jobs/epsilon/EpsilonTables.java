@@ -3,12 +3,13 @@ package org.samplingprivacy.jobs.epsilon;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.samplingprivacy.jobs.io.TableContract;
 
 /**
  * The output schemas of {@code epsilon-estimate} (docs/tables.md §2.4): the estimate table and the
- * curve table.
+ * curve table, and their contracts.
  */
-final class EpsilonTables {
+public final class EpsilonTables {
   private EpsilonTables() {}
 
   /** One TPR-at-FPR entry of the estimate table's {@code tpr_at_fpr} array. */
@@ -81,4 +82,16 @@ final class EpsilonTables {
         .add("prior", DataTypes.StringType, false)
         .add("correction", DataTypes.StringType, false);
   }
+
+  // After TPR_AT_FPR: static fields initialise in order.
+  /** The estimates ({@code --output}): the group columns, then {@link #estimates}'s. */
+  public static final TableContract ESTIMATES =
+      TableContract.withInputColumns("epsilon-estimate/estimates", estimates(new StructType()));
+
+  /** The ε(δ) curve ({@code --curve-output}): the group columns, then {@link #curve}'s. */
+  public static final TableContract CURVE =
+      TableContract.withInputColumns("epsilon-estimate/curve", curve(new StructType()));
+
+  /** Every table {@code epsilon-estimate} writes. */
+  public static final java.util.List<TableContract> CONTRACTS = java.util.List.of(ESTIMATES, CURVE);
 }

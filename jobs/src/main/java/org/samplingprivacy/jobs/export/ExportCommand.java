@@ -11,6 +11,7 @@ import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.samplingprivacy.jobs.io.SourceTable;
+import org.samplingprivacy.jobs.io.TableContract;
 import org.samplingprivacy.jobs.io.TableFormat;
 import org.samplingprivacy.jobs.io.TableIO;
 import org.samplingprivacy.jobs.runner.InputJobCommand;
@@ -30,6 +31,10 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "export", description = "Export a table to CSV or JSON lines.")
 public final class ExportCommand extends InputJobCommand {
+  /** The input's rows and (selected) columns, unchanged (docs/tables.md §2.2). */
+  public static final TableContract EXPORTED =
+      TableContract.withInputColumns("export", new StructType());
+
   @Option(
       names = "--columns",
       paramLabel = "C1,C2,...",
@@ -97,7 +102,7 @@ public final class ExportCommand extends InputJobCommand {
                 "write " + common.output,
                 () -> TableIO.writeSingleFile(data, common.output, out.format()));
           } else {
-            c.write(data, common.output, out);
+            c.write(EXPORTED, data, common.output, out);
           }
           c.report()
               .metric("input", in.path())

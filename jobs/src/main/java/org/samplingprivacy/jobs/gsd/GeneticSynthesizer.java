@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.ForkJoinPool;
-import java.util.function.Consumer;
 import java.util.stream.IntStream;
+import org.samplingprivacy.jobs.runner.ProgressLog;
 
 /**
  * The genetic algorithm of Private-GSD (Liu, Tang, Vietri &amp; Wu, ICML 2023;
@@ -97,15 +97,23 @@ public final class GeneticSynthesizer {
     return data;
   }
 
+  private String rmsError() {
+    return String.format(
+        Locale.ROOT,
+        "RMS error to noisy answers %.4g",
+        Math.sqrt(stats.fitness() / stats.queries().size()));
+  }
+
   private static double draw(Domain.Column col, SplittableRandom rng) {
     return col.kind == Domain.Kind.NUMERIC ? rng.nextDouble() : rng.nextInt(col.size());
   }
 
   /**
-   * Runs until a stopping rule fires; {@code progress} gets a line now and then (fitness against
-   * noisy answers).
+   * Runs until a stopping rule fires, reporting generations done (and the fitness against the noisy
+   * answers) to a progress log from {@code progress}.
    */
-  public Result run(Consumer<String> progress) {
+  public Result run(ProgressLog.Factory progress, String what) {
+    ProgressLog log = progress.start(what, settings.generations());
     int p = settings.population();
     int rows = stats.rows();
     int d = stats.columns();
@@ -121,8 +129,8 @@ public final class GeneticSynthesizer {
     ForkJoinPool pool = chunks > 1 ? new ForkJoinPool(chunks) : null;
     List<double[]> history = new ArrayList<>();
     long start = System.nanoTime();
-    long lastProgress = start;
     long generation = 0;
+    long reported = 0;
     double windowStart = stats.fitness();
     boolean stalled = false;
     history.add(new double[] {0, stats.fitness()});
@@ -195,20 +203,8 @@ public final class GeneticSynthesizer {
           windowStart = now;
         }
         if ((generation & 1023) == 0) {
-          long t = System.nanoTime();
-          if (t - lastProgress > 10_000_000_000L) {
-            lastProgress = t;
-            double secs = (t - start) / 1e9;
-            progress.accept(
-                String.format(
-                    Locale.ROOT,
-                    "generation %d, %.0f generations/s, %.3g child evaluations/s, "
-                        + "RMS error to noisy answers %.4g",
-                    generation,
-                    generation / secs,
-                    generation * p / secs,
-                    Math.sqrt(stats.fitness() / stats.queries().size())));
-          }
+          log.advance(generation - reported, rmsError());
+          reported = generation;
         }
       }
     } finally {
@@ -217,6 +213,7 @@ public final class GeneticSynthesizer {
       }
     }
     double fitness = stats.recomputeFitness();
+    log.finish(generation - reported, (stalled ? "stalled, " : "") + rmsError());
     if (history.get(history.size() - 1)[0] != generation) {
       history.add(new double[] {generation, fitness});
     }

@@ -21,6 +21,7 @@ import org.apache.spark.sql.types.IntegralType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.samplingprivacy.jobs.io.SourceTable;
+import org.samplingprivacy.jobs.io.TableContract;
 import org.samplingprivacy.jobs.io.TableFormat;
 import org.samplingprivacy.jobs.io.TableIO;
 import org.samplingprivacy.jobs.privacy.BudgetLedger;
@@ -50,6 +51,13 @@ import picocli.CommandLine.Option;
         "Differentially private synthetic data by a genetic algorithm fitted to noisy workload answers "
             + "(Private-GSD).")
 public final class GsdSynthesizeCommand extends InputJobCommand {
+  /**
+   * The synthetic rows: one column per synthesised column, with the input's types (docs/tables.md
+   * §2.7).
+   */
+  public static final TableContract SYNTHETIC =
+      TableContract.withInputColumns("gsd-synthesize/synthetic", new StructType());
+
   @Mixin GsdMechanismOptions mechanism;
 
   @Option(
@@ -261,18 +269,16 @@ public final class GsdSynthesizeCommand extends InputJobCommand {
             generations,
             threads > 0 ? threads : Runtime.getRuntime().availableProcessors(),
             common.seed);
-    java.util.function.Consumer<String> progress =
-        line -> System.err.println(c.command() + " " + c.runId() + ": " + line);
     PrivateGsd.Release release;
     try {
-      release = PrivateGsd.run(domain, queries, truth, settings, accountant, c::phase, progress);
+      release = PrivateGsd.run(domain, queries, truth, settings, accountant, c::phase, c::progress);
     } catch (RuntimeException e) {
       if (!accountant.hasDrawn()) {
         refund(c, book, reservation, request, e);
       }
       throw e;
     }
-    c.write(decode(c, domain, schema, release.stats().data()), common.output, out);
+    c.write(SYNTHETIC, decode(c, domain, schema, release.stats().data()), common.output, out);
     GsdReport.Summary s =
         GsdReport.write(
             c.report(),

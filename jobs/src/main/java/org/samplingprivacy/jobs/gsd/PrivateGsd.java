@@ -4,11 +4,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.function.Consumer;
 import org.samplingprivacy.jobs.privacy.DiscreteGaussianMechanism;
 import org.samplingprivacy.jobs.privacy.ExponentialSelection;
 import org.samplingprivacy.jobs.privacy.ZcdpAccountant;
 import org.samplingprivacy.jobs.privacy.ZcdpBudget;
+import org.samplingprivacy.jobs.runner.ProgressLog;
 
 /**
  * Private-GSD (Liu, Tang, Vietri &amp; Wu, ICML 2023, Algorithms 1 and 2) on the workload's true
@@ -75,7 +75,7 @@ public final class PrivateGsd {
       Settings s,
       ZcdpAccountant accountant,
       Phases phases,
-      Consumer<String> progress) {
+      ProgressLog.Factory progress) {
     int m = queries.workloads().size();
     long n = truth.rows();
     double[] noisy = new double[queries.size()];
@@ -104,7 +104,8 @@ public final class PrivateGsd {
           "genetic algorithm",
           () ->
               fits.add(
-                  GeneticSynthesizer.of(stats, domain, s.ga(), gaRandom.nextLong()).run(progress)));
+                  GeneticSynthesizer.of(stats, domain, s.ga(), gaRandom.nextLong())
+                      .run(progress, "genetic algorithm generations")));
     } else {
       ZcdpBudget selectShare = rho.share(2L * s.rounds());
       ZcdpBudget measureShare = rho.share(2L * s.rounds() * s.perRound());
@@ -141,7 +142,7 @@ public final class PrivateGsd {
             () ->
                 fits.add(
                     GeneticSynthesizer.of(stats, domain, s.ga(), gaRandom.nextLong())
-                        .run(line -> progress.accept("round " + round + ": " + line))));
+                        .run(progress, "genetic algorithm generations, round " + round)));
       }
     }
     return new Release(noisy, measured, measurements, stats, fits);

@@ -31,6 +31,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.samplingprivacy.jobs.cli.InputOptions;
+import org.samplingprivacy.jobs.io.TableContract;
 import org.samplingprivacy.jobs.io.TableFormat;
 import org.samplingprivacy.jobs.io.TableIO;
 import org.samplingprivacy.jobs.report.SvgPlot;
@@ -55,6 +56,10 @@ import picocli.CommandLine.Option;
     name = "import-csv",
     description = "Import a CSV file into a Delta table, checking every row against a schema.")
 public final class ImportCsvCommand extends JobCommand {
+  /** One column per CSV header column, same name (docs/tables.md §2.1). */
+  public static final TableContract IMPORTED =
+      TableContract.withInputColumns("import-csv", new StructType());
+
   @Mixin public InputOptions in;
 
   @Override
@@ -221,7 +226,7 @@ public final class ImportCsvCommand extends JobCommand {
         steps,
         c -> {
           c.recordInput(Map.of("path", in.input, "format", "csv"));
-          long version = c.write(good, common.output, out);
+          long version = c.write(IMPORTED, good, common.output, out);
           report(c, stats, badRows, schema, notNull, version);
         });
   }

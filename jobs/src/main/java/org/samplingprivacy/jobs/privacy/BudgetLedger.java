@@ -22,9 +22,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
-import org.apache.spark.sql.types.StructType;
 import org.samplingprivacy.jobs.io.Provenance;
 import org.samplingprivacy.jobs.io.TableIO;
 import org.samplingprivacy.jobs.runner.JobFailure;
@@ -48,23 +46,6 @@ import org.samplingprivacy.jobs.validate.InputException;
  * with the DynamoDB log store).
  */
 public final class BudgetLedger {
-  public static final StructType SCHEMA =
-      new StructType()
-          .add("dataset_id", DataTypes.StringType, false)
-          .add("run_id", DataTypes.StringType, false)
-          .add("sequence", DataTypes.LongType, false)
-          .add("reservation_id", DataTypes.StringType, false)
-          .add("status", DataTypes.StringType, false)
-          .add("rho", DataTypes.DoubleType, false)
-          .add("rho_exact", DataTypes.StringType, false)
-          .add("epsilon", DataTypes.DoubleType, false)
-          .add("delta", DataTypes.DoubleType, false)
-          .add("budget_cap_epsilon", DataTypes.DoubleType, true)
-          .add("recorded_at", DataTypes.TimestampType, false)
-          .add("note", DataTypes.StringType, true)
-          .add("command", DataTypes.StringType, false)
-          .add("fingerprint", DataTypes.StringType, false)
-          .add("parameters", DataTypes.StringType, false);
 
   public static final String RESERVED = "reserved";
   public static final String COMMITTED = "committed";
@@ -149,7 +130,7 @@ public final class BudgetLedger {
   public Dataset<Row> rows() {
     return TableIO.readDeltaIfExists(spark, "--ledger", path)
         .map(this::normalise)
-        .orElseGet(() -> spark.createDataFrame(List.of(), SCHEMA));
+        .orElseGet(() -> spark.createDataFrame(List.of(), PrivacyTables.LEDGER.columns()));
   }
 
   private Dataset<Row> normalise(Dataset<Row> df) {
@@ -161,7 +142,7 @@ public final class BudgetLedger {
       }
     }
     List<Column> cols = new ArrayList<>();
-    for (StructField f : SCHEMA.fields()) {
+    for (StructField f : PrivacyTables.LEDGER.columns().fields()) {
       cols.add(
           (present.contains(f.name()) ? col(f.name()) : lit(null)).cast(f.dataType()).as(f.name()));
     }
@@ -404,7 +385,7 @@ public final class BudgetLedger {
       try {
         long before = TableIO.deltaVersion(spark, path);
         TableIO.appendIdempotent(
-            spark.createDataFrame(List.of(row(req, sequence, id)), SCHEMA),
+            spark.createDataFrame(List.of(row(req, sequence, id)), PrivacyTables.LEDGER.columns()),
             path,
             "spp-ledger:" + req.datasetId(),
             sequence,
@@ -453,7 +434,8 @@ public final class BudgetLedger {
         "record the commit of reservation " + r.reservationId(),
         () -> {
           TableIO.append(
-              spark.createDataFrame(List.of(event(req, r, COMMITTED, null, run)), SCHEMA),
+              spark.createDataFrame(
+                  List.of(event(req, r, COMMITTED, null, run)), PrivacyTables.LEDGER.columns()),
               path,
               provenanceOf(r));
           return null;
@@ -486,7 +468,7 @@ public final class BudgetLedger {
                             REFUNDED,
                             reason.length() > 500 ? reason.substring(0, 500) : reason,
                             req.provenance())),
-                    SCHEMA),
+                    PrivacyTables.LEDGER.columns()),
                 path,
                 provenanceOf(r));
             return null;

@@ -9,8 +9,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.samplingprivacy.jobs.io.TableFormat;
 import org.samplingprivacy.jobs.io.TableIO;
 import org.samplingprivacy.jobs.report.SvgPlot;
@@ -34,23 +32,6 @@ import picocli.CommandLine.Option;
         "Per dataset of a privacy budget ledger: releases, spent and reserved "
             + "rho, composed epsilon at delta, remaining budget under a cap, stale reservations.")
 public final class PrivacyLedgerCommand extends JobCommand {
-  public static final StructType SCHEMA =
-      new StructType()
-          .add("dataset_id", DataTypes.StringType, false)
-          .add("releases", DataTypes.LongType, false)
-          .add("reserved", DataTypes.LongType, false)
-          .add("stale_reserved", DataTypes.LongType, false)
-          .add("refunded", DataTypes.LongType, false)
-          .add("rho_committed", DataTypes.DoubleType, false)
-          .add("rho_reserved", DataTypes.DoubleType, false)
-          .add("rho_counted", DataTypes.DoubleType, false)
-          .add("delta", DataTypes.DoubleType, false)
-          .add("epsilon_counted", DataTypes.DoubleType, false)
-          .add("cap_epsilon", DataTypes.DoubleType, true)
-          .add("cap_rho", DataTypes.DoubleType, true)
-          .add("rho_remaining", DataTypes.DoubleType, true)
-          .add("first_recorded_at", DataTypes.TimestampType, true)
-          .add("last_recorded_at", DataTypes.TimestampType, true);
 
   private static final Pattern DURATION = Pattern.compile("(\\d+)([smhd])");
 
@@ -270,7 +251,11 @@ public final class PrivacyLedgerCommand extends JobCommand {
                 + "(epsilon, delta) statement is the tight conversion of the summed rho at delta. Refunded reservations failed "
                 + "before drawing noise and count nothing.");
     if (common.output != null) {
-      c.write(c.spark().createDataFrame(rows, SCHEMA), common.output, out);
+      c.write(
+          PrivacyTables.SUMMARY,
+          c.spark().createDataFrame(rows, PrivacyTables.SUMMARY.columns()),
+          common.output,
+          out);
     }
   }
 

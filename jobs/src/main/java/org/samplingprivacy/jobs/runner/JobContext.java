@@ -11,6 +11,7 @@ import org.samplingprivacy.jobs.cli.CommonOptions;
 import org.samplingprivacy.jobs.cli.InputOptions;
 import org.samplingprivacy.jobs.io.Provenance;
 import org.samplingprivacy.jobs.io.SourceTable;
+import org.samplingprivacy.jobs.io.TableContract;
 import org.samplingprivacy.jobs.io.TableFormat;
 import org.samplingprivacy.jobs.io.TableIO;
 import org.samplingprivacy.jobs.io.WriteMode;
@@ -173,11 +174,24 @@ public final class JobContext {
         f, WriteMode.parse("--write-mode", options.writeMode), runId, provenance());
   }
 
-  /** Writes {@code df} to {@code path} as {@code spec} says; returns the Delta version, or -1. */
-  public long write(Dataset<Row> df, String path, TableIO.WriteSpec spec) {
+  /**
+   * Writes {@code df}, a table of {@code contract}, to {@code path} as {@code spec} says; returns
+   * the Delta version, or -1. The schema is checked against the contract before anything is
+   * written.
+   */
+  public long write(TableContract contract, Dataset<Row> df, String path, TableIO.WriteSpec spec) {
+    contract.check(df.schema());
     TableIO.WriteSpec withInputs =
         new TableIO.WriteSpec(spec.format(), spec.mode(), spec.runId(), provenance());
     return phase("write " + path, () -> TableIO.write(df, path, withInputs));
+  }
+
+  /**
+   * A progress log for a long driver-side loop of this run: lines on stderr, prefixed with the
+   * command and run id, at most every 10 seconds.
+   */
+  public ProgressLog progress(String what, long total) {
+    return ProgressLog.start(command + " " + runId + ": " + what, total);
   }
 
   /**

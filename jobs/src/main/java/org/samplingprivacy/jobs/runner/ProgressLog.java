@@ -32,6 +32,15 @@ public final class ProgressLog {
     this.lastPrinted = start;
   }
 
+  /** Starts a progress log for {@code total} steps of {@code what}. */
+  public interface Factory {
+    ProgressLog start(String what, long total);
+  }
+
+  /** A factory whose logs print nothing (trials, benchmarks, tests). */
+  public static final Factory SILENT =
+      (what, total) -> new ProgressLog(what, total, Long.MAX_VALUE, System::nanoTime, line -> {});
+
   /** Logs to stderr at most every 10 seconds. */
   public static ProgressLog start(String what, long total) {
     return new ProgressLog(what, total, 10_000_000_000L, System::nanoTime, System.err::println);
@@ -53,6 +62,15 @@ public final class ProgressLog {
       lastPrinted = now;
       sink.accept(line(now, detail));
     }
+  }
+
+  /**
+   * Records the last {@code steps} of a loop and prints its final line, also when it stopped before
+   * {@code total} (a stopping rule fired).
+   */
+  public void finish(long steps, String detail) {
+    done = Math.min(total, done + steps);
+    sink.accept(line(clock.getAsLong(), detail));
   }
 
   String line(long now, String detail) {

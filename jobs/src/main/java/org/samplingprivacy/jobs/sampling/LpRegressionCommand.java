@@ -9,8 +9,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.samplingprivacy.jobs.io.SourceTable;
 import org.samplingprivacy.jobs.io.TableFormat;
 import org.samplingprivacy.jobs.io.TableIO;
@@ -156,7 +154,11 @@ public final class LpRegressionCommand extends InputJobCommand {
                     fit.converged(),
                     fullObjective));
           }
-          c.write(c.spark().createDataFrame(out1, SCHEMA), common.output, out);
+          c.write(
+              SamplingTables.COEFFICIENTS,
+              c.spark().createDataFrame(out1, SamplingTables.COEFFICIENTS.columns()),
+              common.output,
+              out);
           List<List<Object>> table1 = new ArrayList<>();
           for (int i = 0; i < d; i++) {
             table1.add(List.of(names.get(i), fit.x()[i]));
@@ -193,14 +195,4 @@ public final class LpRegressionCommand extends InputJobCommand {
         Design.of(full.data(), "--evaluate-on " + full.path(), features, intercept, target);
     return full.data().select(check.columns(lit(1.0).as("__w")));
   }
-
-  static final StructType SCHEMA =
-      new StructType()
-          .add("term", DataTypes.StringType, false)
-          .add("coefficient", DataTypes.DoubleType, false)
-          .add("p", DataTypes.DoubleType, false)
-          .add("objective", DataTypes.DoubleType, false)
-          .add("iterations", DataTypes.IntegerType, false)
-          .add("converged", DataTypes.BooleanType, false)
-          .add("full_objective", DataTypes.DoubleType, true);
 }

@@ -21,6 +21,7 @@ import org.apache.spark.sql.catalyst.plans.logical.Project;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.DecimalType;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -128,10 +129,9 @@ final class SamplingPass {
     for (int i : keepAt) {
       out = out.add(full.fields()[i]);
     }
-    out =
-        out.add("weight", DataTypes.DoubleType, false)
-            .add("score", DataTypes.DoubleType, false)
-            .add("inclusion_prob", DataTypes.DoubleType, false);
+    for (StructField f : SamplingTables.SAMPLE.columns().fields()) {
+      out = out.add(f);
+    }
     return spark.createDataFrame(kept, out);
   }
 

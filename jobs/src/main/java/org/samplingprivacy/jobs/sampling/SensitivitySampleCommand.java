@@ -293,7 +293,8 @@ public final class SensitivitySampleCommand extends InputJobCommand {
                 (int)
                     Math.min(
                         Integer.MAX_VALUE, Math.max(1, (m + ROWS_PER_FILE - 1) / ROWS_PER_FILE));
-            long version = c.write(sample.coalesce(files), common.output, out);
+            long version =
+                c.write(SamplingTables.SAMPLE, sample.coalesce(files), common.output, out);
             report(c, sample, design, n, m, scores, steps, version);
           } finally {
             sample.unpersist();

@@ -22,7 +22,6 @@ import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
-import org.apache.spark.sql.types.StructType;
 import org.samplingprivacy.jobs.io.SourceTable;
 import org.samplingprivacy.jobs.io.TableFormat;
 import org.samplingprivacy.jobs.io.TableIO;
@@ -86,15 +85,6 @@ public final class CtrEvalCommand extends JobCommand {
       description = "L2 regularisation.")
   double regParam;
 
-  static final StructType SCHEMA =
-      new StructType()
-          .add("feature_set", DataTypes.StringType, false)
-          .add("table", DataTypes.StringType, true)
-          .add("train_rows", DataTypes.LongType, false)
-          .add("test_rows", DataTypes.LongType, false)
-          .add("auc", DataTypes.DoubleType, false)
-          .add("log_loss", DataTypes.DoubleType, false);
-
   @Override
   protected void validateParameters() {
     Params.requirePresent("--features", features);
@@ -147,7 +137,11 @@ public final class CtrEvalCommand extends JobCommand {
               results.add(evaluate(tables.get(e.getKey()), col, col, e.getKey(), cut));
             }
           }
-          c.write(c.spark().createDataFrame(results, SCHEMA), common.output, out);
+          c.write(
+              SdimTables.CTR_EVAL,
+              c.spark().createDataFrame(results, SdimTables.CTR_EVAL.columns()),
+              common.output,
+              out);
           List<List<Object>> table = new ArrayList<>();
           for (Row r : results) {
             table.add(

@@ -117,7 +117,7 @@ public final class Item2VecCommand extends JobCommand {
                           .functions
                           .vector_to_array(col("vector"), "float64")
                           .as("embedding"));
-          c.write(vectors, common.output, out);
+          c.write(SdimTables.ITEM2VEC, vectors, common.output, out);
           spec.commandLine().getOut().println("wrote item embeddings to " + common.output);
         });
   }

@@ -12,8 +12,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.functions;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.samplingprivacy.jobs.io.SourceTable;
 import org.samplingprivacy.jobs.io.TableFormat;
 import org.samplingprivacy.jobs.io.TableIO;
@@ -68,15 +66,6 @@ public final class SdimBseCommand extends JobCommand {
       names = "--incremental",
       description = "Merge only the behaviours after the output's as_of into it.")
   boolean incremental;
-
-  static final StructType SCHEMA =
-      new StructType()
-          .add("user", DataTypes.StringType, false)
-          .add("sig_idx", DataTypes.IntegerType, false)
-          .add("bucket", DataTypes.IntegerType, false)
-          .add("sum", DataTypes.createArrayType(DataTypes.DoubleType, false), false)
-          .add("count", DataTypes.LongType, false)
-          .add("as_of", DataTypes.DoubleType, false);
 
   @Override
   protected void validateParameters() {
@@ -218,7 +207,7 @@ public final class SdimBseCommand extends JobCommand {
                                   t._2()._1(),
                                   t._2()._2(),
                                   hi)),
-                      SCHEMA);
+                      SdimTables.BSE.columns());
           if (merge) {
             c.phase(
                 "merge into " + common.output,
@@ -243,7 +232,7 @@ public final class SdimBseCommand extends JobCommand {
                                 .updateExpr(Map.of("as_of", Double.toString(hi))),
                         c.provenance()));
           } else {
-            c.write(table, common.output, c.writeSpec(TableFormat.DELTA));
+            c.write(SdimTables.BSE, table, common.output, c.writeSpec(TableFormat.DELTA));
           }
           c.report().metric("as_of", hi).metric("incremental", merge);
           spec.commandLine()

@@ -1,7 +1,6 @@
 package org.samplingprivacy.jobs.sdim;
 
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
+import org.samplingprivacy.jobs.io.TableContract;
 import org.samplingprivacy.jobs.validate.Params;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,9 +29,8 @@ public final class SdimFeaturesCommand extends SweepCommand {
   }
 
   @Override
-  StructType featureSchema() {
-    return new StructType()
-        .add("sdim", DataTypes.createArrayType(DataTypes.DoubleType, false), false);
+  TableContract contract() {
+    return SdimTables.FEATURES;
   }
 
   @Override

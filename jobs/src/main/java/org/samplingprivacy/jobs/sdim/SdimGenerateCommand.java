@@ -8,7 +8,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.samplingprivacy.jobs.runner.JobCommand;
 import org.samplingprivacy.jobs.runner.JobContext;
@@ -158,13 +157,9 @@ public final class SdimGenerateCommand extends JobCommand {
           for (int i = 0; i < items; i++) {
             itemRows.add(RowFactory.create("i" + i, i % topics, emb[i]));
           }
-          StructType itemSchema =
-              new StructType()
-                  .add("item", DataTypes.StringType, false)
-                  .add("topic", DataTypes.IntegerType, false)
-                  .add("embedding", DataTypes.createArrayType(DataTypes.DoubleType, false), false);
           c.write(
-              c.spark().createDataFrame(itemRows, itemSchema),
+              SdimTables.GENERATED_ITEMS,
+              c.spark().createDataFrame(itemRows, SdimTables.GENERATED_ITEMS.columns()),
               dir + "/items",
               c.writeSpec(org.samplingprivacy.jobs.io.TableFormat.DELTA));
           int nItems = items;
@@ -172,12 +167,8 @@ public final class SdimGenerateCommand extends JobCommand {
           int len = length;
           double rate = interestRate;
           int perUser = impressionsPerUser;
-          StructType behSchema =
-              new StructType()
-                  .add("user", DataTypes.StringType, false)
-                  .add("ts", DataTypes.LongType, false)
-                  .add("item", DataTypes.StringType, false);
-          StructType impSchema = behSchema.add("label", DataTypes.IntegerType, false);
+          StructType behSchema = SdimTables.GENERATED_BEHAVIORS.columns();
+          StructType impSchema = SdimTables.GENERATED_IMPRESSIONS.columns();
           Dataset<Long> ids = c.spark().range(users).as(Encoders.LONG());
           Dataset<Row> beh =
               ids.flatMap(
@@ -231,8 +222,12 @@ public final class SdimGenerateCommand extends JobCommand {
                       },
                   Encoders.row(impSchema));
           c.write(
-              beh, dir + "/behaviors", c.writeSpec(org.samplingprivacy.jobs.io.TableFormat.DELTA));
+              SdimTables.GENERATED_BEHAVIORS,
+              beh,
+              dir + "/behaviors",
+              c.writeSpec(org.samplingprivacy.jobs.io.TableFormat.DELTA));
           c.write(
+              SdimTables.GENERATED_IMPRESSIONS,
               imp,
               dir + "/impressions",
               c.writeSpec(org.samplingprivacy.jobs.io.TableFormat.DELTA));

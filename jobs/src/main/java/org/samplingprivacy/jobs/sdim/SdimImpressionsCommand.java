@@ -90,7 +90,7 @@ public final class SdimImpressionsCommand extends JobCommand {
             .add(log.userCol, DataTypes.StringType, false)
             .add(log.timeCol, beh.data().schema().apply(log.timeCol).dataType(), false)
             .add(log.itemCol, DataTypes.StringType, false)
-            .add("label", DataTypes.IntegerType, false);
+            .add(SdimTables.IMPRESSIONS.columns().apply("label"));
     long seed = ctx.seed();
     int k = negatives;
     return new Plan(
@@ -118,7 +118,7 @@ public final class SdimImpressionsCommand extends JobCommand {
                       (MapPartitionsFunction<Row, Row>)
                           rows -> derive(rows, bItems.value(), bCdf.value(), k, seed),
                       Encoders.row(schema));
-          c.write(result, common.output, out);
+          c.write(SdimTables.IMPRESSIONS, result, common.output, out);
           spec.commandLine().getOut().println("derived impressions into " + common.output);
         });
   }

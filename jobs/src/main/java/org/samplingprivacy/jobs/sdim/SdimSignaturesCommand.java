@@ -173,7 +173,7 @@ public final class SdimSignaturesCommand extends JobCommand {
                   .withColumn("num_hashes", lit(numHashes))
                   .withColumn("bits", lit(bits))
                   .withColumn("hash_seed", lit(seed));
-          c.write(sig, common.output, out);
+          c.write(SdimTables.SIGNATURES, sig, common.output, out);
           c.report()
               .metric("items", stats.getLong(0))
               .metric("dim", dim)

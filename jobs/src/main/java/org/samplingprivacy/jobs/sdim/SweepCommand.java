@@ -17,10 +17,10 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.functions;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.samplingprivacy.jobs.io.SourceTable;
+import org.samplingprivacy.jobs.io.TableContract;
 import org.samplingprivacy.jobs.io.TableFormat;
 import org.samplingprivacy.jobs.io.TableIO;
 import org.samplingprivacy.jobs.runner.JobCommand;
@@ -64,7 +64,7 @@ abstract class SweepCommand extends JobCommand {
    * The feature columns this command adds, after the impression's columns, {@code candidate} and
    * {@code n_hist}.
    */
-  abstract StructType featureSchema();
+  abstract TableContract contract();
 
   /** The sweep's state settings: whether bucket sums and/or the behaviour list are kept. */
   abstract boolean keepSums();
@@ -196,11 +196,9 @@ abstract class SweepCommand extends JobCommand {
       }
     }
     int space = bucketSpace;
-    StructType outSchema =
-        new StructType(payloadType.fields())
-            .add("candidate", DataTypes.createArrayType(DataTypes.DoubleType, false), false)
-            .add("n_hist", DataTypes.LongType, false);
-    for (StructField f : featureSchema().fields()) {
+    TableContract contract = contract();
+    StructType outSchema = new StructType(payloadType.fields());
+    for (StructField f : contract.columns().fields()) {
       outSchema = outSchema.add(f);
     }
     StructType schema = outSchema;
@@ -237,7 +235,7 @@ abstract class SweepCommand extends JobCommand {
                   (MapPartitionsFunction<Row, Row>)
                       rows -> sweep(rows, fn, window, sums, history, space),
                   Encoders.row(schema));
-          c.write(result, common.output, out);
+          c.write(contract, result, common.output, out);
           c.report()
               .metric("dim", dim)
               .metric("impressions", check.getLong(5))

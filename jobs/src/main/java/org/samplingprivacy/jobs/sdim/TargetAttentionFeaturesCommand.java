@@ -1,8 +1,7 @@
 package org.samplingprivacy.jobs.sdim;
 
 import java.util.Iterator;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
+import org.samplingprivacy.jobs.io.TableContract;
 import org.samplingprivacy.jobs.validate.Params;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,10 +41,8 @@ public final class TargetAttentionFeaturesCommand extends SweepCommand {
   }
 
   @Override
-  StructType featureSchema() {
-    return new StructType()
-        .add("target_attention", DataTypes.createArrayType(DataTypes.DoubleType, false), false)
-        .add("mean_last", DataTypes.createArrayType(DataTypes.DoubleType, false), false);
+  TableContract contract() {
+    return SdimTables.TARGET_ATTENTION;
   }
 
   @Override

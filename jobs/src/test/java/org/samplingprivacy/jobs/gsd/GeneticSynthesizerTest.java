@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.samplingprivacy.jobs.runner.ProgressLog;
 
 /**
  * Oracles: full recomputation of counts and fitness from scratch (brute force), exact answers of a
@@ -141,7 +142,7 @@ class GeneticSynthesizerTest {
     double initial = WorkloadErrors.of(q, s.answers(), target, all(q)).get("all").max();
     GeneticSynthesizer.Result res =
         GeneticSynthesizer.of(s, dom, new GeneticSynthesizer.Settings(100, 5, 30_000, 2_000, 1), 3)
-            .run(line -> {});
+            .run(ProgressLog.SILENT, "generations");
     WorkloadErrors.Error e = WorkloadErrors.of(q, s.answers(), target, all(q)).get("all");
     assertTrue(
         e.max() < 0.02 && e.max() < initial / 10, "max error " + e.max() + " from " + initial);
@@ -181,7 +182,7 @@ class GeneticSynthesizerTest {
               target.clone(),
               weight);
       GeneticSynthesizer.of(s, dom, new GeneticSynthesizer.Settings(64, 5, 3_000, 100_000, t), 8)
-          .run(l -> {});
+          .run(ProgressLog.SILENT, "generations");
       out[t - 1] = s.data();
     }
     assertArrayEquals(out[0], out[1]);
@@ -206,7 +207,7 @@ class GeneticSynthesizerTest {
             weight);
     GeneticSynthesizer.Result r =
         GeneticSynthesizer.of(s, dom, new GeneticSynthesizer.Settings(20, 3, 1_000_000, 500, 1), 1)
-            .run(l -> {});
+            .run(ProgressLog.SILENT, "generations");
     assertTrue(
         r.stalled() && r.generations() < 1_000_000 && r.generations() % 500 == 0, r.toString());
   }

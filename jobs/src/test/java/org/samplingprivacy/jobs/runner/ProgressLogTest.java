@@ -29,4 +29,14 @@ class ProgressLogTest {
     assertEquals("1h01m", ProgressLog.formatSeconds(3660));
     assertEquals("2m05s", ProgressLog.formatSeconds(125));
   }
+
+  @Test
+  void aLoopStoppedEarlyPrintsItsLastLine() {
+    AtomicLong now = new AtomicLong(0);
+    List<String> lines = new ArrayList<>();
+    ProgressLog p = ProgressLog.start("generations", 1000, 1_000_000_000L, now::get, lines::add);
+    now.set(4_000_000_000L);
+    p.finish(200, "stalled"); // 200 in 4 s: 50/s, 800 left: ETA 16 s
+    assertEquals(List.of("generations: 200/1000 (20.0%), 50.00/s, ETA 16s, stalled"), lines);
+  }
 }

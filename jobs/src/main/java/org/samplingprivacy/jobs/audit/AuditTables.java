@@ -1,0 +1,57 @@
+package org.samplingprivacy.jobs.audit;
+
+import java.util.List;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.samplingprivacy.jobs.io.TableContract;
+
+/**
+ * The output tables of {@code privacy-audit} (docs/tables.md §2.17): the trials and the estimates.
+ */
+public final class AuditTables {
+  private AuditTables() {}
+
+  /** One row per trial (§2.17 Trials), in epsilon-estimate's input contract. */
+  static final StructType TRIALS_SCHEMA =
+      new StructType()
+          .add("audit_id", DataTypes.StringType, false)
+          .add("audit", DataTypes.StringType, false)
+          .add("trial", DataTypes.LongType, false)
+          .add("is_member", DataTypes.IntegerType, false)
+          .add("score", DataTypes.DoubleType, false)
+          .add("epsilon", DataTypes.DoubleType, false)
+          .add("delta", DataTypes.DoubleType, false)
+          .add("rho", DataTypes.DoubleType, false)
+          .add("mu_claimed", DataTypes.DoubleType, false);
+
+  /** One row per threshold (§2.17 Estimates). */
+  public static final TableContract ESTIMATES =
+      TableContract.of(
+          "privacy-audit/estimates",
+          new StructType()
+              .add("audit_id", DataTypes.StringType, false)
+              .add("audit", DataTypes.StringType, false)
+              .add("threshold", DataTypes.DoubleType, false)
+              .add("tp", DataTypes.LongType, false)
+              .add("fn", DataTypes.LongType, false)
+              .add("tn", DataTypes.LongType, false)
+              .add("fp", DataTypes.LongType, false)
+              .add("alpha", DataTypes.DoubleType, false)
+              .add("bayes_lower_bound", DataTypes.DoubleType, false)
+              .add("cp_lower_bound", DataTypes.DoubleType, false)
+              .add("gdp_mu_bayes_lower_bound", DataTypes.DoubleType, false)
+              .add("one_run_eps_lower_bound", DataTypes.DoubleType, true)
+              .add("selected", DataTypes.BooleanType, false)
+              .add("epsilon_claimed", DataTypes.DoubleType, false)
+              .add("mu_claimed", DataTypes.DoubleType, false)
+              .add("mu_lo", DataTypes.DoubleType, true)
+              .add("mu_hi", DataTypes.DoubleType, true)
+              .add("verdict", DataTypes.StringType, false));
+
+  /** The trials' contract. */
+  public static final TableContract TRIALS =
+      TableContract.of("privacy-audit/trials", TRIALS_SCHEMA);
+
+  /** Every table {@code privacy-audit} writes. */
+  public static final List<TableContract> CONTRACTS = List.of(TRIALS, ESTIMATES);
+}
