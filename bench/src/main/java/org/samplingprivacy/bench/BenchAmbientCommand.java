@@ -74,71 +74,79 @@ public final class BenchAmbientCommand extends JobCommand {
       throw new InputException("--mixes " + mixes + " has no mixes");
     }
     String big = largest.get(0).getString(0);
-    return new Plan(
-        List.of("ambient-study over " + count + " mixes", "MLlib GaussianMixture on " + big),
-        c -> {
-          String[] study = {
-            "ambient-study",
-            "--mixes",
-            mixes,
-            "--components",
-            Integer.toString(components),
-            "--restarts",
-            Integer.toString(restarts),
-            "--tolerance",
-            Double.toString(tolerance),
-            "--output",
-            common.output
-          };
-          StringWriter err = new StringWriter();
-          long t0 = System.nanoTime();
-          int code = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err), study);
-          long t1 = System.nanoTime();
-          if (code != 0) {
-            throw new InputException(
-                "bench-ambient: ambient-study exited " + code + ": " + err.toString().trim());
-          }
-          Dataset<Row> rows =
-              c.spark()
-                  .read()
-                  .format("delta")
-                  .load(mixes)
-                  .filter(col("mix_id").equalTo(big))
-                  .select(
-                      org.apache.spark.ml.functions.array_to_vector(col("vector")).as("features"))
-                  .cache();
-          rows.count();
-          long t2 = System.nanoTime();
-          new GaussianMixture()
-              .setK(components)
-              .setSeed(c.seed())
-              .setTol(tolerance)
-              .setMaxIter(200)
-              .fit(rows);
-          long t3 = System.nanoTime();
-          rows.unpersist();
-          double studySeconds = (t1 - t0) / 1e9;
-          double mllibSeconds = (t3 - t2) / 1e9;
-          PrintWriter out = spec.commandLine().getOut();
-          out.printf(
-              Locale.ROOT,
-              "ambient-study: %d mixes x 2 learners x %d restarts in %.1f s = %.1f mixes/minute%n",
-              count,
-              restarts,
-              studySeconds,
-              count / (studySeconds / 60));
-          out.printf(
-              Locale.ROOT,
-              "MLlib GaussianMixture, one fit of %s (%d rows, k = %d): %.1f s%n",
-              big,
-              largest.get(0).getInt(1),
-              components,
-              mllibSeconds);
-          out.printf(Locale.ROOT, "ratio study/one MLlib fit: %.1f%n", studySeconds / mllibSeconds);
-          c.report()
-              .metric("study_seconds", studySeconds)
-              .metric("mllib_seconds", mllibSeconds)
-              .metric("mixes", count);
-        });
+    return Plan.builder()
+        .step("ambient-study over " + count + " mixes")
+        .step("MLlib GaussianMixture on " + big)
+        .then(
+            c -> {
+              String[] study = {
+                "ambient-study",
+                "--mixes",
+                mixes,
+                "--components",
+                Integer.toString(components),
+                "--restarts",
+                Integer.toString(restarts),
+                "--tolerance",
+                Double.toString(tolerance),
+                "--output",
+                common.output
+              };
+              StringWriter err = new StringWriter();
+              long t0 = System.nanoTime();
+              int code = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err), study);
+              long t1 = System.nanoTime();
+              if (code != 0) {
+                throw new InputException(
+                    "bench-ambient: ambient-study exited " + code + ": " + err.toString().trim());
+              }
+              Dataset<Row> rows =
+                  c.spark()
+                      .read()
+                      .format("delta")
+                      .load(mixes)
+                      .filter(col("mix_id").equalTo(big))
+                      .select(
+                          org.apache
+                              .spark
+                              .ml
+                              .functions
+                              .array_to_vector(col("vector"))
+                              .as("features"))
+                      .cache();
+              rows.count();
+              long t2 = System.nanoTime();
+              new GaussianMixture()
+                  .setK(components)
+                  .setSeed(c.seed())
+                  .setTol(tolerance)
+                  .setMaxIter(200)
+                  .fit(rows);
+              long t3 = System.nanoTime();
+              rows.unpersist();
+              double studySeconds = (t1 - t0) / 1e9;
+              double mllibSeconds = (t3 - t2) / 1e9;
+              PrintWriter out = spec.commandLine().getOut();
+              out.printf(
+                  Locale.ROOT,
+                  "ambient-study: %d mixes x 2 learners x %d restarts in %.1f s = %.1f mixes/minute%n",
+                  count,
+                  restarts,
+                  studySeconds,
+                  count / (studySeconds / 60));
+              out.printf(
+                  Locale.ROOT,
+                  "MLlib GaussianMixture, one fit of %s (%d rows, k = %d): %.1f s%n",
+                  big,
+                  largest.get(0).getInt(1),
+                  components,
+                  mllibSeconds);
+              out.printf(
+                  Locale.ROOT, "ratio study/one MLlib fit: %.1f%n", studySeconds / mllibSeconds);
+              c.report()
+                  .metric("study_seconds", studySeconds)
+                  .metric("mllib_seconds", mllibSeconds)
+                  .metric("mixes", count);
+            });
   }
 }

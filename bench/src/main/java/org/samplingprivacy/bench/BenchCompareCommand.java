@@ -78,54 +78,55 @@ public final class BenchCompareCommand extends JobCommand {
             ? TableIO.csvReader(ctx.spark()).csv(in.input)
             : ctx.read("--input", in.input).data();
     String label = String.join(" ", commandArgs);
-    return new Plan(
-        List.of(
-            "baseline: full scan of " + in.input,
-            "command: " + label,
-            "each " + repeat + " times after a warm-up; median"),
-        c -> {
-          PrintWriter out = spec.commandLine().getOut();
-          double[] base = new double[repeat];
-          double[] cmd = new double[repeat];
-          for (int i = -1; i < repeat; i++) {
-            long t0 = System.nanoTime();
-            c.phase(
-                "baseline scan", () -> scan.write().format("noop").mode(SaveMode.Overwrite).save());
-            if (freshOutput != null) {
-              delete(c, freshOutput);
-            }
-            long t1 = System.nanoTime();
-            runCommand(label);
-            long t2 = System.nanoTime();
-            if (i >= 0) {
-              base[i] = (t1 - t0) / 1e9;
-              cmd[i] = (t2 - t1) / 1e9;
-            }
-          }
-          double b = median(base);
-          double m = median(cmd);
-          out.println(
-              String.format(
-                  Locale.ROOT,
-                  "baseline (full scan of %s): median %.3f s of %s",
-                  in.input,
-                  b,
-                  Arrays.toString(round(base))));
-          out.println(
-              String.format(
-                  Locale.ROOT,
-                  "command (%s): median %.3f s of %s",
-                  label,
-                  m,
-                  Arrays.toString(round(cmd))));
-          out.println(String.format(Locale.ROOT, "ratio command/baseline: %.2f", m / b));
-          c.report()
-              .metric("baseline_seconds", b)
-              .metric("command_seconds", m)
-              .metric("ratio", m / b)
-              .metric("command", label)
-              .metric("repeat", repeat);
-        });
+    return Plan.builder()
+        .step("baseline: full scan of " + in.input)
+        .step("command: " + label)
+        .step("each " + repeat + " times after a warm-up; median")
+        .then(
+            c -> {
+              PrintWriter out = spec.commandLine().getOut();
+              double[] base = new double[repeat];
+              double[] cmd = new double[repeat];
+              for (int i = -1; i < repeat; i++) {
+                long t0 = System.nanoTime();
+                c.phase(
+                    "baseline scan",
+                    () -> scan.write().format("noop").mode(SaveMode.Overwrite).save());
+                if (freshOutput != null) {
+                  delete(c, freshOutput);
+                }
+                long t1 = System.nanoTime();
+                runCommand(label);
+                long t2 = System.nanoTime();
+                if (i >= 0) {
+                  base[i] = (t1 - t0) / 1e9;
+                  cmd[i] = (t2 - t1) / 1e9;
+                }
+              }
+              double b = median(base);
+              double m = median(cmd);
+              out.println(
+                  String.format(
+                      Locale.ROOT,
+                      "baseline (full scan of %s): median %.3f s of %s",
+                      in.input,
+                      b,
+                      Arrays.toString(round(base))));
+              out.println(
+                  String.format(
+                      Locale.ROOT,
+                      "command (%s): median %.3f s of %s",
+                      label,
+                      m,
+                      Arrays.toString(round(cmd))));
+              out.println(String.format(Locale.ROOT, "ratio command/baseline: %.2f", m / b));
+              c.report()
+                  .metric("baseline_seconds", b)
+                  .metric("command_seconds", m)
+                  .metric("ratio", m / b)
+                  .metric("command", label)
+                  .metric("repeat", repeat);
+            });
   }
 
   private static void delete(JobContext c, String path) {

@@ -106,8 +106,8 @@ public final class BenchGenerateCommand extends JobCommand {
       cols.add(value(dists.get(j % dists.size()), j, ctx.seed()).as("c" + j));
     }
     Dataset<Row> table = base.select(cols.toArray(new Column[0]));
-    return new Plan(
-        List.of(
+    return Plan.builder()
+        .step(
             "generate "
                 + rows
                 + " rows x "
@@ -116,15 +116,16 @@ public final class BenchGenerateCommand extends JobCommand {
                 + distribution
                 + ") in "
                 + partitions
-                + " partitions",
-            "write " + common.output + " (" + out.format().id() + ")"),
-        c -> {
-          c.write(GENERATED, table, common.output, out);
-          c.report()
-              .metric("rows", rows)
-              .metric("columns", columns)
-              .metric("distribution", distribution);
-        });
+                + " partitions")
+        .write(common.output, out)
+        .then(
+            c -> {
+              c.write(GENERATED, table, common.output, out);
+              c.report()
+                  .metric("rows", rows)
+                  .metric("columns", columns)
+                  .metric("distribution", distribution);
+            });
   }
 
   /** A uniform variate on [0, 1) from (id, column, stream, seed). */

@@ -1,7 +1,5 @@
 package org.samplingprivacy.jobs.gsd;
 
-import static org.apache.spark.sql.functions.col;
-
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
@@ -13,6 +11,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.samplingprivacy.jobs.cli.SparkOptions;
+import org.samplingprivacy.jobs.io.Columns;
 import org.samplingprivacy.jobs.io.TableIO;
 import org.samplingprivacy.jobs.runner.ProgressLog;
 import org.samplingprivacy.jobs.runner.SparkSessions;
@@ -98,7 +97,7 @@ public final class BenchGsdCommand implements Callable<Integer> {
     Dataset<Row> data =
         TableIO.read(spark, "--input", input, null)
             .data()
-            .select(names.stream().map(n -> col("`" + n + "`")).toArray(Column[]::new));
+            .select(names.stream().map(n -> Columns.named(n)).toArray(Column[]::new));
     TrueAnswers.Counts counts = TrueAnswers.compute(data, domain, q);
     double[] target = new double[q.size()];
     for (int j = 0; j < target.length; j++) {

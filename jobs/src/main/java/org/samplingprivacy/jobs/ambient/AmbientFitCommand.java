@@ -13,6 +13,7 @@ import org.apache.spark.sql.RowFactory;
 import org.samplingprivacy.jobs.io.SourceTable;
 import org.samplingprivacy.jobs.io.TableFormat;
 import org.samplingprivacy.jobs.io.TableIO;
+import org.samplingprivacy.jobs.report.Numbers;
 import org.samplingprivacy.jobs.report.SvgPlot;
 import org.samplingprivacy.jobs.runner.JobCommand;
 import org.samplingprivacy.jobs.runner.JobContext;
@@ -153,12 +154,17 @@ public final class AmbientFitCommand extends JobCommand {
     if (groups.isEmpty()) {
       throw new InputException("no results to fit");
     }
-    List<String> steps =
-        List.of(
-            "fit " + groups.size() + " result set(s): " + groups.keySet(),
-            "bootstrap " + bootstrap + " refits, " + level + " intervals; write " + common.output);
-    return new Plan(
-        steps,
+    Plan.Builder steps =
+        Plan.builder()
+            .step("fit " + groups.size() + " result set(s): " + groups.keySet())
+            .step(
+                "bootstrap "
+                    + bootstrap
+                    + " refits, "
+                    + level
+                    + " intervals; write "
+                    + common.output);
+    return steps.then(
         c -> {
           List<Row> rows = new ArrayList<>();
           for (Map.Entry<String, List<Point>> g : groups.entrySet()) {
@@ -353,16 +359,16 @@ public final class AmbientFitCommand extends JobCommand {
             List.of(
                 who,
                 r.getString(3),
-                fmt(r.getDouble(4)),
-                fmt(r.getDouble(5)),
-                fmt(r.getDouble(9)),
-                fmt(r.getDouble(10))
+                Numbers.sig4(r.getDouble(4)),
+                Numbers.sig4(r.getDouble(5)),
+                Numbers.sig4(r.getDouble(9)),
+                Numbers.sig4(r.getDouble(10))
                     + " ["
-                    + fmt(r.getDouble(11))
+                    + Numbers.sig4(r.getDouble(11))
                     + ", "
-                    + fmt(r.getDouble(12))
+                    + Numbers.sig4(r.getDouble(12))
                     + "]",
-                fmt(r.getDouble(13)),
+                Numbers.sig4(r.getDouble(13)),
                 r.getInt(14)));
       } else {
         values.add(
@@ -370,23 +376,23 @@ public final class AmbientFitCommand extends JobCommand {
                 who,
                 r.getLong(6),
                 r.getLong(7),
-                fmt(r.getDouble(5)),
-                fmt(r.getDouble(8)),
+                Numbers.sig4(r.getDouble(5)),
+                Numbers.sig4(r.getDouble(8)),
                 r.isNullAt(15)
                     ? "-"
-                    : fmt(r.getDouble(15))
+                    : Numbers.sig4(r.getDouble(15))
                         + " ["
-                        + fmt(r.getDouble(16))
+                        + Numbers.sig4(r.getDouble(16))
                         + ", "
-                        + fmt(r.getDouble(17))
+                        + Numbers.sig4(r.getDouble(17))
                         + "]",
                 r.isNullAt(18)
                     ? "-"
-                    : fmt(r.getDouble(18))
+                    : Numbers.sig4(r.getDouble(18))
                         + " ["
-                        + fmt(r.getDouble(19))
+                        + Numbers.sig4(r.getDouble(19))
                         + ", "
-                        + fmt(r.getDouble(20))
+                        + Numbers.sig4(r.getDouble(20))
                         + "]",
                 r.isNullAt(21) ? "" : r.getString(21)));
         if (!r.isNullAt(18)) {
@@ -430,7 +436,7 @@ public final class AmbientFitCommand extends JobCommand {
             p.nNoisy() == 0
                 ? "all clean"
                 : String.format(
-                    Locale.ROOT, "f=%.2f sigma=%s", p.cleanFraction(), MixGrid.fmt(p.sigma()));
+                    Locale.ROOT, "f=%.2f sigma=%s", p.cleanFraction(), Numbers.exact(p.sigma()));
         lines
             .computeIfAbsent(name, k -> new TreeMap<>())
             .merge(p.size(), p.error(), (a, b) -> (a + b) / 2);
@@ -468,9 +474,5 @@ public final class AmbientFitCommand extends JobCommand {
     }
     c.report().metric("rows", rows.size()).metric("result_sets", groups.size());
     spec.commandLine().getOut().println("wrote " + rows.size() + " fit rows to " + common.output);
-  }
-
-  private static String fmt(double v) {
-    return String.format(Locale.ROOT, "%.4g", v);
   }
 }

@@ -7,7 +7,6 @@ import static org.apache.spark.sql.functions.exists;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.shiftrightunsigned;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -31,6 +30,7 @@ import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructType;
+import org.samplingprivacy.jobs.io.Columns;
 import org.samplingprivacy.jobs.io.SourceTable;
 import org.samplingprivacy.jobs.io.TableFormat;
 import org.samplingprivacy.jobs.io.TableIO;
@@ -194,17 +194,17 @@ public final class AmbientMixCommand extends InputJobCommand {
                 + "but is "
                 + raw.schema().apply(vectorCol).dataType().simpleString());
       }
-      vec = col("`" + vectorCol + "`").cast("array<double>");
+      vec = Columns.named(vectorCol).cast("array<double>");
     } else {
       List<String> cols = Params.requireList("--image-cols", imageCols);
       TableChecks.requireNumeric(raw, table, cols);
-      vec = array(cols.stream().map(c -> col("`" + c + "`").cast("double")).toArray(Column[]::new));
+      vec = array(cols.stream().map(c -> Columns.named(c).cast("double")).toArray(Column[]::new));
     }
     if (pixelRange != null) {
       double[] r = range();
       vec = functions.transform(vec, x -> x.minus(r[0]).divide(r[1] - r[0]).multiply(2).minus(1));
     }
-    Column key = keyCol != null ? xxhash64(col("`" + keyCol + "`")) : xxhash64(vec);
+    Column key = keyCol != null ? xxhash64(Columns.named(keyCol)) : xxhash64(vec);
     if (keyCol != null) {
       TableChecks.requireColumns(raw, table, List.of(keyCol));
     }
@@ -278,38 +278,33 @@ public final class AmbientMixCommand extends InputJobCommand {
     List<MixGrid.Mix> mixes = grid.mixes();
     String manifestOut = manifestPath(common.output, manifest);
     String holdoutOut = holdoutPath(common.output, holdout);
-    List<String> steps =
-        List.of(
-            "read "
-                + in.path()
-                + " ("
-                + in.format().id()
-                + "): "
-                + rows
-                + " vectors of length "
-                + dim,
-            "hold out about "
-                + Math.round(holdoutFraction * rows)
-                + " clean rows (key hash), write "
-                + holdoutOut,
-            pca != null
-                ? "project on " + pca + " principal components of the other rows"
-                : "no projection",
-            mixes.size()
-                + " mixes: sizes "
-                + grid.sizes()
-                + " x clean fractions "
-                + grid.fractions()
-                + " x sigma "
-                + grid.sigmas()
-                + " ("
-                + mixes.stream().mapToLong(MixGrid.Mix::size).sum()
-                + " rows), write "
-                + common.output
-                + " and the manifest "
-                + manifestOut);
-    return new Plan(
-        steps,
+    Plan.Builder steps =
+        Plan.builder()
+            .read(in, "" + rows + " vectors of length " + dim)
+            .step(
+                "hold out about "
+                    + Math.round(holdoutFraction * rows)
+                    + " clean rows (key hash), write "
+                    + holdoutOut)
+            .step(
+                pca != null
+                    ? "project on " + pca + " principal components of the other rows"
+                    : "no projection")
+            .step(
+                mixes.size()
+                    + " mixes: sizes "
+                    + grid.sizes()
+                    + " x clean fractions "
+                    + grid.fractions()
+                    + " x sigma "
+                    + grid.sigmas()
+                    + " ("
+                    + mixes.stream().mapToLong(MixGrid.Mix::size).sum()
+                    + " rows), write "
+                    + common.output
+                    + " and the manifest "
+                    + manifestOut);
+    return steps.then(
         c -> {
           Dataset<Row> base = keyed;
           int d = dim;
@@ -371,8 +366,7 @@ public final class AmbientMixCommand extends InputJobCommand {
   }
 
   private static Column unit(long seed, long stream) {
-    return shiftrightunsigned(xxhash64(col("key"), lit(StableHash.streamSeed(seed, stream))), 11)
-        .multiply(lit(0x1.0p-53));
+    return Columns.keyedUniform(StableHash.streamSeed(seed, stream), col("key"));
   }
 
   /**

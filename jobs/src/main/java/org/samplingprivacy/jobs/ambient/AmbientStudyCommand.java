@@ -20,6 +20,7 @@ import org.apache.spark.sql.RowFactory;
 import org.samplingprivacy.jobs.io.SourceTable;
 import org.samplingprivacy.jobs.io.TableFormat;
 import org.samplingprivacy.jobs.io.TableIO;
+import org.samplingprivacy.jobs.report.Numbers;
 import org.samplingprivacy.jobs.report.SvgPlot;
 import org.samplingprivacy.jobs.runner.JobCommand;
 import org.samplingprivacy.jobs.runner.JobContext;
@@ -181,38 +182,40 @@ public final class AmbientStudyCommand extends JobCommand {
             .toArray(double[][]::new);
     List<Row> small = manifestRows.stream().filter(r -> r.getInt(1) <= taskRows).toList();
     List<Row> large = manifestRows.stream().filter(r -> r.getInt(1) > taskRows).toList();
-    List<String> steps =
-        List.of(
-            "read "
-                + manifestRows.size()
-                + " mixes from "
-                + mixes
-                + ", "
-                + held.length
-                + " holdout rows of dimension "
-                + held[0].length,
-            "fit "
-                + learnerList
-                + " with "
-                + components
-                + " components, "
-                + restarts
-                + " restarts: "
-                + small.size()
-                + " mixes one per task (<= "
-                + taskRows
-                + " rows), "
-                + large.size()
-                + " with distributed E-steps",
-            "score on the holdout (NLL, Frechet distance in "
-                + fdFeatures
-                + " random Fourier features); write "
-                + common.output
-                + " ("
-                + out.format().id()
-                + ")");
-    return new Plan(
-        steps,
+    Plan.Builder steps =
+        Plan.builder()
+            .step(
+                "read "
+                    + manifestRows.size()
+                    + " mixes from "
+                    + mixes
+                    + ", "
+                    + held.length
+                    + " holdout rows of dimension "
+                    + held[0].length)
+            .step(
+                "fit "
+                    + learnerList
+                    + " with "
+                    + components
+                    + " components, "
+                    + restarts
+                    + " restarts: "
+                    + small.size()
+                    + " mixes one per task (<= "
+                    + taskRows
+                    + " rows), "
+                    + large.size()
+                    + " with distributed E-steps")
+            .step(
+                "score on the holdout (NLL, Frechet distance in "
+                    + fdFeatures
+                    + " random Fourier features); write "
+                    + common.output
+                    + " ("
+                    + out.format().id()
+                    + ")");
+    return steps.then(
         c -> {
           long seed = c.seed();
           FrechetFeatures fd = FrechetFeatures.of(held, fdFeatures, seed);
@@ -431,15 +434,15 @@ public final class AmbientStudyCommand extends JobCommand {
               r.getInt(5),
               r.getDouble(3),
               r.getString(6),
-              fmt(r.getDouble(8)),
-              fmt(r.getDouble(9)),
+              Numbers.sig4(r.getDouble(8)),
+              Numbers.sig4(r.getDouble(9)),
               r.getInt(11),
               r.getString(13)));
       String group =
           r.getString(6)
               + (r.getDouble(2) == 1
                   ? " all clean"
-                  : String.format(Locale.ROOT, " f=%s", MixGrid.fmt(r.getDouble(2))));
+                  : String.format(Locale.ROOT, " f=%s", Numbers.exact(r.getDouble(2))));
       curves
           .computeIfAbsent(group, k -> new LinkedHashMap<>())
           .computeIfAbsent(r.getDouble(2) == 1 ? -1.0 : r.getDouble(3), k -> new ArrayList<>())
@@ -461,7 +464,7 @@ public final class AmbientStudyCommand extends JobCommand {
         List<double[]> pts = s.getValue();
         pts.sort((a, b) -> Double.compare(a[0], b[0]));
         plot.line(
-            g.getKey() + (s.getKey() < 0 ? "" : " sigma=" + MixGrid.fmt(s.getKey())),
+            g.getKey() + (s.getKey() < 0 ? "" : " sigma=" + Numbers.exact(s.getKey())),
             pts.stream().mapToDouble(p -> p[0]).toArray(),
             pts.stream().mapToDouble(p -> Math.max(p[1], 1e-9)).toArray());
       }
@@ -492,9 +495,5 @@ public final class AmbientStudyCommand extends JobCommand {
     spec.commandLine()
         .getOut()
         .println("fitted " + results.size() + " (mix, learner) pairs into " + common.output);
-  }
-
-  private static String fmt(double v) {
-    return String.format(Locale.ROOT, "%.4g", v);
   }
 }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
+import org.samplingprivacy.jobs.report.Numbers;
 import org.samplingprivacy.jobs.validate.InputException;
 import org.samplingprivacy.jobs.validate.Params;
 
@@ -41,7 +42,13 @@ public record MixGrid(List<Integer> sizes, List<Double> fractions, List<Double> 
         double v = Double.parseDouble(s);
         if (!(v >= lo && v <= hi)) {
           throw new InputException(
-              option + " values must be in [" + fmt(lo) + ", " + fmt(hi) + "], got " + s);
+              option
+                  + " values must be in ["
+                  + Numbers.exact(lo)
+                  + ", "
+                  + Numbers.exact(hi)
+                  + "], got "
+                  + s);
         }
         out.add(v);
       } catch (NumberFormatException e) {
@@ -63,7 +70,7 @@ public record MixGrid(List<Integer> sizes, List<Double> fractions, List<Double> 
         for (double s : sigmas) {
           out.add(
               new Mix(
-                  String.format(Locale.ROOT, "n%d_f%s_s%s", n, fmt(f), fmt(s)),
+                  String.format(Locale.ROOT, "n%d_f%s_s%s", n, Numbers.exact(f), Numbers.exact(s)),
                   n,
                   f,
                   s,
@@ -73,9 +80,5 @@ public record MixGrid(List<Integer> sizes, List<Double> fractions, List<Double> 
       }
     }
     return out.stream().distinct().toList();
-  }
-
-  static String fmt(double v) {
-    return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
   }
 }

@@ -2,10 +2,10 @@ package org.samplingprivacy.jobs.audit;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.samplingprivacy.jobs.epsilon.AttackCounts;
 import org.samplingprivacy.jobs.gsd.Domain;
 import org.samplingprivacy.jobs.privacy.ZcdpBudget;
+import org.samplingprivacy.jobs.report.Numbers;
 import org.samplingprivacy.jobs.report.Report;
 import org.samplingprivacy.jobs.report.SvgPlot;
 
@@ -52,8 +52,8 @@ final class AuditReport {
     report.note("VERDICT: " + est.verdict() + ".");
     List<List<Object>> claim = new ArrayList<>();
     claim.add(List.of("claimed (epsilon, delta)", "(" + f.epsilon() + ", " + f.delta() + ")"));
-    claim.add(List.of("zCDP rho (tight conversion)", fmt(f.rho().rhoDown())));
-    claim.add(List.of("Gaussian-DP mu = sqrt(2 rho)", fmt(f.mu())));
+    claim.add(List.of("zCDP rho (tight conversion)", Numbers.sig4(f.rho().rhoDown())));
+    claim.add(List.of("Gaussian-DP mu = sqrt(2 rho)", Numbers.sig4(f.mu())));
     claim.add(
         List.of(
             "assumption-free epsilon lower bound (Bayesian or Clopper-Pearson, Bonferroni over "
@@ -61,18 +61,18 @@ final class AuditReport {
                 + " thresholds, alpha "
                 + f.alpha()
                 + ")",
-            fmt(est.epsilonLowerBound())));
+            Numbers.sig4(est.epsilonLowerBound())));
     if (est.whiteBox()) {
       claim.add(
           List.of(
               "GDP mu interval at the threshold with FPR 1/2 (two-sided, " + (1 - f.alpha()) + ")",
-              "[" + fmt(est.muLo()) + ", " + fmt(est.muHi()) + "]"));
+              "[" + Numbers.sig4(est.muLo()) + ", " + Numbers.sig4(est.muHi()) + "]"));
     }
     if (est.oneRun()) {
       claim.add(
           List.of(
               "one-run epsilon lower bound (Steinke, Nasr & Jagielski 2023)",
-              fmt(est.best().oneRunEps())));
+              Numbers.sig4(est.best().oneRunEps())));
     }
     claim.add(
         List.of(f.audit().equals("one-run") ? "canaries" : "trials per hypothesis", f.trials()));
@@ -87,14 +87,14 @@ final class AuditReport {
       tpr[i] = Math.max(1 - c.fnr(), 1e-9);
       rows.add(
           List.of(
-              fmt(r.threshold()),
+              Numbers.sig4(r.threshold()),
               c.tp(),
               c.fn(),
               c.tn(),
               c.fp(),
-              fmt(r.estimate().bayesLowerBound()),
-              fmt(r.estimate().cpLowerBound()),
-              fmt(r.estimate().gdpMuBayes()),
+              Numbers.sig4(r.estimate().bayesLowerBound()),
+              Numbers.sig4(r.estimate().cpLowerBound()),
+              Numbers.sig4(r.estimate().gdpMuBayes()),
               i == est.selected() ? "selected" : ""));
     }
     report.table(
@@ -175,9 +175,5 @@ final class AuditReport {
           "One-run: each canary is added to the input when its keyed coin comes up, so the public n grows by "
               + "the number included.");
     }
-  }
-
-  private static String fmt(double v) {
-    return String.format(Locale.ROOT, "%.4g", v);
   }
 }

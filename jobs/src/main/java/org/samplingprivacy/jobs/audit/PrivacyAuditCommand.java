@@ -29,6 +29,7 @@ import org.samplingprivacy.jobs.gsd.PrivateGsd;
 import org.samplingprivacy.jobs.gsd.QuerySet;
 import org.samplingprivacy.jobs.gsd.TrueAnswers;
 import org.samplingprivacy.jobs.gsd.Workload;
+import org.samplingprivacy.jobs.io.Columns;
 import org.samplingprivacy.jobs.io.SourceTable;
 import org.samplingprivacy.jobs.io.TableFormat;
 import org.samplingprivacy.jobs.io.TableIO;
@@ -184,51 +185,52 @@ public final class PrivacyAuditCommand extends InputJobCommand {
     SourceTable in = ctx.readInput();
     GsdInput.check(in, domain, names);
     Dataset<Row> data =
-        in.data().select(names.stream().map(n -> col("`" + n + "`")).toArray(Column[]::new));
+        in.data().select(names.stream().map(n -> Columns.named(n)).toArray(Column[]::new));
     String estimatesPath = estimates != null ? estimates : common.output + "_estimates";
     double mu = Math.sqrt(2 * rho.rhoDown());
-    List<String> steps =
-        List.of(
-            "read "
-                + in.path()
-                + " ("
-                + in.format().id()
-                + "): "
-                + names.size()
-                + " columns; count "
-                + queries.size()
-                + " queries of "
-                + workloads.size()
-                + " workloads in one pass (no ledger: an audit spends no budget)",
-            String.format(
-                Locale.ROOT,
-                "claim: epsilon=%s delta=%s -> rho=%.6g zCDP, mu=sqrt(2 rho)=%.4f",
-                epsilon,
-                delta,
-                rho.rhoDown(),
-                mu),
-            "neighbours: D, and D' = D with a keyed row replaced by "
-                + (canaryRow == null ? "a worst-case canary" : "the " + "canary of " + canary),
-            switch (audit) {
-              case "white-box" ->
-                  trials
-                      + " trials per hypothesis of the touched measurements, likelihood-ratio attack";
-              case "black-box" ->
-                  trials
-                      + " whole releases per hypothesis ("
-                      + rows
-                      + " rows, up to "
-                      + generations
-                      + " generations), one per Spark task, attacked through the synthetic table";
-              default ->
-                  "one release with " + canaries + " canaries, each included by a keyed coin";
-            },
-            "write the trials to "
-                + common.output
-                + ", the estimates and verdict to "
-                + estimatesPath);
-    return new Plan(
-        steps, c -> execute(c, domain, queries, data, canaryRow, estimatesPath, out, mu));
+    Plan.Builder steps =
+        Plan.builder()
+            .read(
+                in,
+                ""
+                    + names.size()
+                    + " columns; count "
+                    + queries.size()
+                    + " queries of "
+                    + workloads.size()
+                    + " workloads in one pass (no ledger: an audit spends no budget)")
+            .step(
+                String.format(
+                    Locale.ROOT,
+                    "claim: epsilon=%s delta=%s -> rho=%.6g zCDP, mu=sqrt(2 rho)=%.4f",
+                    epsilon,
+                    delta,
+                    rho.rhoDown(),
+                    mu))
+            .step(
+                "neighbours: D, and D' = D with a keyed row replaced by "
+                    + (canaryRow == null ? "a worst-case canary" : "the " + "canary of " + canary))
+            .step(
+                switch (audit) {
+                  case "white-box" ->
+                      trials
+                          + " trials per hypothesis of the touched measurements, likelihood-ratio attack";
+                  case "black-box" ->
+                      trials
+                          + " whole releases per hypothesis ("
+                          + rows
+                          + " rows, up to "
+                          + generations
+                          + " generations), one per Spark task, attacked through the synthetic table";
+                  default ->
+                      "one release with " + canaries + " canaries, each included by a keyed coin";
+                })
+            .step(
+                "write the trials to "
+                    + common.output
+                    + ", the estimates and verdict to "
+                    + estimatesPath);
+    return steps.then(c -> execute(c, domain, queries, data, canaryRow, estimatesPath, out, mu));
   }
 
   private void execute(
@@ -378,8 +380,7 @@ public final class PrivacyAuditCommand extends InputJobCommand {
    * partitioning).
    */
   private double[] removedRow(Dataset<Row> data, Domain domain) {
-    Column[] all =
-        Arrays.stream(data.columns()).map(n -> col("`" + n + "`")).toArray(Column[]::new);
+    Column[] all = Arrays.stream(data.columns()).map(n -> Columns.named(n)).toArray(Column[]::new);
     Column[] keyed = new Column[all.length + 1];
     System.arraycopy(all, 0, keyed, 0, all.length);
     keyed[all.length] = lit(common.seed);

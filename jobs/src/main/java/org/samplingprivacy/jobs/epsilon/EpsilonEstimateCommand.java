@@ -15,6 +15,7 @@ import org.apache.spark.sql.types.StructType;
 import org.samplingprivacy.jobs.io.SourceTable;
 import org.samplingprivacy.jobs.io.TableFormat;
 import org.samplingprivacy.jobs.io.TableIO;
+import org.samplingprivacy.jobs.report.Numbers;
 import org.samplingprivacy.jobs.runner.InputJobCommand;
 import org.samplingprivacy.jobs.runner.JobContext;
 import org.samplingprivacy.jobs.runner.Plan;
@@ -370,40 +371,34 @@ public final class EpsilonEstimateCommand extends InputJobCommand {
     double level = selection.equals("bonferroni") ? alpha / k : alpha;
     EpsilonCurve.Claim claim = claim();
     double[] deltas = deltaGrid == null ? null : EpsilonCurve.parseGrid("--delta-grid", deltaGrid);
-    List<String> steps =
-        new ArrayList<>(
-            List.of(
-                "read "
-                    + in.path()
-                    + " ("
-                    + in.format().id()
-                    + ")"
-                    + (groups.isEmpty() ? "" : ", grouped by " + groups),
-                outcomes.description(),
+    Plan.Builder steps =
+        Plan.builder()
+            .read(in, groups.isEmpty() ? "" : "grouped by " + groups)
+            .step(outcomes.description())
+            .step(
                 "estimate epsilon per group and threshold at delta "
                     + delta
                     + ", significance "
-                    + EpsilonReport.fmt(level)
+                    + Numbers.sig4(level)
                     + " (correction: "
                     + correction
                     + ", prior "
                     + prior
                     + ")"
-                    + (claim == null ? "" : ", claim " + claim.describe())));
+                    + (claim == null ? "" : ", claim " + claim.describe()));
     if (deltas != null) {
-      steps.add(
+      steps.step(
           "estimate the epsilon(delta) curve per group at "
               + deltas.length
               + " deltas from "
-              + EpsilonReport.fmt(deltas[0])
+              + Numbers.sig4(deltas[0])
               + " to "
-              + EpsilonReport.fmt(deltas[deltas.length - 1])
+              + Numbers.sig4(deltas[deltas.length - 1])
               + ", written to "
               + curveOutput);
     }
-    steps.add("write " + common.output + " (" + out.format().id() + ")");
-    return new Plan(
-        steps,
+    steps.write(common.output, out);
+    return steps.then(
         c -> {
           List<Estimated> estimates =
               c.phase("estimate epsilon", () -> estimate(c, outcomes.rows(), level, claim));

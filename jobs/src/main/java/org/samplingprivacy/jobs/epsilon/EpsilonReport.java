@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.samplingprivacy.jobs.report.Numbers;
 import org.samplingprivacy.jobs.report.Report;
 import org.samplingprivacy.jobs.report.SvgPlot;
 
@@ -127,21 +127,26 @@ final class EpsilonReport {
       }
       List<String> tpr = new ArrayList<>();
       for (RocSummary.TprAtFpr t : s.tprAtFpr()) {
-        tpr.add(fmt(t.tpr()) + " @ " + fmt(t.fprTarget()));
+        tpr.add(Numbers.sig4(t.tpr()) + " @ " + Numbers.sig4(t.fprTarget()));
       }
       cells.addAll(
           List.of(
-              r.isNullAt(n) ? "-" : fmt(r.getDouble(n)),
+              r.isNullAt(n) ? "-" : Numbers.sig4(r.getDouble(n)),
               x.counts().tp(),
               x.counts().fn(),
               x.counts().tn(),
               x.counts().fp(),
-              fmt(x.epsPlugin()),
-              "[" + fmt(x.bayesLo()) + ", " + fmt(x.bayesHi()) + "]",
-              fmt(x.bayesLowerBound()),
-              "[" + fmt(x.cpLo()) + ", " + fmt(x.cpHi()) + "]",
-              fmt(x.cpLowerBound()),
-              fmt(s.auroc()) + " [" + fmt(s.aurocLo()) + ", " + fmt(s.aurocHi()) + "]",
+              Numbers.sig4(x.epsPlugin()),
+              "[" + Numbers.sig4(x.bayesLo()) + ", " + Numbers.sig4(x.bayesHi()) + "]",
+              Numbers.sig4(x.bayesLowerBound()),
+              "[" + Numbers.sig4(x.cpLo()) + ", " + Numbers.sig4(x.cpHi()) + "]",
+              Numbers.sig4(x.cpLowerBound()),
+              Numbers.sig4(s.auroc())
+                  + " ["
+                  + Numbers.sig4(s.aurocLo())
+                  + ", "
+                  + Numbers.sig4(s.aurocHi())
+                  + "]",
               String.join("; ", tpr)));
       table.add(cells);
       if (first == null) {
@@ -154,7 +159,7 @@ final class EpsilonReport {
     }
     report.table(
         "Selected estimate per group (significance "
-            + fmt(level)
+            + Numbers.sig4(level)
             + ", correction "
             + correction
             + ")",
@@ -265,13 +270,13 @@ final class EpsilonReport {
               + claim.describe()
               + " curve: the claimed epsilon exceeds the Bayesian lower "
               + "bound by "
-              + fmt(minGap)
+              + Numbers.sig4(minGap)
               + " to "
-              + fmt(maxGap)
+              + Numbers.sig4(maxGap)
               + " over the grid"
               + (minGap < 0
                   ? "; at delta "
-                      + fmt(minGapDelta)
+                      + Numbers.sig4(minGapDelta)
                       + " the attack demonstrates more than the claim (Bayesian), which "
                       + "contradicts it"
                       + (maxCpViolation > 0 ? ", and so does Clopper-Pearson" : "")
@@ -321,8 +326,8 @@ final class EpsilonReport {
       }
       String name =
           nGroups == 0
-              ? "AUROC " + fmt(e.getValue().auroc())
-              : e.getKey().subList(0, nGroups) + " AUROC " + fmt(e.getValue().auroc());
+              ? "AUROC " + Numbers.sig4(e.getValue().auroc())
+              : e.getKey().subList(0, nGroups) + " AUROC " + Numbers.sig4(e.getValue().auroc());
       double[][] c = e.getValue().curve();
       plot.line(name, c[0], c[1]);
       double[] fx =
@@ -333,9 +338,5 @@ final class EpsilonReport {
           "TPR at FPR target" + (nGroups == 0 ? "" : " " + e.getKey().subList(0, nGroups)), fx, fy);
     }
     return plot.line("chance", new double[] {0, 1}, new double[] {0, 1});
-  }
-
-  static String fmt(double v) {
-    return Double.isInfinite(v) ? (v > 0 ? "inf" : "-inf") : String.format(Locale.ROOT, "%.4g", v);
   }
 }

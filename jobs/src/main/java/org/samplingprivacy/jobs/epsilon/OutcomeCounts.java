@@ -3,7 +3,6 @@ package org.samplingprivacy.jobs.epsilon;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.shiftrightunsigned;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
@@ -27,6 +26,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.IntegralType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.samplingprivacy.jobs.io.Columns;
 import org.samplingprivacy.jobs.runner.JobContext;
 import org.samplingprivacy.jobs.validate.InputException;
 import org.samplingprivacy.jobs.validate.TableChecks;
@@ -93,12 +93,12 @@ final class OutcomeCounts {
           s.challengeCol() != null
               ? keyColumn(raw, table, s.challengeCol())
               : xxhash64(
-                  Arrays.stream(raw.columns()).map(c -> col(quote(c))).toArray(Column[]::new));
-      Column u = shiftrightunsigned(xxhash64(key, lit(s.seed())), 11).multiply(lit(0x1.0p-53));
+                  Arrays.stream(raw.columns()).map(c -> Columns.named(c)).toArray(Column[]::new));
+      Column u = Columns.keyedUniform(s.seed(), key);
       part = when(u.lt(s.splitFraction()), lit("select")).otherwise(lit("evaluate"));
     }
     List<Column> keep = new ArrayList<>();
-    groups.forEach(g -> keep.add(col(quote(g))));
+    groups.forEach(g -> keep.add(Columns.named(g)));
     keep.add(member.as(MEMBER));
     keep.add(score.as(SCORE));
     keep.add(part.as(PART));
@@ -255,7 +255,7 @@ final class OutcomeCounts {
     TableChecks.requireColumns(df, table, List.of(name));
     StructField f = df.schema().apply(name);
     if (f.dataType() instanceof BooleanType || f.dataType() instanceof IntegralType) {
-      return col(quote(name)).cast("int");
+      return Columns.named(name).cast("int");
     }
     throw new InputException(
         table
@@ -269,13 +269,13 @@ final class OutcomeCounts {
 
   private static Column scoreColumn(Dataset<Row> df, String table, Settings s) {
     TableChecks.requireNumeric(df, table, List.of(s.scoreCol()));
-    Column c = col(quote(s.scoreCol())).cast("double");
+    Column c = Columns.named(s.scoreCol()).cast("double");
     return s.lowerIsMember() ? c.multiply(-1.0) : c;
   }
 
   private static Column keyColumn(Dataset<Row> df, String table, String name) {
     TableChecks.requireColumns(df, table, List.of(name));
-    return col(quote(name));
+    return Columns.named(name);
   }
 
   /**
@@ -286,7 +286,7 @@ final class OutcomeCounts {
   private static List<Row> cells(
       Dataset<Row> data, List<String> groups, double[] grid, boolean guesses) {
     List<Column> keys = new ArrayList<>();
-    groups.forEach(g -> keys.add(col(quote(g))));
+    groups.forEach(g -> keys.add(Columns.named(g)));
     keys.add(col(PART));
     Column bucket;
     if (guesses) {
@@ -441,15 +441,15 @@ final class OutcomeCounts {
       TableChecks.requireNumeric(raw, table, List.of(thresholdName));
     }
     List<Column> keys = new ArrayList<>();
-    groups.forEach(g -> keys.add(col(quote(g))));
+    groups.forEach(g -> keys.add(Columns.named(g)));
     keys.add(
-        (hasThreshold ? col(quote(thresholdName)).cast("double") : lit(null).cast("double"))
+        (hasThreshold ? Columns.named(thresholdName).cast("double") : lit(null).cast("double"))
             .as("__t"));
     List<Column> aggs = new ArrayList<>();
     for (String c : countCols) {
-      aggs.add(functions.sum(col(quote(c)).cast("long")).as(c));
-      aggs.add(functions.min(col(quote(c))).cast("long").as("__min_" + c));
-      aggs.add(functions.count(col(quote(c))).as("__n_" + c));
+      aggs.add(functions.sum(Columns.named(c).cast("long")).as(c));
+      aggs.add(functions.min(Columns.named(c)).cast("long").as("__min_" + c));
+      aggs.add(functions.count(Columns.named(c)).as("__n_" + c));
     }
     aggs.add(functions.count(lit(1)).as("__rows"));
     List<Row> summed =
@@ -590,9 +590,5 @@ final class OutcomeCounts {
                     + " distinct thresholds"
                 : ": " + rows.size() + " group(s)");
     return new Outcomes(rows, roc, Math.max(1, thresholds.size()), groupSchema, description);
-  }
-
-  static String quote(String column) {
-    return "`" + column.replace("`", "``") + "`";
   }
 }

@@ -10,6 +10,7 @@ import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.samplingprivacy.jobs.io.Columns;
 import org.samplingprivacy.jobs.io.SourceTable;
 import org.samplingprivacy.jobs.io.TableContract;
 import org.samplingprivacy.jobs.io.TableFormat;
@@ -73,29 +74,23 @@ public final class ExportCommand extends InputJobCommand {
       TableChecks.requireColumns(in.data(), "--input " + in.path(), cols);
       df =
           in.data()
-              .select(cols.stream().map(c -> in.data().col("`" + c + "`")).toArray(Column[]::new));
+              .select(
+                  cols.stream().map(c -> in.data().col(Columns.quote(c))).toArray(Column[]::new));
     }
     if (singleFile && out.mode() != org.samplingprivacy.jobs.io.WriteMode.REPLACE) {
       throw new InputException("--single-file writes one file and cannot take --write-mode slice");
     }
     Dataset<Row> data = out.format() == TableFormat.CSV ? flattenForCsv(df) : df;
-    List<String> steps =
-        List.of(
-            "read "
-                + in.path()
-                + " ("
-                + in.format().id()
-                + (in.deltaVersion() >= 0 ? " version " + in.deltaVersion() : "")
-                + ", "
-                + data.columns().length
-                + " columns)",
-            "write "
-                + (singleFile
-                    ? "one " + out.format().id() + " file "
-                    : out.format().id() + " files to ")
-                + common.output);
-    return new Plan(
-        steps,
+    Plan.Builder steps =
+        Plan.builder()
+            .read(in, data.columns().length + " columns")
+            .step(
+                "write "
+                    + (singleFile
+                        ? "one " + out.format().id() + " file "
+                        : out.format().id() + " files to ")
+                    + common.output);
+    return steps.then(
         c -> {
           if (singleFile) {
             c.phase(
@@ -122,7 +117,7 @@ public final class ExportCommand extends InputJobCommand {
     StructType schema = df.schema();
     List<Column> cols = new ArrayList<>();
     for (StructField f : schema.fields()) {
-      Column c = df.col("`" + f.name() + "`");
+      Column c = df.col(Columns.quote(f.name()));
       boolean nested =
           f.dataType() instanceof StructType
               || f.dataType() instanceof ArrayType

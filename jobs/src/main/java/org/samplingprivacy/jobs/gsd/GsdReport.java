@@ -4,12 +4,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.samplingprivacy.jobs.privacy.BudgetLedger;
 import org.samplingprivacy.jobs.privacy.ZcdpAccountant;
 import org.samplingprivacy.jobs.privacy.ZcdpBudget;
+import org.samplingprivacy.jobs.report.Numbers;
 import org.samplingprivacy.jobs.report.Report;
 import org.samplingprivacy.jobs.report.SvgPlot;
 
@@ -175,16 +175,16 @@ final class GsdReport {
             rows.add(
                 List.of(
                     counts.get(key) + " x " + key.substring(0, key.indexOf(':')),
-                    fmt(sums[0].rhoUp()),
-                    fmt(sums[1].rhoUp()),
+                    Numbers.sig4(sums[0].rhoUp()),
+                    Numbers.sig4(sums[1].rhoUp()),
                     detail.get(key))));
     rows.add(
         List.of(
             "total charged",
-            fmt(accountant.spent().rhoUp()),
+            Numbers.sig4(accountant.spent().rhoUp()),
             "",
             "of budget rho "
-                + fmt(f.rho().rhoDown())
+                + Numbers.sig4(f.rho().rhoDown())
                 + " = ("
                 + f.epsilon()
                 + ", "
@@ -226,7 +226,13 @@ final class GsdReport {
             byKind.forEach(
                 (kind, e) ->
                     table.add(
-                        List.of(against, method, kind, e.queries(), fmt(e.max()), fmt(e.mean())))));
+                        List.of(
+                            against,
+                            method,
+                            kind,
+                            e.queries(),
+                            Numbers.sig4(e.max()),
+                            Numbers.sig4(e.mean())))));
   }
 
   static double[] answers(QuerySet q, double[] data, int rows, int d) {
@@ -237,9 +243,5 @@ final class GsdReport {
       a[j] = counts[j] / (double) rows;
     }
     return a;
-  }
-
-  private static String fmt(double v) {
-    return String.format(Locale.ROOT, "%.4g", v);
   }
 }

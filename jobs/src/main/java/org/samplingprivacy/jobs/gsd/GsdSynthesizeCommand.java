@@ -20,6 +20,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.IntegralType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.samplingprivacy.jobs.io.Columns;
 import org.samplingprivacy.jobs.io.SourceTable;
 import org.samplingprivacy.jobs.io.TableContract;
 import org.samplingprivacy.jobs.io.TableFormat;
@@ -172,61 +173,74 @@ public final class GsdSynthesizeCommand extends InputJobCommand {
     BudgetLedger.Decision decision = ctx.phase("check budget ledger", () -> book.check(request));
     long measured =
         !mechanism.adaptive() ? workloads.size() : (long) mechanism.rounds() * mechanism.perRound();
-    List<String> steps =
-        List.of(
-            String.format(
-                Locale.ROOT,
-                "budget: epsilon=%s delta=%s -> rho=%.6g zCDP; dataset '%s' counts rho=%.6g over "
-                    + "%d other release(s)%s",
-                mechanism.epsilon(),
-                mechanism.delta(),
-                rho.rhoDown(),
-                datasetId,
-                decision.prior().rhoUp(),
-                decision.priorReleases(),
-                budgetCap != null ? ", cap epsilon=" + budgetCap : ""),
-            decision.replay()
-                ? "ledger "
-                    + ledger
-                    + ": this run is recorded with the same noise: a replay, nothing new is "
-                    + "reserved"
-                : "reserve rho in --ledger "
-                    + ledger
-                    + " before reading any data (refunded if the input "
-                    + "turns out bad)",
-            "read " + in.input + " (" + format.id() + "): " + names.size() + " columns " + names,
-            "workload "
-                + mechanism.workload()
-                + ": "
-                + workloads.size()
-                + " workloads, "
-                + queries.size()
-                + " queries, counted in one "
-                + "pass",
-            (!mechanism.adaptive()
-                    ? "measure all "
-                        + measured
-                        + " workloads once (exact discrete Gaussian, rho/"
-                        + measured
-                        + " each)"
-                    : "adaptive: "
-                        + mechanism.rounds()
-                        + " rounds x "
-                        + mechanism.perRound()
-                        + " workload(s): half selection "
-                        + "(exact exponential mechanism), half measurement (exact discrete Gaussian)")
-                + "; the reservation is committed before the first noise draw",
-            "genetic algorithm: "
-                + rows
-                + " rows, population "
-                + mechanism.population()
-                + ", elite "
-                + mechanism.elite()
-                + ", up to "
-                + generations
-                + " generations per fit",
-            "write " + common.output + " (" + out.format().id() + ")");
-    return new Plan(steps, c -> execute(c, domain, names, queries, book, request, out));
+    Plan.Builder steps =
+        Plan.builder()
+            .step(
+                String.format(
+                    Locale.ROOT,
+                    "budget: epsilon=%s delta=%s -> rho=%.6g zCDP; dataset '%s' counts rho=%.6g over "
+                        + "%d other release(s)%s",
+                    mechanism.epsilon(),
+                    mechanism.delta(),
+                    rho.rhoDown(),
+                    datasetId,
+                    decision.prior().rhoUp(),
+                    decision.priorReleases(),
+                    budgetCap != null ? ", cap epsilon=" + budgetCap : ""))
+            .step(
+                decision.replay()
+                    ? "ledger "
+                        + ledger
+                        + ": this run is recorded with the same noise: a replay, nothing new is "
+                        + "reserved"
+                    : "reserve rho in --ledger "
+                        + ledger
+                        + " before reading any data (refunded if the input "
+                        + "turns out bad)")
+            .step(
+                "read "
+                    + in.input
+                    + " ("
+                    + format.id()
+                    + "): "
+                    + names.size()
+                    + " columns "
+                    + names)
+            .step(
+                "workload "
+                    + mechanism.workload()
+                    + ": "
+                    + workloads.size()
+                    + " workloads, "
+                    + queries.size()
+                    + " queries, counted in one "
+                    + "pass")
+            .step(
+                (!mechanism.adaptive()
+                        ? "measure all "
+                            + measured
+                            + " workloads once (exact discrete Gaussian, rho/"
+                            + measured
+                            + " each)"
+                        : "adaptive: "
+                            + mechanism.rounds()
+                            + " rounds x "
+                            + mechanism.perRound()
+                            + " workload(s): half selection "
+                            + "(exact exponential mechanism), half measurement (exact discrete Gaussian)")
+                    + "; the reservation is committed before the first noise draw")
+            .step(
+                "genetic algorithm: "
+                    + rows
+                    + " rows, population "
+                    + mechanism.population()
+                    + ", elite "
+                    + mechanism.elite()
+                    + ", up to "
+                    + generations
+                    + " generations per fit")
+            .write(common.output, out);
+    return steps.then(c -> execute(c, domain, names, queries, book, request, out));
   }
 
   private void execute(
@@ -245,7 +259,7 @@ public final class GsdSynthesizeCommand extends InputJobCommand {
       SourceTable in = c.readInput();
       schema = GsdInput.check(in, domain, names);
       Dataset<Row> data =
-          in.data().select(names.stream().map(n -> col("`" + n + "`")).toArray(Column[]::new));
+          in.data().select(names.stream().map(n -> Columns.named(n)).toArray(Column[]::new));
       truth =
           c.phase(
               "count the workload's true answers",
@@ -367,7 +381,7 @@ public final class GsdSynthesizeCommand extends InputJobCommand {
     List<Column> cast = new ArrayList<>();
     for (Domain.Column col : domain.columns()) {
       StructField f = input.apply(col.name);
-      cast.add(col("`" + col.name + "`").cast(f.dataType()).as(col.name));
+      cast.add(Columns.named(col.name).cast(f.dataType()).as(col.name));
     }
     return df.select(cast.toArray(new Column[0]));
   }

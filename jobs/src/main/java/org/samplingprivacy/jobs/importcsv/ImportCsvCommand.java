@@ -31,6 +31,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.samplingprivacy.jobs.cli.InputOptions;
+import org.samplingprivacy.jobs.io.Columns;
 import org.samplingprivacy.jobs.io.TableContract;
 import org.samplingprivacy.jobs.io.TableFormat;
 import org.samplingprivacy.jobs.io.TableIO;
@@ -148,7 +149,7 @@ public final class ImportCsvCommand extends JobCommand {
             .option("delimiter", String.valueOf(sep))
             .option("columnNameOfCorruptRecord", CORRUPT)
             .csv(in.input);
-    Column[] dataCols = header.stream().map(ImportCsvCommand::quoted).toArray(Column[]::new);
+    Column[] dataCols = header.stream().map(Columns::named).toArray(Column[]::new);
     List<String> notNull = new ArrayList<>();
     for (StructField f : schema.fields()) {
       if (!f.nullable()) {
@@ -170,7 +171,7 @@ public final class ImportCsvCommand extends JobCommand {
               aggs.add(min_by(when(malformed, col(CORRUPT)), when(malformed, col("__pos"))));
               aggs.add(min_by(when(bad, example), when(bad, col("__pos"))));
               for (String c : header) {
-                aggs.add(sum(when(quoted(c).isNull(), 1L).otherwise(0L)));
+                aggs.add(sum(when(Columns.named(c).isNull(), 1L).otherwise(0L)));
               }
               Row r =
                   typed
@@ -197,33 +198,35 @@ public final class ImportCsvCommand extends JobCommand {
       throw new InputException(describeBadRows(stats, badRows, schema, header, notNull, sep));
     }
     Dataset<Row> good = typed.filter(bad.unary_$bang()).select(dataCols);
-    List<String> steps =
-        List.of(
-            "read "
-                + in.input
-                + " (CSV, "
-                + header.size()
-                + " columns, "
-                + (schemaFile != null ? "schema " + schemaFile : "inferred types")
-                + ")",
-            "checked "
-                + stats.rows
-                + " rows: "
-                + badRows
-                + " break the schema (allowed "
-                + maxBadRows
-                + ")",
-            "write "
-                + (stats.rows - badRows)
-                + " rows to "
-                + common.output
-                + " ("
-                + out.format().id()
-                + ", "
-                + common.writeMode
-                + ")");
-    return new Plan(
-        steps,
+    Plan.Builder steps =
+        Plan.builder()
+            .step(
+                "read "
+                    + in.input
+                    + " (CSV, "
+                    + header.size()
+                    + " columns, "
+                    + (schemaFile != null ? "schema " + schemaFile : "inferred types")
+                    + ")")
+            .step(
+                "checked "
+                    + stats.rows
+                    + " rows: "
+                    + badRows
+                    + " break the schema (allowed "
+                    + maxBadRows
+                    + ")")
+            .step(
+                "write "
+                    + (stats.rows - badRows)
+                    + " rows to "
+                    + common.output
+                    + " ("
+                    + out.format().id()
+                    + ", "
+                    + common.writeMode
+                    + ")");
+    return steps.then(
         c -> {
           c.recordInput(Map.of("path", in.input, "format", "csv"));
           long version = c.write(IMPORTED, good, common.output, out);
@@ -418,17 +421,13 @@ public final class ImportCsvCommand extends JobCommand {
   private static Column anyNull(List<String> columns) {
     Column any = lit(false);
     for (String c : columns) {
-      any = any.or(quoted(c).isNull());
+      any = any.or(Columns.named(c).isNull());
     }
     return any;
   }
 
   private static long longOrZero(Row r, int i) {
     return r.isNullAt(i) ? 0L : r.getLong(i);
-  }
-
-  private static Column quoted(String name) {
-    return col("`" + name.replace("`", "``") + "`");
   }
 
   private static String abbreviate(String s) {

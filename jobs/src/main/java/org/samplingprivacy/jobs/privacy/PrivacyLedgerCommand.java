@@ -11,6 +11,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.samplingprivacy.jobs.io.TableFormat;
 import org.samplingprivacy.jobs.io.TableIO;
+import org.samplingprivacy.jobs.report.Numbers;
 import org.samplingprivacy.jobs.report.SvgPlot;
 import org.samplingprivacy.jobs.runner.JobCommand;
 import org.samplingprivacy.jobs.runner.JobContext;
@@ -117,15 +118,15 @@ public final class PrivacyLedgerCommand extends JobCommand {
               + " has no rows"
               + (datasetId == null ? "" : " for --dataset-id " + datasetId));
     }
-    List<String> steps = new ArrayList<>();
-    steps.add(
+    Plan.Builder steps = Plan.builder();
+    steps.step(
         "read --ledger "
             + ledger
             + ": "
             + lines.size()
             + " reservation(s)"
             + (datasetId == null ? "" : " of dataset '" + datasetId + "'"));
-    steps.add(
+    steps.step(
         "summarise per dataset: rho committed + reserved (zCDP composition), epsilon at "
             + (delta == null ? "each dataset's smallest delta" : "delta " + delta)
             + ", remaining under "
@@ -134,9 +135,9 @@ public final class PrivacyLedgerCommand extends JobCommand {
             + staleAfter
             + " flagged");
     if (common.output != null) {
-      steps.add("write " + common.output + " (" + out.format().id() + ")");
+      steps.write(common.output, out);
     }
-    return new Plan(steps, c -> execute(c, lines, out));
+    return steps.then(c -> execute(c, lines, out));
   }
 
   private void execute(JobContext c, List<LedgerSummary.Line> lines, TableIO.WriteSpec out) {
@@ -178,15 +179,18 @@ public final class PrivacyLedgerCommand extends JobCommand {
               d.committed(),
               d.reserved() + (d.staleReserved() > 0 ? " (" + d.staleReserved() + " stale)" : ""),
               d.refunded(),
-              fmt(d.rhoCounted().rhoUp()),
-              fmt(d.delta()),
-              fmt(d.epsilonCounted()),
+              Numbers.sig4(d.rhoCounted().rhoUp()),
+              Numbers.sig4(d.delta()),
+              Numbers.sig4(d.epsilonCounted()),
               d.capEpsilon() == null ? "none" : String.valueOf(d.capEpsilon()),
-              remaining == null ? "" : fmt(remaining)));
+              remaining == null ? "" : Numbers.sig4(remaining)));
       for (LedgerSummary.Line l : d.stale()) {
         staleTable.add(
             List.of(
-                d.datasetId(), l.runId(), String.valueOf(l.recordedAt()), fmt(l.rho().rhoUp())));
+                d.datasetId(),
+                l.runId(),
+                String.valueOf(l.recordedAt()),
+                Numbers.sig4(l.rho().rhoUp())));
       }
       if (d.days().length > 0) {
         plot.line(d.datasetId(), d.days(), d.cumulativeEpsilon());
@@ -257,9 +261,5 @@ public final class PrivacyLedgerCommand extends JobCommand {
           common.output,
           out);
     }
-  }
-
-  private static String fmt(double v) {
-    return String.format(Locale.ROOT, "%.4g", v);
   }
 }

@@ -1,6 +1,5 @@
 package org.samplingprivacy.jobs.sampling;
 
-import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import java.util.ArrayList;
@@ -8,6 +7,7 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.samplingprivacy.jobs.io.Columns;
 import org.samplingprivacy.jobs.validate.InputException;
 import org.samplingprivacy.jobs.validate.Params;
 import org.samplingprivacy.jobs.validate.TableChecks;
@@ -75,10 +75,10 @@ final class Design {
       c.add(lit(1.0).as("__m" + i++));
     }
     for (String f : features) {
-      c.add(quoted(f).cast("double").as("__m" + i++));
+      c.add(Columns.named(f).cast("double").as("__m" + i++));
     }
     if (target != null) {
-      c.add(quoted(target).cast("double").as("__m" + i));
+      c.add(Columns.named(target).cast("double").as("__m" + i));
     }
     c.addAll(List.of(extra));
     return c.toArray(new Column[0]);
@@ -106,7 +106,7 @@ final class Design {
   static Column asDouble(Dataset<Row> df, String name) {
     boolean isDouble =
         df.schema().apply(name).dataType().equals(org.apache.spark.sql.types.DataTypes.DoubleType);
-    return isDouble ? quoted(name) : quoted(name).cast("double").as(name);
+    return isDouble ? Columns.named(name) : Columns.named(name).cast("double").as(name);
   }
 
   /** Turns a pass's per-column null/NaN counts into the error a user sees. */
@@ -128,9 +128,5 @@ final class Design {
     if (acc.rows() == 0) {
       throw new InputException(table + " is empty");
     }
-  }
-
-  static Column quoted(String name) {
-    return col("`" + name.replace("`", "``") + "`");
   }
 }

@@ -9,6 +9,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.samplingprivacy.jobs.io.Columns;
 import org.samplingprivacy.jobs.io.SourceTable;
 import org.samplingprivacy.jobs.io.TableFormat;
 import org.samplingprivacy.jobs.io.TableIO;
@@ -92,7 +93,7 @@ public final class LpRegressionCommand extends InputJobCommand {
     }
     int d = design.featureWidth();
     Column w =
-        weightCol != null ? Design.quoted(weightCol).cast("double").as("__w") : lit(1.0).as("__w");
+        weightCol != null ? Columns.named(weightCol).cast("double").as("__w") : lit(1.0).as("__w");
     Dataset<Row> rows = in.data().select(design.columns(w));
     MatrixPass.Acc check =
         ctx.phase("validate rows", () -> MatrixPass.run(rows, d, (a, acc) -> acc.max(-a[d + 1])));
@@ -114,16 +115,16 @@ public final class LpRegressionCommand extends InputJobCommand {
           table + " has " + check.rows() + " rows but " + d + " coefficients to fit (d > n)");
     }
     Dataset<Row> evaluation = evaluateOn == null ? null : evaluationRows(ctx, design);
-    List<String> steps =
-        List.of(
-            "read " + in.path() + ": " + check.rows() + " rows, " + d + " coefficients",
-            "IRLS for p = " + p + " (at most " + maxIterations + " passes)",
-            evaluateOn == null
-                ? "no full-table evaluation"
-                : "evaluate the objective on " + evaluateOn,
-            "write " + common.output + " (" + out.format().id() + ")");
-    return new Plan(
-        steps,
+    Plan.Builder steps =
+        Plan.builder()
+            .read(in, check.rows() + " rows, " + d + " coefficients")
+            .step("IRLS for p = " + p + " (at most " + maxIterations + " passes)")
+            .step(
+                evaluateOn == null
+                    ? "no full-table evaluation"
+                    : "evaluate the objective on " + evaluateOn)
+            .write(common.output, out);
+    return steps.then(
         c -> {
           // One pass per IRLS iteration: keep the [A b w] doubles rather than re-reading the input
           // each time.

@@ -2,8 +2,6 @@ package org.samplingprivacy.jobs.sampling;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.shiftrightunsigned;
-import static org.apache.spark.sql.functions.xxhash64;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,9 +12,11 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
+import org.samplingprivacy.jobs.io.Columns;
 import org.samplingprivacy.jobs.io.SourceTable;
 import org.samplingprivacy.jobs.io.TableFormat;
 import org.samplingprivacy.jobs.io.TableIO;
+import org.samplingprivacy.jobs.report.Numbers;
 import org.samplingprivacy.jobs.report.SvgPlot;
 import org.samplingprivacy.jobs.runner.InputJobCommand;
 import org.samplingprivacy.jobs.runner.JobContext;
@@ -231,34 +231,24 @@ public final class SensitivitySampleCommand extends InputJobCommand {
     List<Double> sums = new ArrayList<>();
     Scores scores =
         ctx.phase("scores (" + method + ")", () -> scores(ctx, pass, gram, n, steps, sums));
-    List<String> planSteps =
-        List.of(
-            "read "
-                + in.path()
-                + ": "
-                + n
-                + " rows, matrix "
-                + String.join(", ", design.names())
-                + " (d = "
-                + d
-                + ")",
-            "scores: "
-                + method
-                + " for p = "
-                + p
-                + (steps.isEmpty() ? "" : ", " + steps.size() + " Lewis iterations")
-                + ", total S = "
-                + fmt(scores.total()),
-            (fixedSize ? "priority-sample exactly " : "Poisson-sample an expected ")
-                + m
-                + " rows, seed "
-                + ctx.seed(),
-            "write "
-                + common.output
-                + " ("
-                + out.format().id()
-                + ")"
-                + (evaluate ? "; evaluate lp regression" : ""));
+    Plan.Builder planSteps =
+        Plan.builder()
+            .read(in, n + " rows, matrix " + String.join(", ", design.names()) + " (d = " + d + ")")
+            .step(
+                "scores: "
+                    + method
+                    + " for p = "
+                    + p
+                    + (steps.isEmpty() ? "" : ", " + steps.size() + " Lewis iterations")
+                    + ", total S = "
+                    + Numbers.sig6(scores.total()))
+            .step(
+                (fixedSize ? "priority-sample exactly " : "Poisson-sample an expected ")
+                    + m
+                    + " rows, seed "
+                    + ctx.seed())
+            .write(common.output, out)
+            .stepIf(evaluate, "evaluate lp regression on the sample against the full table");
     // Identical rows must draw independent U_i: without a key, number the copies of each distinct
     // row (deterministic,
     // since copies are interchangeable) and hash that number with the values.
@@ -272,11 +262,10 @@ public final class SensitivitySampleCommand extends InputJobCommand {
                     .over(
                         org.apache.spark.sql.expressions.Window.partitionBy(
                                 Arrays.stream(df.columns())
-                                    .map(Design::quoted)
+                                    .map(Columns::named)
                                     .toArray(Column[]::new))
                             .orderBy(lit(1))));
-    return new Plan(
-        planSteps,
+    return planSteps.then(
         c -> {
           // The sample (about m rows, small next to the table) is kept in executor memory as it is
           // written, so the
@@ -362,10 +351,10 @@ public final class SensitivitySampleCommand extends InputJobCommand {
    */
   private Column[] keyColumns(String[] originalColumns) {
     if (key != null) {
-      return new Column[] {Design.quoted(key)};
+      return new Column[] {Columns.named(key)};
     }
     List<Column> cols =
-        new ArrayList<>(Arrays.stream(originalColumns).map(Design::quoted).toList());
+        new ArrayList<>(Arrays.stream(originalColumns).map(Columns::named).toList());
     cols.add(col(OCCURRENCE));
     return cols.toArray(new Column[0]);
   }
@@ -380,9 +369,7 @@ public final class SensitivitySampleCommand extends InputJobCommand {
    * tests).
    */
   static Column uniform(Column[] keyColumns, Column seed) {
-    Column[] withSeed = Arrays.copyOf(keyColumns, keyColumns.length + 1);
-    withSeed[keyColumns.length] = seed;
-    return shiftrightunsigned(xxhash64(withSeed), 11).multiply(lit(0x1.0p-53));
+    return Columns.keyedUniform(seed, keyColumns);
   }
 
   private Dataset<Row> sample(
@@ -482,11 +469,7 @@ public final class SensitivitySampleCommand extends InputJobCommand {
                 n,
                 m,
                 method,
-                fmt(p),
+                Numbers.sig6(p),
                 common.output));
-  }
-
-  static String fmt(double v) {
-    return String.format(Locale.ROOT, "%.6g", v);
   }
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.samplingprivacy.jobs.io.Columns;
 import org.samplingprivacy.jobs.io.SourceTable;
 import org.samplingprivacy.jobs.runner.JobContext;
 import org.samplingprivacy.jobs.validate.InputException;
@@ -63,10 +64,10 @@ public final class BehaviorLogOptions {
     Dataset<Row> events =
         t.data()
             .select(
-                col("`" + userCol + "`").cast("string").as("u"),
+                Columns.named(userCol).cast("string").as("u"),
                 order.as("t"),
-                col("`" + timeCol + "`").as("ts"),
-                col("`" + itemCol + "`").cast("string").as("i"));
+                Columns.named(timeCol).as("ts"),
+                Columns.named(itemCol).cast("string").as("i"));
     Row c =
         ctx.phase(
             "check behaviours",

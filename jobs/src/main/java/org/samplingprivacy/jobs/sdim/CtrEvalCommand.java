@@ -22,6 +22,7 @@ import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
+import org.samplingprivacy.jobs.io.Columns;
 import org.samplingprivacy.jobs.io.SourceTable;
 import org.samplingprivacy.jobs.io.TableFormat;
 import org.samplingprivacy.jobs.io.TableIO;
@@ -124,56 +125,56 @@ public final class CtrEvalCommand extends JobCommand {
     // A relative rank error of 1e-4 keeps the quantile summary small on the driver (0 would hold
     // every value).
     double cut = first.stat().approxQuantile("__t", new double[] {trainFraction}, 1e-4)[0];
-    List<String> steps = new ArrayList<>();
-    steps.add("time split at the " + trainFraction + " quantile (" + cut + ")");
-    steps.add("feature sets: candidate only, " + columns);
-    return new Plan(
-        steps,
-        c -> {
-          List<Row> results = new ArrayList<>();
-          results.add(evaluate(first, null, "candidate only", null, cut));
-          for (Map.Entry<String, List<String>> e : columns.entrySet()) {
-            for (String col : e.getValue()) {
-              results.add(evaluate(tables.get(e.getKey()), col, col, e.getKey(), cut));
-            }
-          }
-          c.write(
-              SdimTables.CTR_EVAL,
-              c.spark().createDataFrame(results, SdimTables.CTR_EVAL.columns()),
-              common.output,
-              out);
-          List<List<Object>> table = new ArrayList<>();
-          for (Row r : results) {
-            table.add(
-                List.of(
-                    r.getString(0),
-                    r.isNullAt(1) ? "" : r.getString(1),
-                    r.getLong(2),
-                    r.getLong(3),
-                    String.format(Locale.ROOT, "%.4f", r.getDouble(4)),
-                    String.format(Locale.ROOT, "%.4f", r.getDouble(5))));
-            spec.commandLine()
-                .getOut()
-                .printf(
-                    Locale.ROOT,
-                    "%-20s AUC %.4f  log-loss %.4f%n",
-                    r.getString(0),
-                    r.getDouble(4),
-                    r.getDouble(5));
-          }
-          c.report()
-              .table(
-                  "CTR model per feature set (train earlier, test later)",
-                  List.of("feature set", "table", "train", "test", "AUC", "log-loss"),
-                  table);
-          c.report()
-              .plot(
-                  SvgPlot.bars(
-                      "Test AUC per feature set",
-                      "AUC",
-                      results.stream().map(r -> r.getString(0)).toList(),
-                      results.stream().mapToDouble(r -> r.getDouble(4)).toArray()));
-        });
+    return Plan.builder()
+        .step("time split at the " + trainFraction + " quantile (" + cut + ")")
+        .step("feature sets: candidate only, " + columns)
+        .write(common.output, out)
+        .then(
+            c -> {
+              List<Row> results = new ArrayList<>();
+              results.add(evaluate(first, null, "candidate only", null, cut));
+              for (Map.Entry<String, List<String>> e : columns.entrySet()) {
+                for (String col : e.getValue()) {
+                  results.add(evaluate(tables.get(e.getKey()), col, col, e.getKey(), cut));
+                }
+              }
+              c.write(
+                  SdimTables.CTR_EVAL,
+                  c.spark().createDataFrame(results, SdimTables.CTR_EVAL.columns()),
+                  common.output,
+                  out);
+              List<List<Object>> table = new ArrayList<>();
+              for (Row r : results) {
+                table.add(
+                    List.of(
+                        r.getString(0),
+                        r.isNullAt(1) ? "" : r.getString(1),
+                        r.getLong(2),
+                        r.getLong(3),
+                        String.format(Locale.ROOT, "%.4f", r.getDouble(4)),
+                        String.format(Locale.ROOT, "%.4f", r.getDouble(5))));
+                spec.commandLine()
+                    .getOut()
+                    .printf(
+                        Locale.ROOT,
+                        "%-20s AUC %.4f  log-loss %.4f%n",
+                        r.getString(0),
+                        r.getDouble(4),
+                        r.getDouble(5));
+              }
+              c.report()
+                  .table(
+                      "CTR model per feature set (train earlier, test later)",
+                      List.of("feature set", "table", "train", "test", "AUC", "log-loss"),
+                      table);
+              c.report()
+                  .plot(
+                      SvgPlot.bars(
+                          "Test AUC per feature set",
+                          "AUC",
+                          results.stream().map(r -> r.getString(0)).toList(),
+                          results.stream().mapToDouble(r -> r.getDouble(4)).toArray()));
+            });
   }
 
   private Row evaluate(Dataset<Row> df, String featureCol, String name, String table, double cut) {
@@ -207,9 +208,9 @@ public final class CtrEvalCommand extends JobCommand {
                     col("candidate"),
                     featureCol == null
                         ? functions.lit(null).cast("array<double>")
-                        : col("`" + featureCol + "`"))
+                        : Columns.named(featureCol))
                 .as("features"),
-            col("`" + labelCol + "`").cast("double").as("label"),
+            Columns.named(labelCol).cast("double").as("label"),
             col("__t"));
     // One pass: the split sizes and the labels that are not 0/1 (found here, not as a failure deep
     // in the fit).

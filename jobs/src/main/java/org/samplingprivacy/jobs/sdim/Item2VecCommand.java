@@ -2,7 +2,6 @@ package org.samplingprivacy.jobs.sdim;
 
 import static org.apache.spark.sql.functions.col;
 
-import java.util.List;
 import org.apache.spark.ml.feature.Word2Vec;
 import org.apache.spark.ml.feature.Word2VecModel;
 import org.apache.spark.sql.Dataset;
@@ -72,9 +71,9 @@ public final class Item2VecCommand extends JobCommand {
     TableIO.WriteSpec out = ctx.writeSpec(TableFormat.DELTA, TableFormat.PARQUET);
     BehaviorLogOptions.Log behaviours = log.read(ctx);
     Dataset<Row> events = behaviours.events();
-    return new Plan(
-        List.of(
-            "sequences of " + behaviours.rows() + " behaviours per user, time-ordered",
+    return Plan.builder()
+        .step("sequences of " + behaviours.rows() + " behaviours per user, time-ordered")
+        .step(
             "Word2Vec: dimension "
                 + dim
                 + ", window "
@@ -82,43 +81,45 @@ public final class Item2VecCommand extends JobCommand {
                 + ", "
                 + iterations
                 + " iterations, seed "
-                + ctx.seed(),
-            "write " + common.output),
-        c -> {
-          Dataset<Row> seqs =
-              events
-                  .groupBy("u")
-                  .agg(
-                      functions
-                          .sort_array(functions.collect_list(functions.struct(col("t"), col("i"))))
-                          .as("s"))
-                  .select(col("s.i").as("items"));
-          Word2VecModel model =
-              c.phase(
-                  "word2vec",
-                  () ->
-                      new Word2Vec()
-                          .setInputCol("items")
-                          .setVectorSize(dim)
-                          .setWindowSize(window)
-                          .setMinCount(minCount)
-                          .setMaxIter(iterations)
-                          .setSeed(c.seed())
-                          .setNumPartitions(1)
-                          .fit(seqs));
-          Dataset<Row> vectors =
-              model
-                  .getVectors()
-                  .select(
-                      col("word").as("item"),
-                      org.apache
-                          .spark
-                          .ml
-                          .functions
-                          .vector_to_array(col("vector"), "float64")
-                          .as("embedding"));
-          c.write(SdimTables.ITEM2VEC, vectors, common.output, out);
-          spec.commandLine().getOut().println("wrote item embeddings to " + common.output);
-        });
+                + ctx.seed())
+        .write(common.output, out)
+        .then(
+            c -> {
+              Dataset<Row> seqs =
+                  events
+                      .groupBy("u")
+                      .agg(
+                          functions
+                              .sort_array(
+                                  functions.collect_list(functions.struct(col("t"), col("i"))))
+                              .as("s"))
+                      .select(col("s.i").as("items"));
+              Word2VecModel model =
+                  c.phase(
+                      "word2vec",
+                      () ->
+                          new Word2Vec()
+                              .setInputCol("items")
+                              .setVectorSize(dim)
+                              .setWindowSize(window)
+                              .setMinCount(minCount)
+                              .setMaxIter(iterations)
+                              .setSeed(c.seed())
+                              .setNumPartitions(1)
+                              .fit(seqs));
+              Dataset<Row> vectors =
+                  model
+                      .getVectors()
+                      .select(
+                          col("word").as("item"),
+                          org.apache
+                              .spark
+                              .ml
+                              .functions
+                              .vector_to_array(col("vector"), "float64")
+                              .as("embedding"));
+              c.write(SdimTables.ITEM2VEC, vectors, common.output, out);
+              spec.commandLine().getOut().println("wrote item embeddings to " + common.output);
+            });
   }
 }

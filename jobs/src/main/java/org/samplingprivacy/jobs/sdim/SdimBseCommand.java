@@ -158,16 +158,16 @@ public final class SdimBseCommand extends JobCommand {
                     col("signatures").cast("array<int>").as("sig")),
             "i");
     boolean merge = incremental && exists;
-    List<String> steps =
-        List.of(
-            "behaviours with "
-                + (Double.isInfinite(lo) ? "" : lo + " < ")
-                + "time <= "
-                + hi
-                + (maxLength == null ? "" : ", the last " + maxLength + " per user"),
-            (merge ? "merge the sums into " : "write ") + common.output);
-    return new Plan(
-        steps,
+    Plan.Builder steps =
+        Plan.builder()
+            .step(
+                "behaviours with "
+                    + (Double.isInfinite(lo) ? "" : lo + " < ")
+                    + "time <= "
+                    + hi
+                    + (maxLength == null ? "" : ", the last " + maxLength + " per user"))
+            .step((merge ? "merge the sums into " : "write ") + common.output);
+    return steps.then(
         c -> {
           JavaPairRDD<Tuple2<String, Long>, Tuple2<double[], Long>> sums =
               joined

@@ -1,7 +1,5 @@
 package org.samplingprivacy.jobs.sdim;
 
-import static org.apache.spark.sql.functions.col;
-
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -13,6 +11,7 @@ import org.apache.spark.sql.types.DateType;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.TimestampNTZType;
 import org.apache.spark.sql.types.TimestampType;
+import org.samplingprivacy.jobs.io.Columns;
 import org.samplingprivacy.jobs.validate.InputException;
 import org.samplingprivacy.jobs.validate.TableChecks;
 
@@ -42,7 +41,7 @@ final class SdimColumns {
   static Column time(Dataset<Row> df, String table, String option, String name) {
     TableChecks.requireColumns(df, table, List.of(name));
     DataType t = df.schema().apply(name).dataType();
-    Column c = col("`" + name + "`");
+    Column c = Columns.named(name);
     if (t instanceof TimestampType || t instanceof TimestampNTZType) {
       return functions.unix_micros(c.cast("timestamp")).cast("double");
     }

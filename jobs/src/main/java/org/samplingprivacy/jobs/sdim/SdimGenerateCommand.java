@@ -136,22 +136,22 @@ public final class SdimGenerateCommand extends JobCommand {
       unit(emb[i]);
     }
     String dir = common.output;
-    List<String> steps =
-        List.of(
-            users
-                + " users x up to "
-                + length
-                + " behaviours, "
-                + impressionsPerUser
-                + " impressions each; "
-                + items
-                + " items in "
-                + topics
-                + " topics of dimension "
-                + dim,
-            "write " + dir + "/items, " + dir + "/behaviors, " + dir + "/impressions");
-    return new Plan(
-        steps,
+    Plan.Builder steps =
+        Plan.builder()
+            .step(
+                users
+                    + " users x up to "
+                    + length
+                    + " behaviours, "
+                    + impressionsPerUser
+                    + " impressions each; "
+                    + items
+                    + " items in "
+                    + topics
+                    + " topics of dimension "
+                    + dim)
+            .step("write " + dir + "/items, " + dir + "/behaviors, " + dir + "/impressions");
+    return steps.then(
         c -> {
           List<Row> itemRows = new ArrayList<>();
           for (int i = 0; i < items; i++) {

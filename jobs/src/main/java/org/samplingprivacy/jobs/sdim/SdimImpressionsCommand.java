@@ -93,34 +93,35 @@ public final class SdimImpressionsCommand extends JobCommand {
             .add(SdimTables.IMPRESSIONS.columns().apply("label"));
     long seed = ctx.seed();
     int k = negatives;
-    return new Plan(
-        List.of(
+    return Plan.builder()
+        .step(
             "positives: behaviours with an earlier behaviour of the same user; "
                 + k
                 + " popularity-sampled negatives each over "
                 + items.length
-                + " items",
-            "write " + common.output),
-        c -> {
-          Broadcast<String[]> bItems =
-              c.spark()
-                  .sparkContext()
-                  .broadcast(items, scala.reflect.ClassTag$.MODULE$.apply(String[].class));
-          Broadcast<double[]> bCdf =
-              c.spark()
-                  .sparkContext()
-                  .broadcast(cdf, scala.reflect.ClassTag$.MODULE$.apply(double[].class));
-          Dataset<Row> result =
-              events
-                  .repartition(col("u"))
-                  .sortWithinPartitions("u", "t", "i")
-                  .mapPartitions(
-                      (MapPartitionsFunction<Row, Row>)
-                          rows -> derive(rows, bItems.value(), bCdf.value(), k, seed),
-                      Encoders.row(schema));
-          c.write(SdimTables.IMPRESSIONS, result, common.output, out);
-          spec.commandLine().getOut().println("derived impressions into " + common.output);
-        });
+                + " items")
+        .write(common.output, out)
+        .then(
+            c -> {
+              Broadcast<String[]> bItems =
+                  c.spark()
+                      .sparkContext()
+                      .broadcast(items, scala.reflect.ClassTag$.MODULE$.apply(String[].class));
+              Broadcast<double[]> bCdf =
+                  c.spark()
+                      .sparkContext()
+                      .broadcast(cdf, scala.reflect.ClassTag$.MODULE$.apply(double[].class));
+              Dataset<Row> result =
+                  events
+                      .repartition(col("u"))
+                      .sortWithinPartitions("u", "t", "i")
+                      .mapPartitions(
+                          (MapPartitionsFunction<Row, Row>)
+                              rows -> derive(rows, bItems.value(), bCdf.value(), k, seed),
+                          Encoders.row(schema));
+              c.write(SdimTables.IMPRESSIONS, result, common.output, out);
+              spec.commandLine().getOut().println("derived impressions into " + common.output);
+            });
   }
 
   /**

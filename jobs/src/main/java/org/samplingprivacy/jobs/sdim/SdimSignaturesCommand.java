@@ -12,6 +12,7 @@ import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
+import org.samplingprivacy.jobs.io.Columns;
 import org.samplingprivacy.jobs.io.SourceTable;
 import org.samplingprivacy.jobs.io.TableFormat;
 import org.samplingprivacy.jobs.io.TableIO;
@@ -83,8 +84,8 @@ public final class SdimSignaturesCommand extends JobCommand {
     org.samplingprivacy.jobs.validate.TableChecks.requireColumns(df, table, List.of(idCol));
     Dataset<Row> sel =
         df.select(
-            col("`" + idCol + "`").as("item"),
-            col("`" + embeddingCol + "`").cast("array<double>").as("embedding"));
+            Columns.named(idCol).as("item"),
+            Columns.named(embeddingCol).cast("array<double>").as("embedding"));
     Row stats =
         ctx.phase(
             "check embeddings",
@@ -146,19 +147,19 @@ public final class SdimSignaturesCommand extends JobCommand {
     }
     int dim = stats.getInt(3);
     long seed = ctx.seed();
-    List<String> steps =
-        List.of(
-            "read " + stats.getLong(0) + " items of dimension " + dim + " from " + items,
-            "hash each into "
-                + numHashes
-                + " signatures of "
-                + bits
-                + " bits (seed "
-                + seed
-                + "); write "
-                + common.output);
-    return new Plan(
-        steps,
+    Plan.Builder steps =
+        Plan.builder()
+            .step("read " + stats.getLong(0) + " items of dimension " + dim + " from " + items)
+            .step(
+                "hash each into "
+                    + numHashes
+                    + " signatures of "
+                    + bits
+                    + " bits (seed "
+                    + seed
+                    + "); write "
+                    + common.output);
+    return steps.then(
         c -> {
           UdfRegistry.registerAll(c.spark());
           Dataset<Row> sig =

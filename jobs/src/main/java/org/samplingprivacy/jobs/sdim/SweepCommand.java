@@ -19,6 +19,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.samplingprivacy.jobs.io.Columns;
 import org.samplingprivacy.jobs.io.SourceTable;
 import org.samplingprivacy.jobs.io.TableContract;
 import org.samplingprivacy.jobs.io.TableFormat;
@@ -119,22 +120,22 @@ abstract class SweepCommand extends JobCommand {
     Dataset<Row> impRows =
         imp.data()
             .select(
-                col("`" + log.userCol + "`").cast("string").as("u"),
+                Columns.named(log.userCol).cast("string").as("u"),
                 impTime.as("t"),
                 lit(0).as("kind"),
-                col("`" + log.itemCol + "`").cast("string").as("i"),
+                Columns.named(log.itemCol).cast("string").as("i"),
                 struct(
                         Arrays.stream(imp.data().columns())
-                            .map(c -> col("`" + c + "`"))
+                            .map(c -> Columns.named(c))
                             .toArray(Column[]::new))
                     .as("p"));
     Dataset<Row> behRows =
         beh.data()
             .select(
-                col("`" + log.userCol + "`").cast("string").as("u"),
+                Columns.named(log.userCol).cast("string").as("u"),
                 behTime.as("t"),
                 lit(1).as("kind"),
-                col("`" + log.itemCol + "`").cast("string").as("i"),
+                Columns.named(log.itemCol).cast("string").as("i"),
                 lit(null).cast(payloadType).as("p"));
     Dataset<Row> joined =
         impRows.unionByName(behRows).join(sigs, col("i").equalTo(col("s_item")), "left");
@@ -206,21 +207,22 @@ abstract class SweepCommand extends JobCommand {
     boolean sums = keepSums();
     boolean history = keepHistory();
     FeatureFunction fn = featureFunction();
-    List<String> steps =
-        List.of(
-            "read "
-                + check.getLong(5)
-                + " impressions, behaviours from "
-                + log.behaviors
-                + ", embeddings of dimension "
-                + dim
-                + " and signatures from "
-                + signatures,
-            "one sorted sweep per user: each impression sees the behaviours strictly before it"
-                + (maxLength == null ? "" : " (the last " + maxLength + ")"),
-            "write " + common.output + " (" + out.format().id() + ")");
-    return new Plan(
-        steps,
+    Plan.Builder steps =
+        Plan.builder()
+            .step(
+                "read "
+                    + check.getLong(5)
+                    + " impressions, behaviours from "
+                    + log.behaviors
+                    + ", embeddings of dimension "
+                    + dim
+                    + " and signatures from "
+                    + signatures)
+            .step(
+                "one sorted sweep per user: each impression sees the behaviours strictly before it"
+                    + (maxLength == null ? "" : " (the last " + maxLength + ")"))
+            .write(common.output, out);
+    return steps.then(
         c -> {
           // Ties: impressions (kind 0) before behaviours at the same time (strict <); behaviours at
           // one time by item,

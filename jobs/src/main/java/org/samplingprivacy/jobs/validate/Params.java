@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import org.samplingprivacy.jobs.report.Numbers;
 
 /**
  * Parameter checks shared by every command. Each takes the option name as the user typed it, so the
@@ -27,7 +28,13 @@ public final class Params {
     requireFinite(option, value);
     if (value < lo || value > hi) {
       throw new InputException(
-          option + " must be in [" + fmt(lo) + ", " + fmt(hi) + "], got " + fmt(value));
+          option
+              + " must be in ["
+              + Numbers.exact(lo)
+              + ", "
+              + Numbers.exact(hi)
+              + "], got "
+              + Numbers.exact(value));
     }
     return value;
   }
@@ -40,7 +47,13 @@ public final class Params {
     requireFinite(option, value);
     if (value <= lo || value > hi) {
       throw new InputException(
-          option + " must be in (" + fmt(lo) + ", " + fmt(hi) + "], got " + fmt(value));
+          option
+              + " must be in ("
+              + Numbers.exact(lo)
+              + ", "
+              + Numbers.exact(hi)
+              + "], got "
+              + Numbers.exact(value));
     }
     return value;
   }
@@ -57,7 +70,8 @@ public final class Params {
     requirePresent(option, value);
     requireFinite(option, value);
     if (value < min) {
-      throw new InputException(option + " must be >= " + fmt(min) + ", got " + fmt(value));
+      throw new InputException(
+          option + " must be >= " + Numbers.exact(min) + ", got " + Numbers.exact(value));
     }
     return value;
   }
@@ -65,7 +79,7 @@ public final class Params {
   public static double requirePositive(String option, double value) {
     requireFinite(option, value);
     if (value <= 0) {
-      throw new InputException(option + " must be > 0, got " + fmt(value));
+      throw new InputException(option + " must be > 0, got " + Numbers.exact(value));
     }
     return value;
   }
@@ -129,9 +143,5 @@ public final class Params {
       out.add(p);
     }
     return out;
-  }
-
-  static String fmt(double v) {
-    return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v) : String.valueOf(v);
   }
 }
