@@ -3,25 +3,17 @@ package org.samplingprivacy.jobs.ambient;
 import static org.apache.spark.sql.functions.col;
 
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.FlatMapGroupsFunction;
 import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.samplingprivacy.jobs.io.SourceTable;
 import org.samplingprivacy.jobs.io.TableFormat;
 import org.samplingprivacy.jobs.io.TableIO;
-import org.samplingprivacy.jobs.report.Numbers;
-import org.samplingprivacy.jobs.report.SvgPlot;
 import org.samplingprivacy.jobs.runner.JobCommand;
 import org.samplingprivacy.jobs.runner.JobContext;
 import org.samplingprivacy.jobs.runner.Plan;
@@ -177,9 +169,7 @@ public final class AmbientStudyCommand extends JobCommand {
       throw new InputException("--holdout has fewer than 2 rows");
     }
     double[][] held =
-        heldRows.stream()
-            .map(r -> AmbientMixCommand.toArray(r.getList(0)))
-            .toArray(double[][]::new);
+        heldRows.stream().map(r -> MixSampler.toArray(r.getList(0))).toArray(double[][]::new);
     List<Row> small = manifestRows.stream().filter(r -> r.getInt(1) <= taskRows).toList();
     List<Row> large = manifestRows.stream().filter(r -> r.getInt(1) > taskRows).toList();
     Plan.Builder steps =
@@ -219,8 +209,8 @@ public final class AmbientStudyCommand extends JobCommand {
         c -> {
           long seed = c.seed();
           FrechetFeatures fd = FrechetFeatures.of(held, fdFeatures, seed);
-          Settings settings =
-              new Settings(
+          StudyFits.Settings settings =
+              new StudyFits.Settings(
                   new XdEm.Settings(components, maxIterations, tolerance, restarts, ridge),
                   learnerList,
                   seed,
@@ -248,7 +238,8 @@ public final class AmbientStudyCommand extends JobCommand {
                                 (MapFunction<Row, String>) r -> r.getString(0), Encoders.STRING())
                             .flatMapGroups(
                                 (FlatMapGroupsFunction<String, Row, Row>)
-                                    (id, it) -> fitInTask(settings, meta.get(id), it).iterator(),
+                                    (id, it) ->
+                                        StudyFits.fitInTask(settings, meta.get(id), it).iterator(),
                                 Encoders.row(AmbientTables.STUDY.columns()))
                             .collectAsList())); // one row per mix and learner
           }
@@ -256,7 +247,7 @@ public final class AmbientStudyCommand extends JobCommand {
             results.addAll(
                 c.phase(
                     "fit mix " + m.getString(0) + " with distributed E-steps",
-                    () -> fitDistributed(mixTable.data(), m, settings)));
+                    () -> StudyFits.fitDistributed(mixTable.data(), m, settings)));
           }
           results.sort(
               (x, y) -> {
@@ -270,230 +261,10 @@ public final class AmbientStudyCommand extends JobCommand {
               c.spark().createDataFrame(results, AmbientTables.STUDY.columns()),
               common.output,
               out);
-          report(c, results);
+          StudyReport.write(c.report(), results, components, learnerList);
+          spec.commandLine()
+              .getOut()
+              .println("fitted " + results.size() + " (mix, learner) pairs into " + common.output);
         });
-  }
-
-  /** What every task needs: fit settings, learners, seed, the holdout and the fixed embedding. */
-  record Settings(
-      XdEm.Settings fit, List<String> learners, long seed, double[][] holdout, FrechetFeatures fd)
-      implements java.io.Serializable {}
-
-  static List<Row> fitInTask(Settings s, Row meta, Iterator<Row> it) {
-    List<Row> sorted = new ArrayList<>();
-    it.forEachRemaining(sorted::add);
-    // The order rows reach a group depends on the shuffle; initialisation picks rows by index, so
-    // fix the order.
-    sorted.sort((a, b) -> Long.compare(a.getLong(4), b.getLong(4)));
-    List<XdEm.Row> rows = new ArrayList<>();
-    List<double[]> clean = new ArrayList<>();
-    for (Row r : sorted) {
-      double[] y = AmbientMixCommand.toArray(r.getList(3));
-      double sigma = r.getDouble(1);
-      rows.add(new XdEm.Row(y, sigma * sigma));
-      if (!r.getBoolean(2)) {
-        clean.add(y);
-      }
-    }
-    List<Row> out = new ArrayList<>();
-    String id = meta.getString(0);
-    long mixSeed = s.seed() ^ id.hashCode() * 0x9E3779B97F4A7C15L;
-    for (String learner : s.learners()) {
-      XdEm.Fit f = XdEm.fit(rows, clean, s.fit(), learner.equals("naive-em"), mixSeed);
-      out.add(result(s, meta, learner, f, "one mix per task", mixSeed));
-    }
-    return out;
-  }
-
-  private static Row result(
-      Settings s, Row meta, String learner, XdEm.Fit f, String strategy, long mixSeed) {
-    double nll = -f.model().meanLogDensity(s.holdout());
-    double[][] samples = f.model().sample(s.holdout().length, new SplittableRandom(mixSeed + 1));
-    double fd = s.fd().distance(samples);
-    return RowFactory.create(
-        meta.getString(0),
-        meta.getInt(1),
-        meta.getDouble(2),
-        meta.getDouble(3),
-        meta.getInt(4),
-        meta.getInt(5),
-        learner,
-        s.fit().components(),
-        nll,
-        fd,
-        f.meanLogLik(),
-        f.iterations(),
-        f.converged(),
-        strategy,
-        s.seed());
-  }
-
-  /**
-   * A large mix: initialised from a sample of its rows, each E-step a pass over the rows in
-   * executors.
-   */
-  private static List<Row> fitDistributed(Dataset<Row> mixTable, Row meta, Settings s) {
-    String id = meta.getString(0);
-    JavaRDD<XdEm.Row> rows =
-        mixTable
-            .filter(col("mix_id").equalTo(id))
-            .select("sigma", "vector")
-            .javaRDD()
-            .map(
-                r ->
-                    new XdEm.Row(
-                        AmbientMixCommand.toArray(r.getList(1)), r.getDouble(0) * r.getDouble(0)))
-            .persist(
-                org.apache.spark.storage.StorageLevel
-                    .MEMORY_ONLY()); // deserialized: no Kryo for records
-    try {
-      List<Row> out = new ArrayList<>();
-      long mixSeed = s.seed() ^ id.hashCode() * 0x9E3779B97F4A7C15L;
-      List<double[]> init =
-          mixTable
-              .filter(col("mix_id").equalTo(id).and(col("is_noisy").equalTo(false)))
-              .orderBy("sample_id")
-              .limit(20_000)
-              .select("vector")
-              .collectAsList()
-              .stream()
-              .map(r -> AmbientMixCommand.toArray(r.getList(0)))
-              .toList();
-      if (init.size() < s.fit().components()) {
-        init =
-            mixTable
-                .filter(col("mix_id").equalTo(id))
-                .orderBy("sample_id")
-                .limit(20_000)
-                .select("vector")
-                .collectAsList()
-                .stream()
-                .map(r -> AmbientMixCommand.toArray(r.getList(0)))
-                .toList();
-      }
-      for (String learner : s.learners()) {
-        boolean naive = learner.equals("naive-em");
-        double[] levels =
-            naive
-                ? new double[] {0}
-                : rows.map(XdEm.Row::noiseVariance).distinct().collect().stream()
-                    .mapToDouble(Double::doubleValue)
-                    .sorted()
-                    .toArray();
-        XdEm.Fit best = null;
-        SplittableRandom rng = new SplittableRandom(mixSeed);
-        for (int r = 0; r < s.fit().restarts(); r++) {
-          GaussianMixture start =
-              XdEm.initialise(init, s.fit().components(), s.fit().ridge(), rng.split());
-          XdEm.Fit f =
-              XdEm.iterate(
-                  start,
-                  levels,
-                  s.fit(),
-                  (model, lv) ->
-                      rows.mapPartitions(
-                              it -> {
-                                Iterator<XdEm.Row> src =
-                                    naive
-                                        ? new Iterator<>() {
-                                          public boolean hasNext() {
-                                            return it.hasNext();
-                                          }
-
-                                          public XdEm.Row next() {
-                                            return new XdEm.Row(it.next().y(), 0);
-                                          }
-                                        }
-                                        : it;
-                                return Collections.singletonList(
-                                        XdEm.accumulate(
-                                            model, levels, XdEm.levels(model, levels), src))
-                                    .iterator();
-                              })
-                          .treeReduce(XdEm.Stats::merge, 2));
-          if (best == null || f.meanLogLik() > best.meanLogLik()) {
-            best = f;
-          }
-        }
-        out.add(result(s, meta, learner, best, "distributed E-step", mixSeed));
-      }
-      return out;
-    } finally {
-      rows.unpersist(false);
-    }
-  }
-
-  private void report(JobContext c, List<Row> results) {
-    List<List<Object>> table = new ArrayList<>();
-    Map<String, Map<Double, List<double[]>>> curves = new LinkedHashMap<>();
-    for (Row r : results) {
-      table.add(
-          List.of(
-              r.getString(0),
-              r.getInt(4),
-              r.getInt(5),
-              r.getDouble(3),
-              r.getString(6),
-              Numbers.sig4(r.getDouble(8)),
-              Numbers.sig4(r.getDouble(9)),
-              r.getInt(11),
-              r.getString(13)));
-      String group =
-          r.getString(6)
-              + (r.getDouble(2) == 1
-                  ? " all clean"
-                  : String.format(Locale.ROOT, " f=%s", Numbers.exact(r.getDouble(2))));
-      curves
-          .computeIfAbsent(group, k -> new LinkedHashMap<>())
-          .computeIfAbsent(r.getDouble(2) == 1 ? -1.0 : r.getDouble(3), k -> new ArrayList<>())
-          .add(new double[] {r.getInt(1), r.getDouble(9)});
-    }
-    SvgPlot plot =
-        SvgPlot.xy(
-                "Frechet distance (random Fourier features) on the holdout",
-                "mix size",
-                "Frechet distance")
-            .logX()
-            .logY();
-    int lines = 0;
-    for (Map.Entry<String, Map<Double, List<double[]>>> g : curves.entrySet()) {
-      for (Map.Entry<Double, List<double[]>> s : g.getValue().entrySet()) {
-        if (lines++ >= 12) {
-          break;
-        }
-        List<double[]> pts = s.getValue();
-        pts.sort((a, b) -> Double.compare(a[0], b[0]));
-        plot.line(
-            g.getKey() + (s.getKey() < 0 ? "" : " sigma=" + Numbers.exact(s.getKey())),
-            pts.stream().mapToDouble(p -> p[0]).toArray(),
-            pts.stream().mapToDouble(p -> Math.max(p[1], 1e-9)).toArray());
-      }
-    }
-    c.report().plot(plot);
-    c.report()
-        .table(
-            "Fits per mix",
-            List.of(
-                "mix",
-                "clean",
-                "noisy",
-                "sigma",
-                "learner",
-                "holdout NLL",
-                "Frechet (RFF)",
-                "iterations",
-                "strategy"),
-            table);
-    c.report()
-        .metric("fits", results.size())
-        .metric("components", components)
-        .metric("learners", learnerList);
-    c.report()
-        .note(
-            "The Frechet distance is computed in a fixed random-Fourier-feature embedding of the holdout, a "
-                + "CPU stand-in for FID (not FID). Lower is better for both metrics.");
-    spec.commandLine()
-        .getOut()
-        .println("fitted " + results.size() + " (mix, learner) pairs into " + common.output);
   }
 }

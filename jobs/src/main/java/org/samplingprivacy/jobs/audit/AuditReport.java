@@ -129,8 +129,8 @@ final class AuditReport {
     roc.line("claimed mu-GDP", gx, gy);
     report.plot(roc);
     List<List<Object>> canary = new ArrayList<>();
-    java.util.Map<String, Object> removed = PrivacyAuditCommand.describe(domain, nb.removed());
-    PrivacyAuditCommand.describe(domain, nb.canary())
+    java.util.Map<String, Object> removed = CanaryRows.describe(domain, nb.removed());
+    CanaryRows.describe(domain, nb.canary())
         .forEach(
             (k, v) -> canary.add(List.of(k, String.valueOf(v), String.valueOf(removed.get(k)))));
     report.table(

@@ -1,8 +1,12 @@
 package org.samplingprivacy.jobs.audit;
 
+import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.samplingprivacy.jobs.epsilon.AttackCounts;
 import org.samplingprivacy.jobs.io.TableContract;
 
 /**
@@ -54,4 +58,35 @@ public final class AuditTables {
 
   /** Every table {@code privacy-audit} writes. */
   public static final List<TableContract> CONTRACTS = List.of(TRIALS, ESTIMATES);
+
+  /** The estimate rows of an audit, in {@link #ESTIMATES}' column order. */
+  static List<Row> estimateRows(String auditId, AuditEstimate est) {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < est.rows().size(); i++) {
+      AuditEstimate.Row r = est.rows().get(i);
+      AttackCounts k = r.counts();
+      var e = r.estimate();
+      rows.add(
+          RowFactory.create(
+              auditId,
+              est.whiteBox() ? "white-box" : est.oneRun() ? "one-run" : "black-box",
+              r.threshold(),
+              k.tp(),
+              k.fn(),
+              k.tn(),
+              k.fp(),
+              e.alpha(),
+              e.bayesLowerBound(),
+              e.cpLowerBound(),
+              e.gdpMuBayes(),
+              est.oneRun() ? e.oneRunEps() : null,
+              i == est.selected(),
+              est.claimedEpsilon(),
+              est.claimedMu(),
+              est.whiteBox() ? est.muLo() : null,
+              est.whiteBox() ? est.muHi() : null,
+              est.verdict()));
+    }
+    return rows;
+  }
 }

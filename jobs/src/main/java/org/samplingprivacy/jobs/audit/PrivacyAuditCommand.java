@@ -2,30 +2,17 @@ package org.samplingprivacy.jobs.audit;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
-import static org.apache.spark.sql.functions.xxhash64;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import org.apache.commons.statistics.distribution.NormalDistribution;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
 import org.samplingprivacy.jobs.epsilon.AttackCounts;
 import org.samplingprivacy.jobs.gsd.Domain;
 import org.samplingprivacy.jobs.gsd.GsdInput;
 import org.samplingprivacy.jobs.gsd.GsdMechanismOptions;
-import org.samplingprivacy.jobs.gsd.PrivateGsd;
 import org.samplingprivacy.jobs.gsd.QuerySet;
 import org.samplingprivacy.jobs.gsd.TrueAnswers;
 import org.samplingprivacy.jobs.gsd.Workload;
@@ -33,7 +20,6 @@ import org.samplingprivacy.jobs.io.Columns;
 import org.samplingprivacy.jobs.io.SourceTable;
 import org.samplingprivacy.jobs.io.TableFormat;
 import org.samplingprivacy.jobs.io.TableIO;
-import org.samplingprivacy.jobs.privacy.Rational;
 import org.samplingprivacy.jobs.privacy.ZcdpBudget;
 import org.samplingprivacy.jobs.runner.InputJobCommand;
 import org.samplingprivacy.jobs.runner.JobContext;
@@ -63,14 +49,6 @@ import picocli.CommandLine.Option;
             + "differentially private itself: run it on a public table of the same domain, or inside the trusted environment.")
 public final class PrivacyAuditCommand extends InputJobCommand {
   @Mixin GsdMechanismOptions mechanism;
-
-  /**
-   * White-box thresholds: the score's N(0, 1) quantiles under D at these false-positive rates,
-   * fixed in advance.
-   */
-  private static final double[] WHITE_BOX_FPR = {0.5, 0.1, 1e-2, 1e-3, 1e-4, 1e-5};
-
-  private static final int SWEEP = 8;
 
   @Option(
       names = "--audit",
@@ -181,7 +159,7 @@ public final class PrivacyAuditCommand extends InputJobCommand {
     Domain domain = resolved.domain();
     List<Workload> workloads = resolved.workloads();
     QuerySet queries = resolved.queries();
-    double[] canaryRow = canary.equals("auto") ? null : readCanary(domain, canary);
+    double[] canaryRow = canary.equals("auto") ? null : CanaryRows.read(domain, canary);
     SourceTable in = ctx.readInput();
     GsdInput.check(in, domain, names);
     Dataset<Row> data =
@@ -246,7 +224,19 @@ public final class PrivacyAuditCommand extends InputJobCommand {
         c.phase(
             "count the workload's true answers", () -> TrueAnswers.compute(data, domain, queries));
     GsdInput.checkEncoded(truth, domain, "--input " + in.input);
-    double[] removed = c.phase("choose the removed row", () -> removedRow(data, domain));
+    AuditTrials made =
+        new AuditTrials(
+            audit,
+            epsilon,
+            delta,
+            rho,
+            common.seed,
+            trials,
+            canaries,
+            audit.equals("white-box")
+                ? null
+                : mechanism.settings(rows, generations, 1, common.seed));
+    double[] removed = c.phase("choose the removed row", () -> made.removedRow(data, domain));
     double[] canaryValues =
         canaryRow != null
             ? canaryRow
@@ -254,14 +244,14 @@ public final class PrivacyAuditCommand extends InputJobCommand {
                 domain, queries, truth.counts(), removed, common.seed, 20_000);
     Neighbours nb = Neighbours.of(queries, truth.counts(), removed, canaryValues);
     String auditId = c.runId();
-    Dataset<Row> made =
+    Dataset<Row> table =
         switch (audit) {
-          case "white-box" -> whiteBox(c, queries, nb);
-          case "black-box" -> blackBox(c, domain, queries, truth, nb);
+          case "white-box" -> made.whiteBox(c, queries, nb);
+          case "black-box" -> made.blackBox(c, domain, queries, truth, nb);
           default ->
               c.spark()
                   .createDataFrame(
-                      c.phase("one-run release", () -> oneRun(c, domain, queries, truth)),
+                      c.phase("one-run release", () -> made.oneRun(c, domain, queries, truth)),
                       AuditTables.TRIALS_SCHEMA);
         };
     long start = System.nanoTime();
@@ -269,7 +259,10 @@ public final class PrivacyAuditCommand extends InputJobCommand {
         "run the trials",
         () ->
             c.write(
-                AuditTables.TRIALS, made.withColumn("audit_id", lit(auditId)), common.output, out));
+                AuditTables.TRIALS,
+                table.withColumn("audit_id", lit(auditId)),
+                common.output,
+                out));
     double seconds = (System.nanoTime() - start) / 1e9;
     long runs = audit.equals("one-run") ? 1 : 2 * trials;
     c.report()
@@ -285,14 +278,9 @@ public final class PrivacyAuditCommand extends InputJobCommand {
             .filter(col("audit_id").equalTo(auditId));
     // Thresholds: fixed normal quantiles for the white-box score; score quantiles otherwise
     // (Bonferroni either way).
-    double[] thresholds =
-        audit.equals("white-box")
-            ? Arrays.stream(WHITE_BOX_FPR)
-                .map(f -> NormalDistribution.of(0, 1).inverseSurvivalProbability(f))
-                .toArray()
-            : sweep(trials);
+    double[] thresholds = TrialOutcomes.thresholds(trials, audit.equals("white-box"));
     AttackCounts[] counts =
-        c.phase("count outcomes per threshold", () -> counts(trials, thresholds));
+        c.phase("count outcomes per threshold", () -> TrialOutcomes.counts(trials, thresholds));
     finish(c, domain, nb, estimatesPath, out, claimedMu, auditId, thresholds, counts);
   }
 
@@ -320,7 +308,9 @@ public final class PrivacyAuditCommand extends InputJobCommand {
             audit.equals("one-run"));
     c.write(
         AuditTables.ESTIMATES,
-        c.spark().createDataFrame(estimateRows(auditId, est), AuditTables.ESTIMATES.columns()),
+        c.spark()
+            .createDataFrame(
+                AuditTables.estimateRows(auditId, est), AuditTables.ESTIMATES.columns()),
         estimatesPath,
         out);
     AuditReport.write(
@@ -373,278 +363,5 @@ public final class PrivacyAuditCommand extends InputJobCommand {
 
   private long trials() {
     return audit.equals("one-run") ? canaries : trials;
-  }
-
-  /**
-   * The removed row: the input row with the smallest keyed hash (the same whatever the
-   * partitioning).
-   */
-  private double[] removedRow(Dataset<Row> data, Domain domain) {
-    Column[] all = Arrays.stream(data.columns()).map(n -> Columns.named(n)).toArray(Column[]::new);
-    Column[] keyed = new Column[all.length + 1];
-    System.arraycopy(all, 0, keyed, 0, all.length);
-    keyed[all.length] = lit(common.seed);
-    Row r = data.orderBy(xxhash64(keyed), xxhash64(all)).first();
-    double[] x = TrueAnswers.encode(r, domain);
-    if (x == null) {
-      throw new InputException("--input row " + r + " cannot be encoded by --domain");
-    }
-    return x;
-  }
-
-  private Dataset<Row> whiteBox(JobContext c, QuerySet queries, Neighbours nb) {
-    int m = queries.workloads().size();
-    ZcdpBudget share = rho.share(m);
-    Rational[] actual = new Rational[m];
-    double[] claimed = new double[m];
-    for (int w = 0; w < m; w++) {
-      Workload wl = queries.workloads().get(w);
-      actual[w] = PrivateGsd.mechanismFor(wl, share).sigma2();
-      claimed[w] = wl.countSensitivitySquared() / (2 * share.rhoDown());
-    }
-    WhiteBoxTrials t = new WhiteBoxTrials(nb.touched(), actual, claimed, common.seed);
-    long k = trials;
-    int slices =
-        Math.max(
-            1,
-            (int) Math.min(10_000, 2 * k / 50_000 + c.spark().sparkContext().defaultParallelism()));
-    // A narrow projection of the trial ids: the score by a UDF, the audit's constants as literals
-    // (no Row per trial).
-    org.apache.spark.sql.expressions.UserDefinedFunction score =
-        org.apache
-            .spark
-            .sql
-            .functions
-            .udf(
-                (org.apache.spark.sql.api.java.UDF1<Long, Double>)
-                    id -> t.score(id >>> 1, (id & 1) == 1),
-                DataTypes.DoubleType)
-            .asNondeterministic();
-    return withConstants(
-        c.spark()
-            .range(0, 2 * k, 1, slices)
-            .select(
-                col("id").divide(2).cast("bigint").as("trial"),
-                col("id").bitwiseAND(1).cast("int").as("is_member"),
-                score.apply(col("id")).as("score")));
-  }
-
-  /**
-   * The trial table's columns: (trial, is_member, score) plus the audit's parameters, in the
-   * contract's order.
-   */
-  private Dataset<Row> withConstants(Dataset<Row> trialScores) {
-    return trialScores.select(
-        lit("").as("audit_id"),
-        lit(audit).as("audit"),
-        col("trial"),
-        col("is_member"),
-        col("score"),
-        lit(epsilon).as("epsilon"),
-        lit(delta).as("delta"),
-        lit(rho.rhoUp()).as("rho"),
-        lit(Math.sqrt(2 * rho.rhoDown())).as("mu_claimed"));
-  }
-
-  private PrivateGsd.Settings settings() {
-    return mechanism.settings(rows, generations, 1, common.seed);
-  }
-
-  private Dataset<Row> blackBox(
-      JobContext c, Domain domain, QuerySet queries, TrueAnswers.Counts truth, Neighbours nb) {
-    ReleaseTrials releases = new ReleaseTrials(domain, queries, rho, settings(), common.seed);
-    SyntheticAttack attack = new SyntheticAttack(queries, truth.counts(), nb.canary());
-    long[] countsD = truth.counts();
-    long[] countsD2 = nb.neighbourCounts(countsD);
-    long n = truth.rows();
-    double e = epsilon;
-    double d = delta;
-    double r = rho.rhoUp();
-    double mu = Math.sqrt(2 * rho.rhoDown());
-    String name = audit;
-    int slices = (int) Math.min(2 * trials, 100_000);
-    return c.spark()
-        .createDataFrame(
-            c.spark()
-                .range(0, 2 * trials, 1, slices)
-                .javaRDD()
-                .map(
-                    id -> { // one release per task
-                      boolean member = (id & 1) == 1;
-                      double[] syn =
-                          releases.release(member ? countsD2 : countsD, n, id >>> 1, member);
-                      return RowFactory.create(
-                          "",
-                          name,
-                          id >>> 1,
-                          member ? 1 : 0,
-                          attack.score(syn, releases.rows(), releases.columns()),
-                          e,
-                          d,
-                          r,
-                          mu);
-                    }),
-            AuditTables.TRIALS_SCHEMA);
-  }
-
-  /**
-   * One release of D plus the canaries whose keyed coins came up: each canary's score is how
-   * strongly the synthetic table shows it. Under replace-one the public n grows by the number
-   * included (the report says so).
-   */
-  private List<Row> oneRun(
-      JobContext c, Domain domain, QuerySet queries, TrueAnswers.Counts truth) {
-    List<OneRunCanaries.Canary> chosen =
-        OneRunCanaries.choose(domain, queries, truth.counts(), canaries, common.seed);
-    long[] counts = truth.counts().clone();
-    long n = truth.rows();
-    boolean[] in = new boolean[chosen.size()];
-    for (int i = 0; i < chosen.size(); i++) {
-      in[i] = (TrialKeys.key(common.seed, i, true) & 1) == 1;
-      if (in[i]) {
-        queries.countRow(chosen.get(i).row(), 0, counts);
-        n++;
-      }
-    }
-    ReleaseTrials releases = new ReleaseTrials(domain, queries, rho, settings(), common.seed);
-    double[] syn = releases.release(counts, n, 0, false);
-    List<Row> out = new ArrayList<>();
-    double mu = Math.sqrt(2 * rho.rhoDown());
-    for (int i = 0; i < chosen.size(); i++) {
-      double s =
-          SyntheticAttack.cellCount(
-              queries,
-              chosen.get(i).partition(),
-              chosen.get(i).cell(),
-              syn,
-              releases.rows(),
-              releases.columns());
-      out.add(
-          RowFactory.create(
-              "", audit, (long) i, in[i] ? 1 : 0, s, epsilon, delta, rho.rhoUp(), mu));
-    }
-    return out;
-  }
-
-  /**
-   * {@value #SWEEP} distinct score quantiles of the pooled trials (as epsilon-estimate's
-   * --threshold-sweep); the black-box and one-run tables hold one row per release or canary, so
-   * their scores fit on the driver.
-   */
-  private static double[] sweep(Dataset<Row> trials) {
-    double[] s =
-        trials.select("score").collectAsList().stream()
-            .mapToDouble(r -> r.getDouble(0))
-            .sorted()
-            .toArray();
-    java.util.TreeSet<Double> t = new java.util.TreeSet<>();
-    for (int j = 1; j <= SWEEP; j++) {
-      t.add(s[(int) Math.min(s.length - 1, Math.floor((double) j / (SWEEP + 1) * s.length))]);
-    }
-    return t.stream().mapToDouble(Double::doubleValue).toArray();
-  }
-
-  /** TP, FN, TN, FP at each threshold ("member" iff score ≥ threshold), in one aggregation. */
-  private static AttackCounts[] counts(Dataset<Row> trials, double[] thresholds) {
-    List<Column> aggs = new ArrayList<>();
-    aggs.add(sum(col("is_member")));
-    aggs.add(sum(lit(1).minus(col("is_member"))));
-    for (double t : thresholds) {
-      aggs.add(sum(when(col("score").geq(t).and(col("is_member").equalTo(1)), 1).otherwise(0)));
-      aggs.add(sum(when(col("score").geq(t).and(col("is_member").equalTo(0)), 1).otherwise(0)));
-    }
-    Row r = trials.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0])).first();
-    long members = r.getLong(0);
-    long nonMembers = r.getLong(1);
-    AttackCounts[] out = new AttackCounts[thresholds.length];
-    for (int i = 0; i < thresholds.length; i++) {
-      long tp = r.getLong(2 + 2 * i);
-      long fp = r.getLong(3 + 2 * i);
-      out[i] = new AttackCounts(tp, members - tp, nonMembers - fp, fp);
-    }
-    return out;
-  }
-
-  private static List<Row> estimateRows(String auditId, AuditEstimate est) {
-    List<Row> rows = new ArrayList<>();
-    for (int i = 0; i < est.rows().size(); i++) {
-      AuditEstimate.Row r = est.rows().get(i);
-      AttackCounts k = r.counts();
-      var e = r.estimate();
-      rows.add(
-          RowFactory.create(
-              auditId,
-              est.whiteBox() ? "white-box" : est.oneRun() ? "one-run" : "black-box",
-              r.threshold(),
-              k.tp(),
-              k.fn(),
-              k.tn(),
-              k.fp(),
-              e.alpha(),
-              e.bayesLowerBound(),
-              e.cpLowerBound(),
-              e.gdpMuBayes(),
-              est.oneRun() ? e.oneRunEps() : null,
-              i == est.selected(),
-              est.claimedEpsilon(),
-              est.claimedMu(),
-              est.whiteBox() ? est.muLo() : null,
-              est.whiteBox() ? est.muHi() : null,
-              est.verdict()));
-    }
-    return rows;
-  }
-
-  /** A canary given as JSON {"column": value}: every audited column, each value in the domain. */
-  private static double[] readCanary(Domain domain, String file) {
-    JsonNode node;
-    try {
-      node = new ObjectMapper().readTree(Domain.readText(file));
-    } catch (IOException e) {
-      throw new InputException(
-          "--canary " + file + " cannot be read as JSON: " + e.getMessage(), e);
-    }
-    double[] x = new double[domain.size()];
-    for (int c = 0; c < domain.size(); c++) {
-      Domain.Column col = domain.column(c);
-      JsonNode v = node.get(col.name);
-      if (v == null || v.isNull()) {
-        throw new InputException(
-            "--canary " + file + " has no value for column '" + col.name + "'");
-      }
-      if (col.kind == Domain.Kind.NUMERIC) {
-        if (!v.isNumber()) {
-          throw new InputException(
-              "--canary " + file + " column '" + col.name + "' must be a number, got " + v);
-        }
-        x[c] = col.scale(v.asDouble());
-      } else {
-        int code = col.code(v.isNumber() ? (Object) v.numberValue() : v.asText());
-        if (code < 0) {
-          throw new InputException(
-              "--canary "
-                  + file
-                  + " column '"
-                  + col.name
-                  + "': "
-                  + v
-                  + " is not a category "
-                  + "of --domain");
-        }
-        x[c] = code;
-      }
-    }
-    return x;
-  }
-
-  static Map<String, Object> describe(Domain domain, double[] row) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    for (int c = 0; c < domain.size(); c++) {
-      Domain.Column col = domain.column(c);
-      m.put(
-          col.name,
-          col.kind == Domain.Kind.NUMERIC ? col.unscale(row[c]) : col.decode((int) row[c]));
-    }
-    return m;
   }
 }

@@ -87,7 +87,7 @@ final class EpsilonReport {
 
   void write(
       List<Row> rows,
-      List<EpsilonEstimateCommand.Estimated> estimates,
+      List<EstimateTasks.Estimated> estimates,
       Map<List<Object>, RocSummary> roc,
       boolean split,
       List<GroupCurve> curves) {
@@ -116,7 +116,7 @@ final class EpsilonReport {
       if (!r.getBoolean(r.length() - 1)) {
         continue;
       }
-      EpsilonEstimateCommand.Estimated e = estimates.get(i);
+      EstimateTasks.Estimated e = estimates.get(i);
       EpsilonEstimate x = e.estimate();
       List<Object> key = new ArrayList<>(e.row().group());
       key.add(e.row().part());

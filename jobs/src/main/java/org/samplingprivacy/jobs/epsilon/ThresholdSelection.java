@@ -18,7 +18,7 @@ final class ThresholdSelection {
   private ThresholdSelection() {}
 
   static List<Row> mark(
-      List<EpsilonEstimateCommand.Estimated> estimates,
+      List<EstimateTasks.Estimated> estimates,
       Map<List<Object>, RocSummary> roc,
       boolean split,
       String correction,
@@ -27,7 +27,7 @@ final class ThresholdSelection {
     Map<List<Object>, Double> chosen = new HashMap<>();
     Map<List<Object>, Double> best = new HashMap<>();
     String choosingPart = split ? "select" : "all";
-    for (EpsilonEstimateCommand.Estimated e : estimates) {
+    for (EstimateTasks.Estimated e : estimates) {
       if (!e.row().part().equals(choosingPart)) {
         continue;
       }
@@ -40,7 +40,7 @@ final class ThresholdSelection {
     }
     String reportedPart = split ? "evaluate" : "all";
     List<Row> rows = new ArrayList<>();
-    for (EpsilonEstimateCommand.Estimated e : estimates) {
+    for (EstimateTasks.Estimated e : estimates) {
       CountRow r = e.row();
       EpsilonEstimate x = e.estimate();
       AttackCounts c = r.counts();

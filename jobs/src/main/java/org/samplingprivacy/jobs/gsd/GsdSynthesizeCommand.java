@@ -1,24 +1,11 @@
 package org.samplingprivacy.jobs.gsd;
 
-import static org.apache.spark.sql.functions.col;
-
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.IntegralType;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.samplingprivacy.jobs.io.Columns;
 import org.samplingprivacy.jobs.io.SourceTable;
@@ -167,7 +154,8 @@ public final class GsdSynthesizeCommand extends InputJobCommand {
             mechanism.delta(),
             budgetCap,
             ctx.command(),
-            fingerprint(ctx),
+            ReleaseFingerprint.of(
+                ctx.provenance().parameters(), secret.commitment(datasetId, ctx.runId())),
             secret.reproducible(),
             ctx.provenance());
     BudgetLedger.Decision decision = ctx.phase("check budget ledger", () -> book.check(request));
@@ -292,7 +280,11 @@ public final class GsdSynthesizeCommand extends InputJobCommand {
       }
       throw e;
     }
-    c.write(SYNTHETIC, decode(c, domain, schema, release.stats().data()), common.output, out);
+    c.write(
+        SYNTHETIC,
+        SyntheticRows.decode(c, domain, schema, release.stats().data()),
+        common.output,
+        out);
     GsdReport.Summary s =
         GsdReport.write(
             c.report(),
@@ -342,81 +334,5 @@ public final class GsdSynthesizeCommand extends InputJobCommand {
         () -> {
           book.refund(r, req, reason);
         });
-  }
-
-  /**
-   * The synthetic rows decoded to the input's values and types (categories by value, numerics
-   * unscaled).
-   */
-  static Dataset<Row> decode(JobContext c, Domain domain, StructType input, double[] data) {
-    int d = domain.size();
-    int n = data.length / d;
-    StructType raw = new StructType();
-    for (Domain.Column col : domain.columns()) {
-      raw =
-          raw.add(
-              col.name,
-              col.kind == Domain.Kind.NUMERIC ? DataTypes.DoubleType : DataTypes.StringType,
-              true);
-    }
-    List<Row> out = new ArrayList<>(n);
-    for (int r = 0; r < n; r++) {
-      Object[] v = new Object[d];
-      for (int k = 0; k < d; k++) {
-        Domain.Column col = domain.column(k);
-        double x = data[r * d + k];
-        if (col.kind == Domain.Kind.NUMERIC) {
-          double value = col.unscale(x);
-          v[k] =
-              input.apply(col.name).dataType() instanceof IntegralType
-                  ? (double) Math.round(value)
-                  : value;
-        } else {
-          v[k] = col.decode((int) x);
-        }
-      }
-      out.add(RowFactory.create(v));
-    }
-    Dataset<Row> df = c.spark().createDataFrame(out, raw);
-    List<Column> cast = new ArrayList<>();
-    for (Domain.Column col : domain.columns()) {
-      StructField f = input.apply(col.name);
-      cast.add(Columns.named(col.name).cast(f.dataType()).as(col.name));
-    }
-    return df.select(cast.toArray(new Column[0]));
-  }
-
-  /**
-   * A hash of every parameter that shapes the release (not where it is written), and of the noise:
-   * "secure-random" or a slow derivation of the secret, so a replay is recognised without the
-   * secret being recoverable from it.
-   */
-  private String fingerprint(JobContext ctx) {
-    Map<String, String> p = new TreeMap<>(ctx.provenance().parameters());
-    for (String k :
-        List.of(
-            "output",
-            "output-format",
-            "write-mode",
-            "report-dir",
-            "config",
-            "master",
-            "run-id",
-            "ledger",
-            "budget-cap",
-            "dry-run",
-            "noise-seed",
-            "threads")) {
-      p.remove(k);
-    }
-    p.put("noise-seed", secret.commitment(datasetId, ctx.runId()));
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256")
-                  .digest(p.toString().getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

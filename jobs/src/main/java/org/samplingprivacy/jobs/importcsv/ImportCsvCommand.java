@@ -11,18 +11,11 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_csv;
 import static org.apache.spark.sql.functions.when;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -35,7 +28,6 @@ import org.samplingprivacy.jobs.io.Columns;
 import org.samplingprivacy.jobs.io.TableContract;
 import org.samplingprivacy.jobs.io.TableFormat;
 import org.samplingprivacy.jobs.io.TableIO;
-import org.samplingprivacy.jobs.report.SvgPlot;
 import org.samplingprivacy.jobs.runner.JobCommand;
 import org.samplingprivacy.jobs.runner.JobContext;
 import org.samplingprivacy.jobs.runner.Plan;
@@ -121,7 +113,9 @@ public final class ImportCsvCommand extends JobCommand {
     char sep = delimiter.charAt(0);
     List<String> header = CsvHeader.read(in.input, sep, TableIO.hadoopConf(spark));
     StructType schema =
-        schemaFile != null ? declaredSchema(spark, header) : inferredSchema(spark, header, sep);
+        schemaFile != null
+            ? CsvSchemas.declared(spark, in.input, schemaFile, header)
+            : CsvSchemas.inferred(spark, in.input, header, sep);
     if (out.format() == TableFormat.DELTA) {
       for (String c : header) {
         if (c.chars().anyMatch(ch -> DELTA_FORBIDDEN.indexOf(ch) >= 0)) {
@@ -160,7 +154,7 @@ public final class ImportCsvCommand extends JobCommand {
     Column missing = col(CORRUPT).isNull().and(anyNull(notNull));
     Column bad = malformed.or(missing);
 
-    Stats stats =
+    ImportStats stats =
         ctx.phase(
             "check rows against the schema",
             () -> {
@@ -182,7 +176,7 @@ public final class ImportCsvCommand extends JobCommand {
               for (int i = 0; i < header.size(); i++) {
                 nulls.put(header.get(i), r.isNullAt(5 + i) ? 0L : r.getLong(5 + i));
               }
-              return new Stats(
+              return new ImportStats(
                   r.getLong(0),
                   longOrZero(r, 1),
                   longOrZero(r, 2),
@@ -190,12 +184,13 @@ public final class ImportCsvCommand extends JobCommand {
                   r.isNullAt(4) ? null : r.getString(4),
                   nulls);
             });
-    if (stats.rows == 0) {
+    if (stats.rows() == 0) {
       throw new InputException("--input " + in.input + " has a header but no data rows");
     }
-    long badRows = stats.malformed + stats.missing;
+    long badRows = stats.malformed() + stats.missing();
     if (badRows > maxBadRows) {
-      throw new InputException(describeBadRows(stats, badRows, schema, header, notNull, sep));
+      throw new InputException(
+          BadRows.describe(in.input, maxBadRows, stats, badRows, schema, header, notNull, sep));
     }
     Dataset<Row> good = typed.filter(bad.unary_$bang()).select(dataCols);
     Plan.Builder steps =
@@ -210,7 +205,7 @@ public final class ImportCsvCommand extends JobCommand {
                     + ")")
             .step(
                 "checked "
-                    + stats.rows
+                    + stats.rows()
                     + " rows: "
                     + badRows
                     + " break the schema (allowed "
@@ -218,7 +213,7 @@ public final class ImportCsvCommand extends JobCommand {
                     + ")")
             .step(
                 "write "
-                    + (stats.rows - badRows)
+                    + (stats.rows() - badRows)
                     + " rows to "
                     + common.output
                     + " ("
@@ -230,192 +225,18 @@ public final class ImportCsvCommand extends JobCommand {
         c -> {
           c.recordInput(Map.of("path", in.input, "format", "csv"));
           long version = c.write(IMPORTED, good, common.output, out);
-          report(c, stats, badRows, schema, notNull, version);
+          ImportReport.write(
+              c, common.output, schemaFile, stats, badRows, schema, notNull, version);
+          spec.commandLine()
+              .getOut()
+              .println(
+                  String.format(
+                      Locale.ROOT,
+                      "imported %d rows (%d rejected) into %s",
+                      stats.rows() - badRows,
+                      badRows,
+                      common.output));
         });
-  }
-
-  private StructType declaredSchema(SparkSession spark, List<String> header) {
-    String ddl;
-    try {
-      Path p = new Path(schemaFile);
-      FileSystem fs = p.getFileSystem(TableIO.hadoopConf(spark));
-      if (!fs.exists(p)) {
-        throw new InputException("--schema " + schemaFile + " does not exist");
-      }
-      try (InputStream in = fs.open(p)) {
-        ddl =
-            new String(in.readAllBytes(), StandardCharsets.UTF_8)
-                .lines()
-                .map(l -> l.replaceAll("--.*$", ""))
-                .collect(Collectors.joining(" "))
-                .trim();
-      }
-    } catch (IOException e) {
-      throw new InputException("--schema " + schemaFile + " cannot be read: " + e.getMessage(), e);
-    }
-    if (ddl.endsWith(",")) {
-      ddl = ddl.substring(0, ddl.length() - 1);
-    }
-    StructType declared;
-    try {
-      declared = StructType.fromDDL(ddl);
-    } catch (RuntimeException e) {
-      throw new InputException(
-          "--schema " + schemaFile + " is not valid Spark DDL: " + firstLine(e.getMessage()), e);
-    }
-    Set<String> names = Set.of(declared.fieldNames());
-    for (StructField f : declared.fields()) {
-      if (!header.contains(f.name())) {
-        throw new InputException(
-            "--input "
-                + in.input
-                + " has no column '"
-                + f.name()
-                + "' (declared in "
-                + schemaFile
-                + "; header: "
-                + String.join(",", header)
-                + ")");
-      }
-    }
-    for (String h : header) {
-      if (!names.contains(h)) {
-        throw new InputException(
-            "--input " + in.input + " column '" + h + "' is not declared in " + schemaFile);
-      }
-    }
-    // Fields in header order: Spark's CSV reader maps fields to the schema by position.
-    return new StructType(header.stream().map(h -> declared.apply(h)).toArray(StructField[]::new));
-  }
-
-  private StructType inferredSchema(SparkSession spark, List<String> header, char sep) {
-    StructType inferred =
-        TableIO.csvReader(spark)
-            .option("inferSchema", "true")
-            .option("delimiter", String.valueOf(sep))
-            .csv(in.input)
-            .schema();
-    List<StructField> fields = new ArrayList<>();
-    for (int i = 0; i < header.size(); i++) {
-      fields.add(
-          new StructField(
-              header.get(i),
-              inferred.fields()[i].dataType(),
-              true,
-              org.apache.spark.sql.types.Metadata.empty()));
-    }
-    return new StructType(fields.toArray(new StructField[0]));
-  }
-
-  private String describeBadRows(
-      Stats s,
-      long badRows,
-      StructType schema,
-      List<String> header,
-      List<String> notNull,
-      char sep) {
-    List<String> parts = new ArrayList<>();
-    if (s.malformed > 0) {
-      parts.add(
-          s.malformed
-              + " malformed (first: "
-              + explainMalformed(s.firstMalformed, schema, header, sep)
-              + ")");
-    }
-    if (s.missing > 0) {
-      String cols =
-          notNull.stream()
-              .filter(c -> s.nulls.getOrDefault(c, 0L) > 0)
-              .map(c -> "'" + c + "'")
-              .collect(Collectors.joining(", "));
-      parts.add(s.missing + " with an empty NOT NULL column (" + cols + ")");
-    }
-    return "--input "
-        + in.input
-        + ": "
-        + badRows
-        + " of "
-        + s.rows
-        + " rows break the schema (--max-bad-rows "
-        + maxBadRows
-        + "): "
-        + String.join("; ", parts)
-        + "; first bad row: '"
-        + abbreviate(s.firstBad)
-        + "'";
-  }
-
-  /**
-   * Says why Spark rejected {@code line}: the field count, or the first field that does not
-   * convert.
-   */
-  static String explainMalformed(String line, StructType schema, List<String> header, char sep) {
-    if (line == null) {
-      return "no example";
-    }
-    String[] tokens = CsvHeader.tokenize(line, sep);
-    if (tokens.length != header.size()) {
-      return "a row with " + tokens.length + " fields, the header has " + header.size();
-    }
-    for (int i = 0; i < Math.min(tokens.length, header.size()); i++) {
-      String t = tokens[i];
-      StructField f = schema.fields()[i];
-      if (t != null && !t.isEmpty() && !ValueCheck.converts(t, f.dataType())) {
-        return "column '"
-            + f.name()
-            + "' value '"
-            + abbreviate(t)
-            + "' is not "
-            + f.dataType().sql();
-      }
-    }
-    return "row '" + abbreviate(line) + "' does not parse";
-  }
-
-  private void report(
-      JobContext c, Stats s, long badRows, StructType schema, List<String> notNull, long version) {
-    List<List<Object>> rows = new ArrayList<>();
-    double[] nullFraction = new double[schema.size()];
-    List<String> names = new ArrayList<>();
-    for (int i = 0; i < schema.size(); i++) {
-      StructField f = schema.fields()[i];
-      long n = s.nulls.get(f.name());
-      nullFraction[i] = (double) n / s.rows;
-      names.add(f.name());
-      rows.add(
-          List.of(f.name(), f.dataType().sql(), notNull.contains(f.name()) ? "NOT NULL" : "", n));
-    }
-    c.report()
-        .metric("rows_read", s.rows)
-        .metric("rows_written", s.rows - badRows)
-        .metric("rows_rejected", badRows)
-        .metric("rows_rejected_malformed", s.malformed)
-        .metric("rows_rejected_not_null", s.missing)
-        .metric("columns", schema.size())
-        .metric("output", common.output)
-        .metric("output_delta_version", version)
-        .note(
-            "Rows that break the schema are left out of the output; rows_rejected counts them by reason. "
-                + "Look at the null fraction per column first: an unexpected null share usually means a wrong type.")
-        .plot(
-            SvgPlot.bars(
-                "Null fraction per column (rows read)", "fraction null", names, nullFraction))
-        .table(
-            "Columns",
-            List.of("column", "type", "constraint", "nulls (incl. rejected rows)"),
-            rows);
-    c.report().metric("schema_source", schemaFile != null ? schemaFile : "inferred");
-    if (badRows > 0 && s.firstBad != null) {
-      c.report().metric("first_rejected_row", abbreviate(s.firstBad));
-    }
-    String msg =
-        String.format(
-            Locale.ROOT,
-            "imported %d rows (%d rejected) into %s",
-            s.rows - badRows,
-            badRows,
-            common.output);
-    spec.commandLine().getOut().println(msg);
   }
 
   private static Column anyNull(List<String> columns) {
@@ -429,26 +250,4 @@ public final class ImportCsvCommand extends JobCommand {
   private static long longOrZero(Row r, int i) {
     return r.isNullAt(i) ? 0L : r.getLong(i);
   }
-
-  private static String abbreviate(String s) {
-    if (s == null) {
-      return "";
-    }
-    String one = s.replace("\n", "\\n");
-    return one.length() <= 200 ? one : one.substring(0, 199) + "…";
-  }
-
-  private static String firstLine(String m) {
-    String s = String.valueOf(m);
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
-  }
-
-  private record Stats(
-      long rows,
-      long malformed,
-      long missing,
-      String firstMalformed,
-      String firstBad,
-      Map<String, Long> nulls) {}
 }

@@ -17,6 +17,7 @@ public final class ProgressLog {
   private final long start;
   private long done;
   private long lastPrinted;
+  private boolean printedAny;
 
   private ProgressLog(
       String what, long total, long intervalNanos, LongSupplier clock, Consumer<String> sink) {
@@ -60,17 +61,21 @@ public final class ProgressLog {
     long now = clock.getAsLong();
     if (now - lastPrinted >= intervalNanos || done == total) {
       lastPrinted = now;
+      printedAny = true;
       sink.accept(line(now, detail));
     }
   }
 
   /**
-   * Records the last {@code steps} of a loop and prints its final line, also when it stopped before
-   * {@code total} (a stopping rule fired).
+   * Records the last {@code steps} of a loop that may have stopped before {@code total} (a stopping
+   * rule fired) and prints its final line, if the loop was long enough to have printed one before:
+   * a loop that ends within the first interval stays silent.
    */
   public void finish(long steps, String detail) {
     done = Math.min(total, done + steps);
-    sink.accept(line(clock.getAsLong(), detail));
+    if (printedAny) {
+      sink.accept(line(clock.getAsLong(), detail));
+    }
   }
 
   String line(long now, String detail) {

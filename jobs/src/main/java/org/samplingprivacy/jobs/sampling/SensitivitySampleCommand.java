@@ -17,7 +17,6 @@ import org.samplingprivacy.jobs.io.SourceTable;
 import org.samplingprivacy.jobs.io.TableFormat;
 import org.samplingprivacy.jobs.io.TableIO;
 import org.samplingprivacy.jobs.report.Numbers;
-import org.samplingprivacy.jobs.report.SvgPlot;
 import org.samplingprivacy.jobs.runner.InputJobCommand;
 import org.samplingprivacy.jobs.runner.JobContext;
 import org.samplingprivacy.jobs.runner.Plan;
@@ -230,7 +229,18 @@ public final class SensitivitySampleCommand extends InputJobCommand {
     List<Double> steps = new ArrayList<>();
     List<Double> sums = new ArrayList<>();
     Scores scores =
-        ctx.phase("scores (" + method + ")", () -> scores(ctx, pass, gram, n, steps, sums));
+        ctx.phase(
+            "scores (" + method + ")",
+            () ->
+                ScoreComputation.compute(
+                    ctx,
+                    new ScoreComputation.Settings(
+                        method, p, jlDimension, lewisTolerance, lewisMaxIterations),
+                    pass,
+                    gram,
+                    n,
+                    steps,
+                    sums));
     Plan.Builder planSteps =
         Plan.builder()
             .read(in, n + " rows, matrix " + String.join(", ", design.names()) + " (d = " + d + ")")
@@ -284,7 +294,20 @@ public final class SensitivitySampleCommand extends InputJobCommand {
                         Integer.MAX_VALUE, Math.max(1, (m + ROWS_PER_FILE - 1) / ROWS_PER_FILE));
             long version =
                 c.write(SamplingTables.SAMPLE, sample.coalesce(files), common.output, out);
-            report(c, sample, design, n, m, scores, steps, version);
+            long kept =
+                SampleReport.write(c, p, method, sample, design, n, m, scores, steps, version);
+            spec.commandLine()
+                .getOut()
+                .println(
+                    String.format(
+                        Locale.ROOT,
+                        "sampled %d of %d rows (target %d, %s, p = %s) into %s",
+                        kept,
+                        n,
+                        m,
+                        method,
+                        Numbers.sig6(p),
+                        common.output));
           } finally {
             sample.unpersist();
           }
@@ -302,47 +325,6 @@ public final class SensitivitySampleCommand extends InputJobCommand {
                 keyColumns(df.columns()));
           }
         });
-  }
-
-  private Scores scores(
-      JobContext ctx,
-      java.util.function.Function<MatrixPass.Visitor, MatrixPass.Acc> pass,
-      MatrixPass.Acc gram,
-      long n,
-      List<Double> steps,
-      List<Double> sums) {
-    java.util.function.Function<InverseForm, InverseForm> form =
-        jlDimension > 0
-            ? f -> f.projected(jlDimension, ctx.seed())
-            : java.util.function.Function.identity();
-    InverseForm q0 = form.apply(InverseForm.of(gram.gram()));
-    ctx.report()
-        .metric("factorization", q0.method())
-        .metric("rank", q0.rank())
-        .metric("jl_dimension", jlDimension);
-    return switch (method) {
-      case "uniform" -> Scores.uniform(n);
-      case "leverage" -> Scores.leverage(q0);
-      case "root-leverage" -> {
-        double pp = p;
-        double total =
-            pass.apply((a, acc) -> acc.add(Math.pow(Math.min(1, q0.apply(a)), pp / 2))).sum();
-        yield Scores.rootLeverage(q0, p, total);
-      }
-      default -> {
-        LewisWeights w =
-            LewisWeights.compute(
-                p, gram, pass, lewisTolerance, lewisMaxIterations, steps, sums, form);
-        ctx.report()
-            .metric("lewis_iterations", w.iterations())
-            .metric(
-                "lewis_converged", steps.isEmpty() || steps.get(steps.size() - 1) < lewisTolerance);
-        Scores sens = method.equals("lewis") ? Scores.lewis(w) : Scores.sensitivity(w, p);
-        yield method.equals("mixed")
-            ? Scores.mixed(Scores.leverage(q0), Scores.sensitivity(w, p))
-            : sens;
-      }
-    };
   }
 
   /**
@@ -390,86 +372,5 @@ public final class SensitivitySampleCommand extends InputJobCommand {
       rule = SamplingPass.priority(t);
     }
     return SamplingPass.sample(c.spark(), df, original, design, u, scores, rule);
-  }
-
-  private void report(
-      JobContext c,
-      Dataset<Row> sample,
-      Design design,
-      long n,
-      long m,
-      Scores scores,
-      List<Double> steps,
-      long version) {
-    Row s =
-        c.phase(
-            "summarise the sample",
-            () ->
-                sample
-                    .selectExpr(
-                        "count(*)",
-                        "sum(weight)",
-                        "sum(weight * weight)",
-                        "min(score)",
-                        "max(score)",
-                        "percentile(score, array(0.1, 0.25, 0.5, 0.75, 0.9))")
-                    .first());
-    long kept = s.getLong(0);
-    double sumW = kept == 0 ? 0 : s.getDouble(1);
-    double ess = kept == 0 ? 0 : sumW * sumW / s.getDouble(2);
-    c.report()
-        .metric("rows", n)
-        .metric("d", design.width())
-        .metric("p", p)
-        .metric("method", method)
-        .metric("total_score_S", scores.total())
-        .metric("target_size", m)
-        .metric("sample_size", kept)
-        .metric("sum_of_weights", sumW)
-        .metric("effective_sample_size", ess)
-        .metric("output_delta_version", version)
-        .note(
-            "Each sampled row carries weight = 1/inclusion_prob: weighted sums over the sample estimate the full "
-                + "table's sums without bias. sum_of_weights estimates the row count "
-                + n
-                + ".");
-    if (kept > 0) {
-      c.report()
-          .metric("score_min_sampled", s.getDouble(3))
-          .metric("score_max_sampled", s.getDouble(4));
-      List<Double> quantiles = s.getList(5);
-      c.report()
-          .plot(
-              SvgPlot.bars(
-                  "Score quantiles of the sampled rows",
-                  "score",
-                  List.of("10%", "25%", "50%", "75%", "90%"),
-                  quantiles.stream().mapToDouble(Double::doubleValue).toArray()));
-    }
-    if (!steps.isEmpty()) {
-      double[] x = new double[steps.size()];
-      double[] y = new double[steps.size()];
-      for (int i = 0; i < x.length; i++) {
-        x[i] = i + 1;
-        y[i] = steps.get(i);
-      }
-      c.report()
-          .plot(
-              SvgPlot.xy("Lewis iterations: max |ln w_new - ln w_old|", "iteration", "step")
-                  .logY()
-                  .line("step", x, y));
-    }
-    spec.commandLine()
-        .getOut()
-        .println(
-            String.format(
-                Locale.ROOT,
-                "sampled %d of %d rows (target %d, %s, p = %s) " + "into %s",
-                kept,
-                n,
-                m,
-                method,
-                Numbers.sig6(p),
-                common.output));
   }
 }

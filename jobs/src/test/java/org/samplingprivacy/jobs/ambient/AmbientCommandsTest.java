@@ -187,8 +187,8 @@ class AmbientCommandsTest extends SparkTestBase {
         assertEquals(a.get(i).get(f), b.get(i).get(f), "row " + i);
       }
       Assertions.assertArrayEquals(
-          AmbientMixCommand.toArray(a.get(i).getList(5)),
-          AmbientMixCommand.toArray(b.get(i).getList(5)),
+          MixSampler.toArray(a.get(i).getList(5)),
+          MixSampler.toArray(b.get(i).getList(5)),
           1e-9,
           "row " + i);
     }
@@ -394,7 +394,7 @@ class AmbientCommandsTest extends SparkTestBase {
   private static Map<Long, double[]> vectors(Dataset<Row> rows) {
     Map<Long, double[]> m = new HashMap<>();
     for (Row r : rows.select("source_key", "vector").collectAsList()) {
-      m.put(r.getLong(0), AmbientMixCommand.toArray(r.getList(1)));
+      m.put(r.getLong(0), MixSampler.toArray(r.getList(1)));
     }
     return m;
   }

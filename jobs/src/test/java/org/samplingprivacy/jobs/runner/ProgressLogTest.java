@@ -35,8 +35,18 @@ class ProgressLogTest {
     AtomicLong now = new AtomicLong(0);
     List<String> lines = new ArrayList<>();
     ProgressLog p = ProgressLog.start("generations", 1000, 1_000_000_000L, now::get, lines::add);
-    now.set(4_000_000_000L);
-    p.finish(200, "stalled"); // 200 in 4 s: 50/s, 800 left: ETA 16 s
-    assertEquals(List.of("generations: 200/1000 (20.0%), 50.00/s, ETA 16s, stalled"), lines);
+    now.set(500_000_000L);
+    p.finish(10, "stalled"); // within the first interval: silent
+    assertEquals(List.of(), lines);
+    ProgressLog q = ProgressLog.start("generations", 1000, 1_000_000_000L, now::get, lines::add);
+    now.set(2_500_000_000L);
+    q.advance(100, null); // 100 in 2 s: printed
+    now.set(4_500_000_000L);
+    q.finish(100, "stalled"); // 200 in 4 s: 50/s, 800 left: ETA 16 s
+    assertEquals(
+        List.of(
+            "generations: 100/1000 (10.0%), 50.00/s, ETA 18s",
+            "generations: 200/1000 (20.0%), 50.00/s, ETA 16s, stalled"),
+        lines);
   }
 }
