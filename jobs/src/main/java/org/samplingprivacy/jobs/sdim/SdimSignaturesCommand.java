@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import java.util.List;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
@@ -49,7 +50,9 @@ public final class SdimSignaturesCommand extends JobCommand {
       names = "--embedding-col",
       paramLabel = "COL",
       defaultValue = "embedding",
-      description = "Embedding column (array of float or double).")
+      description =
+          "Embedding column: an array of numbers, or text such as \"[0.1, -0.2, 3e-4]\" (as CSV"
+              + " exports write vectors).")
   String embeddingCol;
 
   @Option(
@@ -80,12 +83,9 @@ public final class SdimSignaturesCommand extends JobCommand {
     SourceTable in = ctx.read("--items", items);
     String table = "--items " + items;
     Dataset<Row> df = in.data();
-    SdimColumns.requireEmbedding(df, table, "--embedding-col", embeddingCol);
     org.samplingprivacy.jobs.validate.TableChecks.requireColumns(df, table, List.of(idCol));
-    Dataset<Row> sel =
-        df.select(
-            Columns.named(idCol).as("item"),
-            Columns.named(embeddingCol).cast("array<double>").as("embedding"));
+    Column embedding = SdimColumns.embedding(df, table, "--embedding-col", embeddingCol, idCol);
+    Dataset<Row> sel = df.select(Columns.named(idCol).as("item"), embedding.as("embedding"));
     Row stats =
         ctx.phase(
             "check embeddings",

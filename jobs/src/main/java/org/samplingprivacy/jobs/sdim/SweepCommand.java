@@ -61,6 +61,16 @@ abstract class SweepCommand extends JobCommand {
       description = "Use only the last L behaviours before each impression.")
   Integer maxLength;
 
+  @Option(
+      names = "--ttl",
+      paramLabel = "DURATION",
+      description =
+          "Use only behaviours at most this long before each impression (Feast's TTL): a number in"
+              + " the time column's units for numeric times, or 30d, 12h, 15m, 45s for timestamps"
+              + " (whole days, 7d, for dates). A behaviour at b counts for an impression at t iff"
+              + " t - ttl <= b < t. Combines with --max-length (both must hold).")
+  String ttl;
+
   /**
    * The feature columns this command adds, after the impression's columns, {@code candidate} and
    * {@code n_hist}.
@@ -109,6 +119,7 @@ abstract class SweepCommand extends JobCommand {
     TableChecks.requireColumns(beh.data(), bt, List.of(log.userCol, log.timeCol, log.itemCol));
     TableChecks.requireColumns(sig.data(), st, List.of("item", "embedding", "signatures"));
     Column impTime = SdimColumns.time(imp.data(), it, "--time-col", log.timeCol);
+    double ttlUnits = ttl == null ? 0 : SdimColumns.ttl(imp.data(), it, log.timeCol, "--ttl", ttl);
     Column behTime = SdimColumns.time(beh.data(), bt, "--time-col", log.timeCol);
     Dataset<Row> sigs =
         sig.data()
@@ -220,7 +231,8 @@ abstract class SweepCommand extends JobCommand {
                     + signatures)
             .step(
                 "one sorted sweep per user: each impression sees the behaviours strictly before it"
-                    + (maxLength == null ? "" : " (the last " + maxLength + ")"))
+                    + (maxLength == null ? "" : " (the last " + maxLength + ")")
+                    + (ttl == null ? "" : " within --ttl " + ttl))
             .write(common.output, out);
     return steps.then(
         c -> {
@@ -235,13 +247,14 @@ abstract class SweepCommand extends JobCommand {
           Dataset<Row> result =
               sorted.mapPartitions(
                   (MapPartitionsFunction<Row, Row>)
-                      rows -> sweep(rows, fn, window, sums, history, space),
+                      rows -> sweep(rows, fn, window, ttlUnits, sums, history, space),
                   Encoders.row(schema));
           c.write(contract, result, common.output, out);
           c.report()
               .metric("dim", dim)
               .metric("impressions", check.getLong(5))
-              .metric("max_length", maxLength == null ? "all" : maxLength);
+              .metric("max_length", maxLength == null ? "all" : maxLength)
+              .metric("ttl", ttl == null ? "none" : ttl);
           spec.commandLine()
               .getOut()
               .println(
@@ -253,6 +266,7 @@ abstract class SweepCommand extends JobCommand {
       Iterator<Row> rows,
       FeatureFunction fn,
       int window,
+      double ttl,
       boolean sums,
       boolean history,
       int bucketSpace) {
@@ -267,13 +281,17 @@ abstract class SweepCommand extends JobCommand {
           String u = r.getString(0);
           if (!u.equals(user)) {
             user = u;
-            state = new UserState(window, sums, history);
+            state = new UserState(window, ttl > 0, sums, history);
           }
           double[] emb = toDoubles(r.getList(3));
           int[] sig = toInts(r.getList(4));
+          double t = r.getDouble(1);
           if (r.getInt(2) == 1) {
-            state.add(new UserState.Behaviour(emb, sig, bucketSpace));
+            state.add(new UserState.Behaviour(emb, sig, bucketSpace, t));
             continue;
+          }
+          if (ttl > 0) {
+            state.expireBefore(t - ttl);
           }
           Row p = r.getStruct(5);
           List<Object> values = new ArrayList<>(p.size() + 4);

@@ -16,13 +16,14 @@ final class UserState {
    * One behaviour: embedding, signatures and the number of buckets per signature (2^bits, or 0 if
    * unknown or too large for the dense layout).
    */
-  record Behaviour(double[] embedding, int[] signatures, int bucketSpace) {
+  record Behaviour(double[] embedding, int[] signatures, int bucketSpace, double time) {
     Behaviour(double[] embedding, int[] signatures) {
-      this(embedding, signatures, 0);
+      this(embedding, signatures, 0, 0);
     }
   }
 
   private final int maxLength;
+  private final boolean expires;
   private final boolean keepSums;
   private final boolean keepHistory;
   private final Map<Long, double[]> sums = new HashMap<>();
@@ -37,7 +38,16 @@ final class UserState {
   private long size;
 
   UserState(int maxLength, boolean keepSums, boolean keepHistory) {
+    this(maxLength, false, keepSums, keepHistory);
+  }
+
+  /**
+   * {@code expires}: behaviours leave the history by time ({@link #expireBefore}, a TTL), so the
+   * window is kept even without a length limit.
+   */
+  UserState(int maxLength, boolean expires, boolean keepSums, boolean keepHistory) {
     this.maxLength = maxLength;
+    this.expires = expires;
     this.keepSums = keepSums;
     this.keepHistory = keepHistory;
   }
@@ -51,16 +61,30 @@ final class UserState {
       update(b, 1);
     }
     size++;
-    if (maxLength > 0 || keepHistory) {
+    if (maxLength > 0 || expires || keepHistory) {
       window.addLast(b);
     }
     if (maxLength > 0 && window.size() > maxLength) {
-      Behaviour old = window.removeFirst();
-      if (keepSums) {
-        update(old, -1);
-      }
-      size--;
+      removeOldest();
     }
+  }
+
+  /**
+   * Drops the behaviours with time before {@code cutoff} (the TTL rule: an impression at t sees the
+   * behaviours at t − ttl or later). Behaviours arrive in time order, so they leave from the front.
+   */
+  void expireBefore(double cutoff) {
+    while (!window.isEmpty() && window.peekFirst().time() < cutoff) {
+      removeOldest();
+    }
+  }
+
+  private void removeOldest() {
+    Behaviour old = window.removeFirst();
+    if (keepSums) {
+      update(old, -1);
+    }
+    size--;
   }
 
   private void update(Behaviour b, int sign) {

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -99,9 +100,20 @@ class SdimFeaturesTest extends SparkTestBase {
 
   /** Behaviours of the user strictly before ts, ordered by (ts, item), the last L if L > 0. */
   static List<double[]> history(String user, long ts, int l) {
+    return history(user, ts, l, 0);
+  }
+
+  /** As {@link #history(String, long, int)}, only behaviours at ts − ttl or later if ttl > 0. */
+  static List<double[]> history(String user, long ts, int l, long ttl) {
     List<Object[]> h =
         new ArrayList<>(
-            behaviours.stream().filter(b -> b[0].equals(user) && (long) b[1] < ts).toList());
+            behaviours.stream()
+                .filter(
+                    b ->
+                        b[0].equals(user)
+                            && (long) b[1] < ts
+                            && (ttl <= 0 || (long) b[1] >= ts - ttl))
+                .toList());
     h.sort(Comparator.comparingLong((Object[] b) -> (long) b[1]).thenComparing(b -> (String) b[2]));
     if (l > 0 && h.size() > l) {
       h = h.subList(h.size() - l, h.size());
@@ -176,6 +188,90 @@ class SdimFeaturesTest extends SparkTestBase {
               expected, got, 1e-9, norm + " L=" + l + " " + user + "@" + ts);
         }
       }
+    }
+  }
+
+  @Test
+  void aTtlKeepsExactlyTheBehavioursFromTsMinusTtlOnAndCombinesWithMaxLength() {
+    // Oracle: brute force over the raw behaviours with Feast's rule t − ttl ≤ b < t; the data has
+    // many ties, so both boundaries are exercised.
+    for (int l : new int[] {0, 3}) {
+      long ttl = 5;
+      List<String> args =
+          new ArrayList<>(
+              List.of(
+                  "sdim-features",
+                  "--impressions",
+                  dir + "/impressions",
+                  "--behaviors",
+                  dir + "/behaviors",
+                  "--signatures",
+                  dir + "/sig",
+                  "--ttl",
+                  Long.toString(ttl),
+                  "--output",
+                  dir + "/ttl" + l));
+      if (l > 0) {
+        args.addAll(List.of("--max-length", Integer.toString(l)));
+      }
+      Result r = spp(args.toArray(new String[0]));
+      assertEquals(0, r.code(), r.err());
+      int boundaryHits = 0;
+      for (Row row : SPARK.read().format("delta").load(dir + "/ttl" + l).collectAsList()) {
+        String user = row.getAs("user");
+        long ts = row.getAs("ts");
+        List<double[]> hist = history(user, ts, l, ttl);
+        assertEquals(hist.size(), row.<Long>getAs("n_hist"), "ttl " + user + "@" + ts);
+        double[] expected = sdimOracle(emb.get(row.<String>getAs("item")), hist, "l2");
+        Assertions.assertArrayEquals(
+            expected,
+            SweepCommand.toDoubles(row.getList(row.fieldIndex("sdim"))),
+            1e-9,
+            "ttl L=" + l + " " + user + "@" + ts);
+        boundaryHits +=
+            (int)
+                behaviours.stream()
+                    .filter(b -> b[0].equals(user) && (long) b[1] == ts - ttl)
+                    .count();
+      }
+      Assertions.assertTrue(boundaryHits > 0, "the data puts behaviours on the TTL boundary");
+    }
+    assertRefused(
+        List.of(
+            "sdim-features",
+            "--impressions",
+            dir + "/impressions",
+            "--behaviors",
+            dir + "/behaviors",
+            "--signatures",
+            dir + "/sig",
+            "--ttl",
+            "5d",
+            "--output",
+            dir + "/ttl-bad"),
+        "holds numbers");
+  }
+
+  @Test
+  void aTtlIsConvertedToTheTimeColumnsUnits() {
+    // Timestamps order by microseconds, dates by days (SdimColumns.time).
+    Dataset<Row> ts =
+        SPARK.createDataFrame(List.of(), new StructType().add("t", DataTypes.TimestampType));
+    Dataset<Row> dates =
+        SPARK.createDataFrame(List.of(), new StructType().add("t", DataTypes.DateType));
+    assertEquals(30 * 86_400e6, SdimColumns.ttl(ts, "x", "t", "--ttl", "30d"));
+    assertEquals(90 * 60e6, SdimColumns.ttl(ts, "x", "t", "--ttl", "90m"));
+    assertEquals(1.5 * 3600e6, SdimColumns.ttl(ts, "x", "t", "--ttl", "1.5h"));
+    assertEquals(7, SdimColumns.ttl(dates, "x", "t", "--ttl", "7d"));
+    for (String[] bad :
+        new String[][] {
+          {"ts", "30"}, {"dates", "12h"}, {"dates", "1.5d"}, {"ts", "0s"}, {"ts", "x"}
+        }) {
+      Dataset<Row> df = bad[0].equals("ts") ? ts : dates;
+      Assertions.assertThrows(
+          org.samplingprivacy.jobs.validate.InputException.class,
+          () -> SdimColumns.ttl(df, "x", "t", "--ttl", bad[1]),
+          String.join(" ", bad));
     }
   }
 
@@ -340,6 +436,63 @@ class SdimFeaturesTest extends SparkTestBase {
     String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, out, a.length, b.length);
     return out;
+  }
+
+  @Test
+  void embeddingsGivenAsTextHashLikeArraysAndAMalformedOneIsNamed() throws Exception {
+    // Oracle: the same items as arrays (the fixture's signatures, hashed from arrays); the text is
+    // what a CSV export writes, with spacing and exponents varied.
+    List<Row> rows = new ArrayList<>();
+    for (Map.Entry<String, double[]> e : emb.entrySet()) {
+      StringBuilder t = new StringBuilder(" [");
+      double[] v = e.getValue();
+      for (int a = 0; a < v.length; a++) {
+        t.append(a == 0 ? "" : a % 2 == 0 ? ", " : ",")
+            .append(
+                a == 1
+                    ? String.format(java.util.Locale.ROOT, "%.17e", v[a])
+                    : Double.toString(v[a]));
+      }
+      rows.add(RowFactory.create(e.getKey(), t.append("] ").toString()));
+    }
+    StructType textSchema =
+        new StructType().add("item", DataTypes.StringType).add("vec", DataTypes.StringType);
+    SPARK.createDataFrame(rows, textSchema).write().parquet(dir + "/items-text");
+    Result r =
+        spp(
+            "sdim-signatures",
+            "--items",
+            dir + "/items-text",
+            "--embedding-col",
+            "vec",
+            "--num-hashes",
+            Integer.toString(K),
+            "--bits",
+            Integer.toString(BITS),
+            "--seed",
+            Long.toString(SEED),
+            "--output",
+            dir + "/sig-text");
+    assertEquals(0, r.code(), r.err());
+    Dataset<Row> fromText = SPARK.read().format("delta").load(dir + "/sig-text");
+    Dataset<Row> fromArrays = SPARK.read().format("delta").load(dir + "/sig");
+    assertEquals(emb.size(), fromText.count());
+    assertDataFrameNoOrderEquals(
+        fromArrays.select("item", "embedding", "signatures"),
+        fromText.select("item", "embedding", "signatures"));
+    List<Row> bad = new ArrayList<>(rows.subList(0, 3));
+    bad.add(RowFactory.create("broken", "[0.1, 0.2, abc]"));
+    SPARK.createDataFrame(bad, textSchema).write().parquet(dir + "/items-bad-text");
+    assertRefused(
+        List.of(
+            "sdim-signatures",
+            "--items",
+            dir + "/items-bad-text",
+            "--embedding-col",
+            "vec",
+            "--output",
+            dir + "/sig-bad"),
+        "item broken is not a list of numbers like [0.1, 0.2]: '[0.1, 0.2, abc]'");
   }
 
   @Test
