@@ -1,35 +1,23 @@
 package org.samplingprivacy.jobs.sdim;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.samplingprivacy.jobs.io.Columns;
-import org.samplingprivacy.jobs.io.SourceTable;
 import org.samplingprivacy.jobs.io.TableContract;
 import org.samplingprivacy.jobs.io.TableFormat;
 import org.samplingprivacy.jobs.io.TableIO;
 import org.samplingprivacy.jobs.runner.JobCommand;
 import org.samplingprivacy.jobs.runner.JobContext;
 import org.samplingprivacy.jobs.runner.Plan;
-import org.samplingprivacy.jobs.validate.InputException;
 import org.samplingprivacy.jobs.validate.Params;
-import org.samplingprivacy.jobs.validate.TableChecks;
 import picocli.CommandLine.Option;
 
 /**
@@ -109,107 +97,14 @@ abstract class SweepCommand extends JobCommand {
   @Override
   protected Plan plan(JobContext ctx) {
     TableIO.WriteSpec out = ctx.writeSpec(TableFormat.DELTA, TableFormat.PARQUET);
-    SourceTable imp = ctx.read("--impressions", impressions);
-    SourceTable beh = ctx.read("--behaviors", log.behaviors);
-    SourceTable sig = ctx.read("--signatures", signatures);
-    String it = "--impressions " + impressions;
-    String bt = "--behaviors " + log.behaviors;
-    String st = "--signatures " + signatures;
-    TableChecks.requireColumns(imp.data(), it, List.of(log.userCol, log.timeCol, log.itemCol));
-    TableChecks.requireColumns(beh.data(), bt, List.of(log.userCol, log.timeCol, log.itemCol));
-    TableChecks.requireColumns(sig.data(), st, List.of("item", "embedding", "signatures"));
-    Column impTime = SdimColumns.time(imp.data(), it, "--time-col", log.timeCol);
-    double ttlUnits = ttl == null ? 0 : SdimColumns.ttl(imp.data(), it, log.timeCol, "--ttl", ttl);
-    Column behTime = SdimColumns.time(beh.data(), bt, "--time-col", log.timeCol);
-    Dataset<Row> sigs =
-        sig.data()
-            .select(
-                col("item").cast("string").as("s_item"),
-                col("embedding").cast("array<double>").as("emb"),
-                col("signatures").cast("array<int>").as("sig"));
-    StructType payloadType = imp.data().schema();
-    Dataset<Row> impRows =
-        imp.data()
-            .select(
-                Columns.named(log.userCol).cast("string").as("u"),
-                impTime.as("t"),
-                lit(0).as("kind"),
-                Columns.named(log.itemCol).cast("string").as("i"),
-                struct(
-                        Arrays.stream(imp.data().columns())
-                            .map(c -> Columns.named(c))
-                            .toArray(Column[]::new))
-                    .as("p"));
-    Dataset<Row> behRows =
-        beh.data()
-            .select(
-                Columns.named(log.userCol).cast("string").as("u"),
-                behTime.as("t"),
-                lit(1).as("kind"),
-                Columns.named(log.itemCol).cast("string").as("i"),
-                lit(null).cast(payloadType).as("p"));
-    Dataset<Row> joined =
-        impRows.unionByName(behRows).join(sigs, col("i").equalTo(col("s_item")), "left");
-    Row check =
-        ctx.phase(
-            "check inputs",
-            () ->
-                joined
-                    .agg(
-                        sum(when(col("u").isNull(), 1).otherwise(0)),
-                            sum(when(col("t").isNull(), 1).otherwise(0)),
-                        sum(when(col("emb").isNull(), 1).otherwise(0)),
-                            functions.min(functions.size(col("emb"))),
-                        functions.max(functions.size(col("emb"))),
-                            sum(when(col("kind").equalTo(0), 1).otherwise(0)))
-                    .first());
-    if (check.isNullAt(5) || check.getLong(5) == 0) {
-      throw new InputException(it + " has no rows");
-    }
-    if (check.getLong(0) > 0) {
-      throw new InputException(
-          it + " or " + bt + ": column '" + log.userCol + "' has " + check.getLong(0) + " nulls");
-    }
-    if (check.getLong(1) > 0) {
-      throw new InputException(
-          it
-              + " or "
-              + bt
-              + ": column '"
-              + log.timeCol
-              + "' has "
-              + check.getLong(1)
-              + " null times");
-    }
-    if (check.getLong(2) > 0) {
-      throw new InputException(
-          check.getLong(2) + " impression or behaviour rows have an item missing from " + st);
-    }
-    if (check.getInt(3) != check.getInt(4)) {
-      throw new InputException(
-          st
-              + ": embeddings have unequal lengths ("
-              + check.getInt(3)
-              + " to "
-              + check.getInt(4)
-              + ")");
-    }
-    int dim = check.getInt(3);
-    int bucketSpace = 0;
-    if (java.util.Arrays.asList(sig.data().columns()).contains("bits")) {
-      Row bk =
-          sig.data()
-              .agg(functions.max(col("bits")), functions.max(functions.size(col("signatures"))))
-              .first();
-      if (!bk.isNullAt(0)
-          && bk.getInt(0) <= 16
-          && ((long) bk.getInt(1) << bk.getInt(0)) <= 65_536) {
-        bucketSpace = 1 << bk.getInt(0);
-      }
-    }
-    int space = bucketSpace;
+    SweepInput in = SweepInput.prepare(ctx, log, impressions, signatures);
+    double ttlUnits =
+        ttl == null
+            ? 0
+            : SdimColumns.ttl(
+                in.impressions().data(), "--impressions " + impressions, log.timeCol, "--ttl", ttl);
     TableContract contract = contract();
-    StructType outSchema = new StructType(payloadType.fields());
+    StructType outSchema = new StructType(in.payloadType().fields());
     for (StructField f : contract.columns().fields()) {
       outSchema = outSchema.add(f);
     }
@@ -222,11 +117,11 @@ abstract class SweepCommand extends JobCommand {
         Plan.builder()
             .step(
                 "read "
-                    + check.getLong(5)
+                    + in.impressionCount()
                     + " impressions, behaviours from "
                     + log.behaviors
                     + ", embeddings of dimension "
-                    + dim
+                    + in.dim()
                     + " and signatures from "
                     + signatures)
             .step(
@@ -236,14 +131,8 @@ abstract class SweepCommand extends JobCommand {
             .write(common.output, out);
     return steps.then(
         c -> {
-          // Ties: impressions (kind 0) before behaviours at the same time (strict <); behaviours at
-          // one time by item,
-          // so the last-L window is the same whatever the input order.
-          Dataset<Row> sorted =
-              joined
-                  .select("u", "t", "kind", "emb", "sig", "p", "i")
-                  .repartition(col("u"))
-                  .sortWithinPartitions("u", "t", "kind", "i");
+          Dataset<Row> sorted = in.sorted();
+          int space = in.bucketSpace();
           Dataset<Row> result =
               sorted.mapPartitions(
                   (MapPartitionsFunction<Row, Row>)
@@ -251,14 +140,14 @@ abstract class SweepCommand extends JobCommand {
                   Encoders.row(schema));
           c.write(contract, result, common.output, out);
           c.report()
-              .metric("dim", dim)
-              .metric("impressions", check.getLong(5))
+              .metric("dim", in.dim())
+              .metric("impressions", in.impressionCount())
               .metric("max_length", maxLength == null ? "all" : maxLength)
               .metric("ttl", ttl == null ? "none" : ttl);
           spec.commandLine()
               .getOut()
               .println(
-                  "wrote features of " + check.getLong(5) + " impressions to " + common.output);
+                  "wrote features of " + in.impressionCount() + " impressions to " + common.output);
         });
   }
 
