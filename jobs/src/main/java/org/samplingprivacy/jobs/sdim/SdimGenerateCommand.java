@@ -72,6 +72,20 @@ public final class SdimGenerateCommand extends JobCommand {
       description = "Share of behaviours drawn from the user's interest topics.")
   double interestRate;
 
+  @Option(
+      names = "--heavy-length",
+      paramLabel = "N",
+      defaultValue = "0",
+      description =
+          "Add one heavy user (u<users>) with exactly N behaviours, to test skew; 0: none.")
+  int heavyLength;
+
+  @Option(
+      names = "--heavy-impressions",
+      paramLabel = "N",
+      description = "Impressions of the heavy user (with --heavy-length; default 10,000).")
+  Integer heavyImpressions;
+
   @Override
   protected void validateParameters() {
     Params.requirePresent("--output", common.output);
@@ -82,6 +96,14 @@ public final class SdimGenerateCommand extends JobCommand {
     Params.requireInRange("--length", length, 2, 10_000_000);
     Params.requireInRange("--impressions-per-user", impressionsPerUser, 1, 100_000);
     Params.requireInRange("--interest-rate", interestRate, 0, 1);
+    Params.requireInRange("--heavy-length", heavyLength, 0, 1_000_000_000);
+    if (heavyImpressions != null) {
+      if (heavyLength == 0) {
+        throw new org.samplingprivacy.jobs.validate.InputException(
+            "--heavy-impressions needs --heavy-length (the heavy user's behaviours)");
+      }
+      Params.requireInRange("--heavy-impressions", heavyImpressions, 1, 100_000_000);
+    }
   }
 
   /** Deterministic Gaussian from a key. */
@@ -150,6 +172,15 @@ public final class SdimGenerateCommand extends JobCommand {
                     + topics
                     + " topics of dimension "
                     + dim)
+            .stepIf(
+                heavyLength > 0,
+                "one heavy user u"
+                    + users
+                    + ": "
+                    + heavyLength
+                    + " behaviours, "
+                    + (heavyImpressions == null ? 10_000 : heavyImpressions)
+                    + " impressions")
             .step("write " + dir + "/items, " + dir + "/behaviors, " + dir + "/impressions");
     return steps.then(
         c -> {
@@ -167,9 +198,14 @@ public final class SdimGenerateCommand extends JobCommand {
           int len = length;
           double rate = interestRate;
           int perUser = impressionsPerUser;
+          int heavy = heavyLength;
+          int heavyImp = heavyImpressions == null ? 10_000 : heavyImpressions;
+          long ordinary = users;
           StructType behSchema = SdimTables.GENERATED_BEHAVIORS.columns();
           StructType impSchema = SdimTables.GENERATED_IMPRESSIONS.columns();
-          Dataset<Long> ids = c.spark().range(users).as(Encoders.LONG());
+          // The heavy user is one more id with its own length, so ordinary users are unchanged.
+          Dataset<Long> ids =
+              c.spark().range(users + (heavyLength > 0 ? 1 : 0)).as(Encoders.LONG());
           Dataset<Row> beh =
               ids.flatMap(
                   (FlatMapFunction<Long, Row>)
@@ -178,7 +214,7 @@ public final class SdimGenerateCommand extends JobCommand {
                             new SplittableRandom(
                                 StableHash.hash64(u, StableHash.streamSeed(seed, 20)));
                         int[] interests = {r.nextInt(nTopics), r.nextInt(nTopics)};
-                        int n = len / 2 + r.nextInt(len - len / 2 + 1);
+                        int n = u == ordinary ? heavy : len / 2 + r.nextInt(len - len / 2 + 1);
                         List<Row> out = new ArrayList<>(n);
                         for (int j = 0; j < n; j++) {
                           int t =
@@ -198,12 +234,13 @@ public final class SdimGenerateCommand extends JobCommand {
                             new SplittableRandom(
                                 StableHash.hash64(u, StableHash.streamSeed(seed, 20)));
                         int[] interests = {r.nextInt(nTopics), r.nextInt(nTopics)};
-                        int n = len / 2 + r.nextInt(len - len / 2 + 1);
+                        int n = u == ordinary ? heavy : len / 2 + r.nextInt(len - len / 2 + 1);
                         SplittableRandom s =
                             new SplittableRandom(
                                 StableHash.hash64(u, StableHash.streamSeed(seed, 21)));
-                        List<Row> out = new ArrayList<>(perUser);
-                        for (int k = 0; k < perUser; k++) {
+                        int m = u == ordinary ? heavyImp : perUser;
+                        List<Row> out = new ArrayList<>(m);
+                        for (int k = 0; k < m; k++) {
                           long ts =
                               2L * (n / 2 + s.nextInt(n - n / 2))
                                   + 1; // odd: between two behaviours of the later half
