@@ -255,15 +255,16 @@ public final class BenchSdimCommand extends JobCommand {
                     org.apache.spark.sql.functions.size(sig.col("signatures"))))
             .first()
             .getInt(0);
-    Dataset<Row> rows =
+    try (SdimSql q =
         SdimSql.features(
             c.spark(),
             in.impressions().data(),
             c.read("--behaviors", log.behaviors).data(),
             sig.select("item", "embedding", "signatures"),
             k,
-            in.dim());
-    TableIO.write(rows, common.output + "/sql", out);
+            in.dim())) {
+      TableIO.write(q.rows(), common.output + "/sql", out);
+    }
   }
 
   private Runnable command(String name, List<String> args) {

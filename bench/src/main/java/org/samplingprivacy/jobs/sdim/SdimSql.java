@@ -16,15 +16,33 @@ import org.apache.spark.storage.StorageLevel;
  * signatures (an empty bucket counts as zero). The benchmark's baseline for what the sweep saves:
  * this costs O(B·L·K·d) rows of shuffle where the sweep keeps O(K·2^bits·d) state per user.
  */
-final class SdimSql {
-  private SdimSql() {}
+final class SdimSql implements AutoCloseable {
+  private final Dataset<Row> numbered;
+  private final Dataset<Row> rows;
+
+  private SdimSql(Dataset<Row> numbered, Dataset<Row> rows) {
+    this.numbered = numbered;
+    this.rows = rows;
+  }
+
+  /** The feature rows (lazy: reading them runs the query). */
+  Dataset<Row> rows() {
+    return rows;
+  }
+
+  /** Releases the cached, numbered impressions. */
+  @Override
+  public void close() {
+    numbered.unpersist();
+  }
 
   /**
    * The features of {@code impressions} (user, ts, item, ...: every column kept) from {@code
    * behaviors} (user, ts, item) and {@code signatures} (item, embedding, signatures of K buckets),
-   * with the columns sdim-features adds: candidate, n_hist, sdim.
+   * with the columns sdim-features adds: candidate, n_hist, sdim. Close it when the rows are
+   * written.
    */
-  static Dataset<Row> features(
+  static SdimSql features(
       SparkSession spark,
       Dataset<Row> impressions,
       Dataset<Row> behaviors,
@@ -80,6 +98,6 @@ final class SdimSql {
             """,
             numHashes,
             dim);
-    return spark.sql(sql).drop("imp_id");
+    return new SdimSql(imp, spark.sql(sql).drop("imp_id"));
   }
 }

@@ -84,15 +84,17 @@ class SdimBaselinesTest extends SparkTestBase {
             dir + "/job");
     assertEquals(0, r.code(), r.err());
     List<Row> job = sorted(SPARK.read().format("delta").load(dir + "/job"));
-    List<Row> sql =
-        sorted(
-            SdimSql.features(
-                SPARK,
-                SPARK.read().format("delta").load(dir + "/gen/impressions"),
-                SPARK.read().format("delta").load(dir + "/gen/behaviors"),
-                SPARK.read().format("delta").load(dir + "/sig"),
-                8,
-                6));
+    List<Row> sql;
+    try (SdimSql q =
+        SdimSql.features(
+            SPARK,
+            SPARK.read().format("delta").load(dir + "/gen/impressions"),
+            SPARK.read().format("delta").load(dir + "/gen/behaviors"),
+            SPARK.read().format("delta").load(dir + "/sig"),
+            8,
+            6)) {
+      sql = sorted(q.rows());
+    }
     assertEquals(72, job.size());
     assertEquals(job.size(), sql.size());
     int withHistory = 0;
