@@ -41,7 +41,8 @@ for step in $STEPS; do
         users=$((FLAT_ROWS * 4 / 3 / len)); imp=$((len / 50)); extra=()
         if [ "$len" = 100000 ]; then imp=1000; extra=(--attention); fi
         echo "## flat: L = $len, $users users, $imp impressions each"
-        data "$WORK/flat-$len" "$users" "$len" "$imp"; bench "$WORK/flat-$len" "${extra[@]}"
+        data "$WORK/flat-$len" "$users" "$len" "$imp"; bench "$WORK/flat-$len" --repeat 3
+        if [ ${#extra[@]} -gt 0 ]; then bench "$WORK/flat-$len" "${extra[@]}"; fi
       done ;;
     skew)
       for heavy in 500000 2000000; do
