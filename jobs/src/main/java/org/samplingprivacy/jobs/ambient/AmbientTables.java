@@ -21,17 +21,24 @@ public final class AmbientTables {
               .add("sigma", DataTypes.DoubleType, false)
               .add("vector", DataTypes.createArrayType(DataTypes.DoubleType, false), false));
 
+  /**
+   * A mix as the manifest describes it and the study repeats it: id, size, clean fraction, σ and
+   * the clean and noisy counts. Declared before the contracts that start with it.
+   */
+  private static final StructType MIX_COLUMNS =
+      new StructType()
+          .add("mix_id", DataTypes.StringType, false)
+          .add("size", DataTypes.IntegerType, false)
+          .add("clean_fraction", DataTypes.DoubleType, false)
+          .add("sigma", DataTypes.DoubleType, false)
+          .add("n_clean", DataTypes.IntegerType, false)
+          .add("n_noisy", DataTypes.IntegerType, false);
+
   /** One row per mix (§2.8 Manifest). */
   public static final TableContract MANIFEST =
       TableContract.of(
           "ambient-mix/manifest",
-          new StructType()
-              .add("mix_id", DataTypes.StringType, false)
-              .add("size", DataTypes.IntegerType, false)
-              .add("clean_fraction", DataTypes.DoubleType, false)
-              .add("sigma", DataTypes.DoubleType, false)
-              .add("n_clean", DataTypes.IntegerType, false)
-              .add("n_noisy", DataTypes.IntegerType, false)
+          MIX_COLUMNS
               .add("dim", DataTypes.IntegerType, false)
               .add("seed", DataTypes.LongType, false)
               .add("holdout_rows", DataTypes.LongType, false)
@@ -51,13 +58,7 @@ public final class AmbientTables {
   public static final TableContract STUDY =
       TableContract.of(
           "ambient-study",
-          new StructType()
-              .add("mix_id", DataTypes.StringType, false)
-              .add("size", DataTypes.IntegerType, false)
-              .add("clean_fraction", DataTypes.DoubleType, false)
-              .add("sigma", DataTypes.DoubleType, false)
-              .add("n_clean", DataTypes.IntegerType, false)
-              .add("n_noisy", DataTypes.IntegerType, false)
+          MIX_COLUMNS
               .add("learner", DataTypes.StringType, false)
               .add("components", DataTypes.IntegerType, false)
               .add("holdout_nll", DataTypes.DoubleType, false)
